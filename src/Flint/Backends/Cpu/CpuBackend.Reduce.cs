@@ -1,0 +1,111 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Flint.Kernels;
+
+namespace Flint.Backends.Cpu;
+
+internal sealed partial class CpuBackend
+{
+    public void Reduce<TOp>(TOp op, Tensor x, Tensor output) where TOp : struct, IReduceKernel
+    {
+        switch (x.dtype)
+        {
+            case DType.Float32: ReduceImpl<TOp, float, float>(op, x, output); break;
+            case DType.Float64: ReduceImpl<TOp, double, double>(op, x, output); break;
+            case DType.Float16: ReduceImpl<TOp, Half, float>(op, x, output); break;
+            case DType.BFloat16: ReduceImpl<TOp, BFloat16, float>(op, x, output); break;
+            case DType.Int64: ReduceImpl<TOp, long, long>(op, x, output); break;
+            case DType.Int32: ReduceImpl<TOp, int, int>(op, x, output); break;
+            case DType.Int16: ReduceImpl<TOp, short, short>(op, x, output); break;
+            case DType.Int8: ReduceImpl<TOp, sbyte, sbyte>(op, x, output); break;
+            case DType.UInt8: ReduceImpl<TOp, byte, byte>(op, x, output); break;
+            default: ReduceImpl<TOp, bool, byte>(op, x, output); break;
+        }
+    }
+
+    // output has x's rank with size 1 on reduced dims and the compute type; it is viewed with stride 0 there so the
+    // reduction becomes an elementwise pass that combines into the output. Threads get private partial outputs
+    // when the output is small next to the input; otherwise the pass runs on one thread.
+    private static unsafe void ReduceImpl<TOp, TS, TC>(TOp op, Tensor x, Tensor output)
+        where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
+    {
+        if (output.dtype != DTypes.Of<TC>())
+            throw new InvalidOperationException($"reduction output must be {DTypes.Of<TC>()}, got {output.dtype}");
+        var outView = new Tensor(output.storage, (long[])x.shape.Clone(),
+            Shapes.ExpandStrides(output.shape, output.strides, x.shape), output.offset, output.dtype);
+        var identity = op.Identity<TC>();
+        long outN = output.Numel();
+        var span = new Span<TC>(output.Ptr, checked((int)outN));
+        span.Fill(identity);
+        var plan = new LoopPlan([outView, x], orderBy: 1);
+        if (plan.Numel == 0) return;
+        var row = new ReduceRow<TOp, TS, TC> { Op = op };
+        var threads = Parallelism.ThreadsFor(plan.Numel);
+        if (threads <= 1 || outN * threads * 8 > plan.Numel || !output.IsContiguous())
+        {
+            plan.RunRange(ref row, 0, plan.Numel);
+            return;
+        }
+        var partials = new TC[threads][];
+        Parallelism.For(threads, (t, count) =>
+        {
+            var part = GC.AllocateUninitializedArray<TC>((int)outN, pinned: true);
+            part.AsSpan().Fill(identity);
+            var r = row;
+            fixed (TC* pp = part)
+                plan.RunRange(ref r, plan.Numel * t / count, plan.Numel * (t + 1) / count, (byte*)pp);
+            partials[t] = part;
+        });
+        foreach (var part in partials) op.Accumulate<TC>(span, part);
+    }
+}
+
+/// <summary>
+/// Combines a row of input into the output: along a reduced dim (output stride 0) it reduces the row to one value;
+/// along a kept dim it accumulates the row into the output row.
+/// </summary>
+internal unsafe struct ReduceRow<TOp, TS, TC> : IRowKernel
+    where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
+{
+    public TOp Op;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        TC* bx = stackalloc TC[Rows.Chunk];
+        if (s[0] == 0)
+        {
+            var acc = Op.Identity<TC>();
+            if (Rows.IsDirect<TS, TC>(s[1]))
+            {
+                for (long i = 0; i < n; i += int.MaxValue)
+                    acc = Op.Combine(acc, Op.Reduce(new ReadOnlySpan<TC>(p[1] + i * sizeof(TC), (int)Math.Min(int.MaxValue, n - i))));
+            }
+            else
+            {
+                for (long i = 0; i < n; i += Rows.Chunk)
+                {
+                    int m = (int)Math.Min(Rows.Chunk, n - i);
+                    acc = Op.Combine(acc, Op.Reduce(Rows.Read<TS, TC>(p[1] + i * s[1], s[1], m, bx)));
+                }
+            }
+            *(TC*)p[0] = Op.Combine(*(TC*)p[0], acc);
+            return;
+        }
+        TC* bo = stackalloc TC[Rows.Chunk];
+        for (long i = 0; i < n; i += Rows.Chunk)
+        {
+            int m = (int)Math.Min(Rows.Chunk, n - i);
+            var x = Rows.Read<TS, TC>(p[1] + i * s[1], s[1], m, bx);
+            bool direct = s[0] == sizeof(TC);
+            Span<TC> o;
+            if (direct) o = new Span<TC>(p[0] + i * s[0], m);
+            else
+            {
+                o = new Span<TC>(bo, m);
+                for (int k = 0; k < m; k++) bo[k] = *(TC*)(p[0] + (i + k) * s[0]);
+            }
+            Op.Accumulate(o, x);
+            if (!direct) Rows.Write<TC, TC>(bo, p[0] + i * s[0], s[0], m);
+        }
+    }
+}

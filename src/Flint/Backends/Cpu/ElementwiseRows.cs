@@ -1,0 +1,191 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Flint.Kernels;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>
+/// Row kernels for the elementwise drivers. Each works in chunks: an operand that is contiguous and already of
+/// the compute type is used in place, anything else (strided, broadcast, half precision) goes through a small stack
+/// buffer, so one span kernel serves every layout and storage type.
+/// </summary>
+internal static unsafe class Rows
+{
+    public const int Chunk = 256;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<TC> Read<TS, TC>(byte* p, long stride, int m, TC* buf)
+        where TS : unmanaged where TC : unmanaged
+    {
+        if (typeof(TS) == typeof(TC) && stride == sizeof(TS)) return new ReadOnlySpan<TC>(p, m);
+        if (stride == 0)
+        {
+            new Span<TC>(buf, m).Fill(Cvt.To<TS, TC>(*(TS*)p));
+            return new ReadOnlySpan<TC>(buf, m);
+        }
+        for (int i = 0; i < m; i++) buf[i] = Cvt.To<TS, TC>(*(TS*)(p + i * stride));
+        return new ReadOnlySpan<TC>(buf, m);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsDirect<TS, TC>(long stride) where TS : unmanaged where TC : unmanaged =>
+        typeof(TS) == typeof(TC) && stride == sizeof(TS);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Write<TC, TS>(TC* buf, byte* p, long stride, int m) where TS : unmanaged where TC : unmanaged
+    {
+        for (int i = 0; i < m; i++) *(TS*)(p + i * stride) = Cvt.To<TC, TS>(buf[i]);
+    }
+}
+
+/// <summary>y = cast(x), for any pair of storage types; a plain memory copy when types and layout agree.</summary>
+internal unsafe struct CopyRow<TS, TD> : IRowKernel where TS : unmanaged where TD : unmanaged
+{
+    public void Run(byte** p, long* s, long n)
+    {
+        byte* d = p[0], x = p[1];
+        long sd = s[0], sx = s[1];
+        if (typeof(TS) == typeof(TD) && sd == sizeof(TD) && sx == sizeof(TS))
+        {
+            Buffer.MemoryCopy(x, d, n * sizeof(TD), n * sizeof(TD));
+            return;
+        }
+        for (long i = 0; i < n; i++) *(TD*)(d + i * sd) = Cvt.To<TS, TD>(*(TS*)(x + i * sx));
+    }
+}
+
+/// <summary>y = value.</summary>
+internal unsafe struct FillRow<T> : IRowKernel where T : unmanaged
+{
+    public T Value;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        byte* d = p[0];
+        long sd = s[0];
+        if (sd == sizeof(T))
+        {
+            for (long i = 0; i < n; i += int.MaxValue)
+                new Span<T>(d + i * sd, (int)Math.Min(int.MaxValue, n - i)).Fill(Value);
+            return;
+        }
+        for (long i = 0; i < n; i++) *(T*)(d + i * sd) = Value;
+    }
+}
+
+/// <summary>y = op(x) computed in float (storage float, half or bfloat16).</summary>
+internal unsafe struct UnaryFloatRow<TOp, TS> : IRowKernel where TOp : struct, IUnaryKernel where TS : unmanaged
+{
+    public TOp Op;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        float* bx = stackalloc float[Rows.Chunk];
+        float* by = stackalloc float[Rows.Chunk];
+        for (long i = 0; i < n; i += Rows.Chunk)
+        {
+            int m = (int)Math.Min(Rows.Chunk, n - i);
+            var x = Rows.Read<TS, float>(p[1] + i * s[1], s[1], m, bx);
+            bool direct = Rows.IsDirect<TS, float>(s[0]);
+            var y = direct ? new Span<float>(p[0] + i * s[0], m) : new Span<float>(by, m);
+            Op.Apply(x, y);
+            if (!direct) Rows.Write<float, TS>(by, p[0] + i * s[0], s[0], m);
+        }
+    }
+}
+
+/// <summary>y = op(x) in double.</summary>
+internal unsafe struct UnaryDoubleRow<TOp> : IRowKernel where TOp : struct, IUnaryKernel
+{
+    public TOp Op;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        double* bx = stackalloc double[Rows.Chunk];
+        double* by = stackalloc double[Rows.Chunk];
+        for (long i = 0; i < n; i += Rows.Chunk)
+        {
+            int m = (int)Math.Min(Rows.Chunk, n - i);
+            var x = Rows.Read<double, double>(p[1] + i * s[1], s[1], m, bx);
+            bool direct = s[0] == sizeof(double);
+            var y = direct ? new Span<double>(p[0] + i * s[0], m) : new Span<double>(by, m);
+            Op.Apply(x, y);
+            if (!direct) Rows.Write<double, double>(by, p[0] + i * s[0], s[0], m);
+        }
+    }
+}
+
+/// <summary>y = op(x) on an integer type.</summary>
+internal unsafe struct UnaryIntegerRow<TOp, T> : IRowKernel where TOp : struct, IUnaryKernel where T : unmanaged, IBinaryInteger<T>
+{
+    public TOp Op;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        T* bx = stackalloc T[Rows.Chunk];
+        T* by = stackalloc T[Rows.Chunk];
+        for (long i = 0; i < n; i += Rows.Chunk)
+        {
+            int m = (int)Math.Min(Rows.Chunk, n - i);
+            var x = Rows.Read<T, T>(p[1] + i * s[1], s[1], m, bx);
+            bool direct = s[0] == sizeof(T);
+            var y = direct ? new Span<T>(p[0] + i * s[0], m) : new Span<T>(by, m);
+            Op.ApplyInteger(x, y);
+            if (!direct) Rows.Write<T, T>(by, p[0] + i * s[0], s[0], m);
+        }
+    }
+}
+
+/// <summary>c = op(a, b): storage type TS, computed in TC (float for half types, TS otherwise).</summary>
+internal unsafe struct BinaryRow<TOp, TS, TC> : IRowKernel
+    where TOp : struct, IBinaryKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
+{
+    public TOp Op;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        // Fast path: everything contiguous and of the compute type.
+        if (Rows.IsDirect<TS, TC>(s[0]) && Rows.IsDirect<TS, TC>(s[1]) && Rows.IsDirect<TS, TC>(s[2]) && n <= int.MaxValue)
+        {
+            Op.Apply(new ReadOnlySpan<TC>(p[1], (int)n), new ReadOnlySpan<TC>(p[2], (int)n), new Span<TC>(p[0], (int)n));
+            return;
+        }
+        TC* ba = stackalloc TC[Rows.Chunk];
+        TC* bb = stackalloc TC[Rows.Chunk];
+        TC* bc = stackalloc TC[Rows.Chunk];
+        for (long i = 0; i < n; i += Rows.Chunk)
+        {
+            int m = (int)Math.Min(Rows.Chunk, n - i);
+            var a = Rows.Read<TS, TC>(p[1] + i * s[1], s[1], m, ba);
+            var b = Rows.Read<TS, TC>(p[2] + i * s[2], s[2], m, bb);
+            bool direct = Rows.IsDirect<TS, TC>(s[0]);
+            var c = direct ? new Span<TC>(p[0] + i * s[0], m) : new Span<TC>(bc, m);
+            Op.Apply(a, b, c);
+            if (!direct) Rows.Write<TC, TS>(bc, p[0] + i * s[0], s[0], m);
+        }
+    }
+}
+
+/// <summary>c = op(a, b) as bool.</summary>
+internal unsafe struct CompareRow<TOp, TS, TC> : IRowKernel
+    where TOp : struct, ICompareKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
+{
+    public TOp Op;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        TC* ba = stackalloc TC[Rows.Chunk];
+        TC* bb = stackalloc TC[Rows.Chunk];
+        bool* bc = stackalloc bool[Rows.Chunk];
+        for (long i = 0; i < n; i += Rows.Chunk)
+        {
+            int m = (int)Math.Min(Rows.Chunk, n - i);
+            var a = Rows.Read<TS, TC>(p[1] + i * s[1], s[1], m, ba);
+            var b = Rows.Read<TS, TC>(p[2] + i * s[2], s[2], m, bb);
+            bool direct = s[0] == 1;
+            var c = direct ? new Span<bool>(p[0] + i, m) : new Span<bool>(bc, m);
+            Op.Apply(a, b, c);
+            if (!direct) Rows.Write<bool, bool>(bc, p[0] + i * s[0], s[0], m);
+        }
+    }
+}
