@@ -70,6 +70,11 @@ public sealed partial class Tensor
         var newStrides = new long[newShape.Length];
         if (Numel() == 0)
             return Shapes.ContiguousStrides(newShape);
+        if (shape.Length == 0)
+        {
+            Array.Fill(newStrides, 1L);
+            return newStrides;
+        }
         int viewD = newShape.Length - 1;
         long chunkBaseStride = strides.Length > 0 ? strides[^1] : 1;
         long tensorNumel = 1, viewNumel = 1;
