@@ -10,7 +10,7 @@ namespace Flint;
 /// (shape, strides, storage offset) over a <see cref="Storage"/> that other views may share.
 /// Ops live in the files of <c>Ops/</c>, each adding its methods to this partial class.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal Storage storage;
     internal long[] shape;

@@ -2,7 +2,7 @@ using Flint.Autograd;
 
 namespace Flint;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// True if gradients are computed for this tensor (<c>x.requires_grad</c>). Only leaves can be changed; setting

@@ -5,7 +5,7 @@ using Flint.Ops;
 namespace Flint;
 
 /// <summary>+, -, *, / with broadcasting, type promotion, in-place forms and derivatives.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>this + alpha * other (<c>torch.add(x, other, alpha=1)</c>).</summary>
     public Tensor Add(Tensor other, Scalar? alpha = null)

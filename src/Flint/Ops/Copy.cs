@@ -3,7 +3,7 @@ using Flint.Ops;
 
 namespace Flint;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Copies <paramref name="src"/> (broadcast, converted) into this tensor (<c>x.copy_(src)</c>); differentiable

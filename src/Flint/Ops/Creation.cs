@@ -221,7 +221,7 @@ public static partial class Torch
     }
 }
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A new tensor of ones with this tensor's dtype and device unless given (<c>x.new_ones(size)</c>).</summary>
     public Tensor NewOnes(Size size, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>

@@ -5,7 +5,7 @@ using Flint.Ops;
 namespace Flint;
 
 /// <summary>sum, mean and sum_to_size.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
 
     /// <summary>Sum over <paramref name="dim"/> (<c>x.sum(dim, keepdim)</c>).</summary>

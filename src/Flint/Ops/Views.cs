@@ -6,7 +6,7 @@ namespace Flint;
 /// Ops that return a view: a new shape/strides/offset over the same storage, sharing the version counter, with
 /// <see cref="Tensor.Base"/> set. Writing through a view changes the original.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A view with explicit geometry (<c>x.as_strided(size, stride, storage_offset)</c>).</summary>
     public Tensor AsStrided(Size size, Size stride, long? storageOffset = null)
