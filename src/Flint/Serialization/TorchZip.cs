@@ -7,7 +7,7 @@ using Flint.Backends.Cpu;
 namespace Flint.Serialization;
 
 /// <summary>One entry of a zip archive's central directory.</summary>
-internal sealed record ZipEntry(string Name, long LocalHeaderOffset, long Size, uint Crc32);
+internal sealed record ZipEntry(string Name, long LocalHeaderOffset, long Size, uint Crc32, int Method);
 
 /// <summary>
 /// Reads the zip container of a <c>torch.save</c> checkpoint (caffe2's <c>PyTorchStreamReader</c> over miniz): the
@@ -145,13 +145,10 @@ internal sealed class TorchZipReader
                 extra = extra[(4 + len)..];
             }
             if ((flags & 1) != 0) throw new CheckpointFormatException($"zip entry '{name}' is encrypted");
-            if (method != 0)
-                throw new CheckpointFormatException(
-                    $"zip entry '{name}' is compressed (method {method}); torch.save stores every record uncompressed");
-            if (csize != usize) throw new CheckpointFormatException($"stored zip entry '{name}' has different compressed and uncompressed sizes");
-            if (local + 30 > centralOffset || usize > centralOffset - local - 30)
-                throw new CheckpointFormatException($"zip entry '{name}' lies outside the archive's data (offset {local}, {usize} bytes)");
-            var entry = new ZipEntry(name, local, usize, crc);
+            if (method == 0 && csize != usize) throw new CheckpointFormatException($"stored zip entry '{name}' has different compressed and uncompressed sizes");
+            if (local + 30 > centralOffset || csize > centralOffset - local - 30)
+                throw new CheckpointFormatException($"zip entry '{name}' lies outside the archive's data (offset {local}, {csize} bytes)");
+            var entry = new ZipEntry(name, local, usize, crc, method);
             if (!byName.TryAdd(name, entry)) throw new CheckpointFormatException($"the zip archive holds '{name}' twice");
             Entries.Add(entry);
             p += 46 + nameLen + extraLen + commentLen;
@@ -171,6 +168,9 @@ internal sealed class TorchZipReader
     /// <summary>File offset of the entry's first data byte (read from its local header, and bounds-checked).</summary>
     public long DataOffset(ZipEntry e)
     {
+        if (e.Method != 0)
+            throw new CheckpointFormatException(
+                $"zip entry '{e.Name}' is compressed (method {e.Method}); torch.save stores every record uncompressed");
         Span<byte> h = stackalloc byte[30];
         source.Read(e.LocalHeaderOffset, h);
         if (BinaryPrimitives.ReadUInt32LittleEndian(h) != LocalSig)
