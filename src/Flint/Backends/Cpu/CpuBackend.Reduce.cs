@@ -44,6 +44,7 @@ internal sealed partial class CpuBackend
         if (threads <= 1 || outN * threads * 8 > plan.Numel || !output.IsContiguous())
         {
             plan.RunRange(ref row, 0, plan.Numel);
+            GC.KeepAlive(plan);
             return;
         }
         var partials = new TC[threads][];
@@ -57,6 +58,7 @@ internal sealed partial class CpuBackend
             partials[t] = part;
         });
         foreach (var part in partials) op.Accumulate<TC>(span, part);
+        GC.KeepAlive(plan);
     }
 }
 

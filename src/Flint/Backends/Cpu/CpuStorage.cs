@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -5,12 +6,16 @@ namespace Flint.Backends.Cpu;
 
 /// <summary>
 /// Host memory for tensors: a pinned managed array, so kernels take raw pointers while the GC still accounts
-/// for (and frees) the memory; no tensor ever needs Dispose to avoid running out of memory.
+/// for (and frees) the memory; no tensor ever needs Dispose to avoid running out of memory. Large arrays come
+/// from <see cref="BufferPool"/>, so a training loop that allocates the same sizes every step reuses memory that
+/// is already mapped instead of paying page faults for fresh pages.
 /// </summary>
 internal sealed unsafe class CpuStorage : Storage
 {
-    // Keeps the pinned array alive; the GC frees it when the last tensor viewing it is gone.
+    // Keeps the pinned array alive; the GC frees it (or the lease returns it to the pool) when the last tensor
+    // viewing this storage is gone.
     private readonly byte[] array;
+    private readonly BufferPool.Lease? lease;
 
     /// <summary>Address of byte 0; stable because the array lives on the pinned object heap.</summary>
     public readonly byte* Pointer;
@@ -21,10 +26,18 @@ internal sealed unsafe class CpuStorage : Storage
         if (byteCount > Array.MaxLength)
             throw new OutOfMemoryException(
                 $"CPU storage of {byteCount} bytes is larger than the largest managed array ({Array.MaxLength} bytes)");
-        // Always allocate at least one 64-byte line so that the pointer is valid and vector loads near
-        // the end of small storages stay inside the array.
-        var n = (int)Math.Max(byteCount, 64);
-        array = zeroed ? GC.AllocateArray<byte>(n, pinned: true) : GC.AllocateUninitializedArray<byte>(n, pinned: true);
+        if (byteCount >= BufferPool.MinBytes)
+        {
+            array = BufferPool.Rent(byteCount);
+            lease = new BufferPool.Lease(array);
+            if (zeroed) Array.Clear(array, 0, (int)byteCount);
+        }
+        else
+        {
+            // At least one 64-byte line, so that the pointer is valid for empty tensors.
+            var n = (int)Math.Max(byteCount, 64);
+            array = zeroed ? GC.AllocateArray<byte>(n, pinned: true) : GC.AllocateUninitializedArray<byte>(n, pinned: true);
+        }
         Pointer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
     }
 
@@ -38,4 +51,51 @@ internal sealed unsafe class CpuStorage : Storage
 
     public override void CopyFromHost(ReadOnlySpan<byte> source, long byteOffset) =>
         source.CopyTo(new Span<byte>(Pointer + byteOffset, source.Length));
+}
+
+/// <summary>
+/// A cache of large pinned arrays by size class (sizes rounded up to eighths of a power of two, so at most 12.5%
+/// is wasted). Arrays return when their storage is collected; the cache keeps at most a bounded number of bytes,
+/// beyond which returned arrays are left to the GC.
+/// </summary>
+internal static class BufferPool
+{
+    public const long MinBytes = 1 << 20;
+    private static readonly long Capacity = Math.Min(4L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+    private static readonly ConcurrentDictionary<long, ConcurrentBag<byte[]>> Free = new();
+    private static long cachedBytes;
+
+    public static long SizeClass(long bytes)
+    {
+        var e = 63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)bytes);
+        var step = 1L << Math.Max(e - 3, 0);
+        return (bytes + step - 1) / step * step;
+    }
+
+    public static byte[] Rent(long bytes)
+    {
+        var size = SizeClass(bytes);
+        if (Free.TryGetValue(size, out var bag) && bag.TryTake(out var a))
+        {
+            Interlocked.Add(ref cachedBytes, -a.LongLength);
+            return a;
+        }
+        return GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength), pinned: true);
+    }
+
+    private static void Return(byte[] a)
+    {
+        if (Interlocked.Add(ref cachedBytes, a.LongLength) > Capacity)
+        {
+            Interlocked.Add(ref cachedBytes, -a.LongLength);
+            return;
+        }
+        Free.GetOrAdd(a.LongLength, _ => new ConcurrentBag<byte[]>()).Add(a);
+    }
+
+    /// <summary>Gives the array back to the pool when the storage holding it is collected.</summary>
+    public sealed class Lease(byte[] array)
+    {
+        ~Lease() => Return(array);
+    }
 }

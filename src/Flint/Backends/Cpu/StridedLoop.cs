@@ -24,17 +24,15 @@ internal static unsafe class StridedLoop
         var plan = new LoopPlan(ops);
         if (plan.Numel == 0) return;
         var threads = Parallelism.ThreadsFor(plan.Numel, grain);
-        if (threads <= 1)
-        {
-            plan.RunRange(ref row, 0, plan.Numel);
-            return;
-        }
-        Parallelism.For(threads, (t, count) =>
-        {
-            var r = row;
-            long begin = plan.Numel * t / count, end = plan.Numel * (t + 1) / count;
-            plan.RunRange(ref r, begin, end);
-        });
+        if (threads <= 1) plan.RunRange(ref row, 0, plan.Numel);
+        else
+            Parallelism.For(threads, (t, count) =>
+            {
+                var r = row;
+                long begin = plan.Numel * t / count, end = plan.Numel * (t + 1) / count;
+                plan.RunRange(ref r, begin, end);
+            });
+        GC.KeepAlive(plan);
     }
 }
 
@@ -50,6 +48,8 @@ internal sealed unsafe class LoopPlan
     private readonly long[] sizes;       // innermost first
     private readonly long[] byteStrides; // [op * ndim + d]
     private readonly nint[] bases;
+    // The storages behind the raw base pointers: kept reachable for as long as the plan is (see GC.KeepAlive calls).
+    private readonly Storage[] storages;
     public readonly long Numel;
 
     public LoopPlan(ReadOnlySpan<Tensor> ops, int orderBy = 0)
@@ -58,7 +58,12 @@ internal sealed unsafe class LoopPlan
         var shape = ops[0].shape;
         Numel = Shapes.Numel(shape);
         bases = new nint[nops];
-        for (int k = 0; k < nops; k++) bases[k] = (nint)ops[k].Ptr;
+        storages = new Storage[nops];
+        for (int k = 0; k < nops; k++)
+        {
+            bases[k] = (nint)ops[k].Ptr;
+            storages[k] = ops[k].storage;
+        }
 
         // Keep non-trivial dims, outermost first, ordered by the output's stride (stable).
         var dims = new List<int>(shape.Length);

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using Flint;
+
+// Flint's side of the benchmark: runs each workload, prints one JSON object per line
+// ({"name", "seconds", "work", "unit"}). bench/pytorch_bench.py prints the same rows for PyTorch and
+// bench/compare.py joins them into the ratio table. Usage: dotnet run -c Release --project bench -- [filter...]
+var filters = args;
+Torch.SetNumThreads(Math.Min(2, Environment.ProcessorCount));
+var results = new List<Row>();
+
+void Run(string name, Action body, double work = 0, string unit = "")
+{
+    if (filters.Length > 0 && !filters.Any(f => name.Contains(f, StringComparison.Ordinal))) return;
+    var seconds = Timing.Median(body);
+    var row = new Row(name, seconds, work, unit);
+    results.Add(row);
+    Console.WriteLine(JsonSerializer.Serialize(row));
+}
+
+// Hardware ceilings, measured here so the report can say how close each row gets.
+Run("ceiling/fma_fp32_1thread", () => Ceilings.FmaLoop(1), Ceilings.FmaFlops(1), "flop");
+Run("ceiling/fma_fp32_2threads", () => Ceilings.FmaLoop(2), Ceilings.FmaFlops(2), "flop");
+Run("ceiling/copy_256MB", Ceilings.Copy, 2.0 * Ceilings.CopyBytes, "byte");
+
+Workloads.Register(Run);
+
+static class Timing
+{
+    // Median of repeated runs after warm-up; repeats until ~0.5 s or 50 runs.
+    public static double Median(Action body)
+    {
+        body();
+        body();
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < 5 || (total.Elapsed.TotalSeconds < 0.5 && times.Count < 50))
+        {
+            var sw = Stopwatch.StartNew();
+            body();
+            times.Add(sw.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+}
+
+static class Ceilings
+{
+    private const int Iters = 20_000_000;
+    public const long CopyBytes = 256L << 20;
+    private static readonly byte[] Src = GC.AllocateArray<byte>((int)CopyBytes, pinned: true);
+    private static readonly byte[] Dst = GC.AllocateArray<byte>((int)CopyBytes, pinned: true);
+
+    // Each iteration: 8 independent FMA chains on 16 floats = 256 flops.
+    public static double FmaFlops(int threads) => threads * (double)Iters * 8 * 16 * 2;
+
+    public static void FmaLoop(int threads) =>
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => Chains());
+
+    private static float Chains()
+    {
+        var a = Vector512.Create(1.0001f);
+        var b = Vector512.Create(0.9999f);
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int i = 0; i < Iters; i++)
+        {
+            c0 = Vector512.FusedMultiplyAdd(a, c0, b);
+            c1 = Vector512.FusedMultiplyAdd(a, c1, b);
+            c2 = Vector512.FusedMultiplyAdd(a, c2, b);
+            c3 = Vector512.FusedMultiplyAdd(a, c3, b);
+            c4 = Vector512.FusedMultiplyAdd(a, c4, b);
+            c5 = Vector512.FusedMultiplyAdd(a, c5, b);
+            c6 = Vector512.FusedMultiplyAdd(a, c6, b);
+            c7 = Vector512.FusedMultiplyAdd(a, c7, b);
+        }
+        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7);
+    }
+
+    public static void Copy() => Src.AsSpan().CopyTo(Dst);
+}
+
+internal sealed record Row(string name, double seconds, double work, string unit);

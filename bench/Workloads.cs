@@ -1,0 +1,29 @@
+using Flint;
+
+/// <summary>
+/// The workloads, named identically in bench/pytorch_bench.py. Each row's work (flops or bytes moved) lets the
+/// report give throughput and the fraction of the measured ceiling.
+/// </summary>
+internal static class Workloads
+{
+    public static void Register(Action<string, Action, double, string> run)
+    {
+        const long n = 16L << 20;
+        var a = Torch.Ones(n);
+        var b = Torch.Ones(n);
+        var sq = Torch.Ones(4096, 4096);
+        var sqT = sq.T();
+        run("elementwise/add_16M", () => a.Add(b), 3.0 * n * 4, "byte");
+        run("elementwise/mul_16M", () => a.Mul(b), 3.0 * n * 4, "byte");
+        run("elementwise/add_transposed_4096", () => sqT.Add(sqT), 3.0 * sq.Numel() * 4, "byte");
+        run("reduction/sum_rows_4096", () => sq.Sum(1), sq.Numel() * 4.0, "byte");
+        run("reduction/sum_cols_4096", () => sq.Sum(0), sq.Numel() * 4.0, "byte");
+        run("reduction/sum_all_16M", () => a.Sum(), n * 4.0, "byte");
+
+        var one = Torch.Ones(1);
+        run("overhead/add_1elem", () =>
+        {
+            for (int i = 0; i < 1000; i++) one.Add(one);
+        }, 1000, "op");
+    }
+}

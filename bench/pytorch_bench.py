@@ -1,0 +1,50 @@
+"""PyTorch's side of the benchmark: the same workloads and names as bench/Workloads.cs, one JSON row per line.
+
+Fair settings: 2 threads (Debian's default here is 1) and OpenBLAS with pthreads
+(apt-get install libopenblas0-pthread; without it torch falls back to reference BLAS).
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(2)
+filters = sys.argv[1:]
+
+
+def run(name, body, work=0.0, unit=""):
+    if filters and not any(f in name for f in filters):
+        return
+    body()
+    body()
+    times, start = [], time.perf_counter()
+    while len(times) < 5 or (time.perf_counter() - start < 0.5 and len(times) < 50):
+        t = time.perf_counter()
+        body()
+        times.append(time.perf_counter() - t)
+    print(json.dumps({"name": name, "seconds": statistics.median(times), "work": work, "unit": unit}), flush=True)
+
+
+n = 16 << 20
+a = torch.ones(n)
+b = torch.ones(n)
+sq = torch.ones(4096, 4096)
+sqT = sq.t()
+run("elementwise/add_16M", lambda: a.add(b), 3.0 * n * 4, "byte")
+run("elementwise/mul_16M", lambda: a.mul(b), 3.0 * n * 4, "byte")
+run("elementwise/add_transposed_4096", lambda: sqT.add(sqT), 3.0 * sq.numel() * 4, "byte")
+run("reduction/sum_rows_4096", lambda: sq.sum(1), sq.numel() * 4.0, "byte")
+run("reduction/sum_cols_4096", lambda: sq.sum(0), sq.numel() * 4.0, "byte")
+run("reduction/sum_all_16M", lambda: a.sum(), n * 4.0, "byte")
+
+one = torch.ones(1)
+
+
+def thousand_adds():
+    for _ in range(1000):
+        one.add(one)
+
+
+run("overhead/add_1elem", thousand_adds, 1000, "op")
