@@ -154,7 +154,10 @@ public abstract class Optimizer
     /// <summary>
     /// The optimizer's state as PyTorch's <c>state_dict()</c> builds it: <c>{"state": {index: {name: value}},
     /// "param_groups": [{option: value, ..., "params": [index, ...]}]}</c>, parameters numbered in group order. State
-    /// tensors are shared, not copied, as in PyTorch. Pass it to <c>Torch.Save</c> to write a checkpoint PyTorch loads.
+    /// tensors are shared, not copied, as in PyTorch. The containers are those <c>Torch.Load</c> gives for the same
+    /// checkpoint: <c>Dictionary&lt;string, object?&gt;</c> for the top level, the groups and each parameter's state,
+    /// <c>Dictionary&lt;long, object?&gt;</c> for <c>state</c>, <c>List&lt;object?&gt;</c> for lists; tuple options
+    /// such as <c>betas</c> are tuples. Pass it to <c>Torch.Save</c> to write a checkpoint PyTorch loads.
     /// </summary>
     public Dictionary<string, object?> StateDict()
     {
@@ -177,7 +180,10 @@ public abstract class Optimizer
             start += indices.Count;
             groups.Add(packed);
         }
-        var state = new Dictionary<object, object?>();
+        // Int keys: Dictionary<long, object?>, the type Torch.Load gives an optimizer's 'state'.
+        IDictionary state = State.Unmapped.Keys.All(k => k is long)
+            ? new Dictionary<long, object?>()
+            : new Dictionary<object, object?>();
         foreach (var (p, s) in State)
         {
             if (!mapping.TryGetValue(p, out var index))
@@ -285,6 +291,13 @@ public abstract class Optimizer
                     return r;
                 }
             case string or ITuple: return value;
+            case Array a:
+                {
+                    // A tuple (as Torch.Load gives it): keep it a tuple.
+                    var r = new object?[a.Length];
+                    for (int i = 0; i < a.Length; i++) r[i] = Cast(param, a.GetValue(i), null);
+                    return r;
+                }
             case IList l:
                 {
                     var r = new List<object?>(l.Count);

@@ -102,6 +102,30 @@ public class OptimParityTests
 
     [Theory]
     [MemberData(nameof(StepCases))]
+    public void ResumesThroughCheckpointFile(string id)
+    {
+        var r = Start(id);
+        for (int s = 0; s < 5; s++) DoStep(r, s);
+        var path = Path.Combine(Path.GetTempPath(), $"flint-optim-{Guid.NewGuid():N}.pt");
+        try
+        {
+            Torch.Save(r.Opt.StateDict(), path);
+            var loaded = (IDictionary)Torch.Load(path)!;
+            // The file holds exactly PyTorch's structure: the state dict PyTorch had after the same five steps.
+            OptimValues.AssertSame(OptimValues.Decode(Fx, r.Case.GetProperty("resume")), loaded, r.Tol, "checkpoint");
+            var r2 = Start(id, i => r.Params[i].Detach());
+            r2.Opt.LoadStateDict(loaded);
+            for (int s = 5; s < 10; s++)
+            {
+                DoStep(r2, s);
+                CheckStep(r2, s);
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [MemberData(nameof(StepCases))]
     public void ResumesFromOwnStateDict(string id)
     {
         var r = Start(id);
