@@ -124,6 +124,14 @@ public class OptimParityTests
         finally { File.Delete(path); }
     }
 
+    /// <summary>Flint's state dict after the case's first five steps.</summary>
+    internal static Dictionary<string, object?> StateAfterFiveSteps(string id)
+    {
+        var r = Start(id);
+        for (int s = 0; s < 5; s++) DoStep(r, s);
+        return r.Opt.StateDict();
+    }
+
     [Theory]
     [MemberData(nameof(StepCases))]
     public void ResumesFromOwnStateDict(string id)
