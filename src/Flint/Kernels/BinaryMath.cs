@@ -91,8 +91,9 @@ public readonly struct FmodKernel : IBinaryKernel
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T>
     {
+        // C#'s % is C's fmod for floats (exact, x for infinite y); TensorPrimitives' vector form is not.
         if (!MathLoops.IsFloat<T>()) IntegerDispatch.CheckNoZero(b);
-        TensorPrimitives.Remainder(a, b, c);
+        for (int i = 0; i < c.Length; i++) c[i] = a[i] % b[i];
     }
 }
 

@@ -31,7 +31,7 @@ public sealed partial class Tensor
                 if (n.NeedsInputGrad(1))
                 {
                     var zeroBase = x.Eq(0).LogicalAnd(e.Ge(0));
-                    ge = g.Mul(Torch.Where(zeroBase, 0.0, n.Saved(2).Mul(x.To(Torch.ResultType(x, e)).Log())));
+                    ge = g.Mul(Torch.Where(zeroBase, 0.0, n.Saved(2).Mul(x.Log())));
                 }
                 return [gx, ge];
             });
@@ -101,7 +101,7 @@ public sealed partial class Tensor
         if (Graph.Needs(this, other))
         {
             bool saveAll = other.RequiresGrad;
-            Graph.Record(r, "RemainderBackward0", [this, other], [saveAll ? this : null, saveAll ? other : null], n =>
+            Graph.Record(r, "RemainderBackward1", [this, other], [saveAll ? this : null, saveAll ? other : null], n =>
                 [n.Grad, n.NeedsInputGrad(1) ? n.Grad.Neg().Mul(n.Saved(0).Div(n.Saved(1), "floor")) : null]);
         }
         return r;
@@ -112,7 +112,7 @@ public sealed partial class Tensor
     {
         var dt = DivisionType(other, "remainder_cpu");
         var r = Elementwise.Binary(new RemainderKernel(), this, Elementwise.Wrap(other, dt, Device), dt);
-        if (Graph.Needs(this)) Graph.Record(r, "RemainderBackward1", [this], [], static n => [n.Grad]);
+        if (Graph.Needs(this)) Graph.Record(r, "RemainderBackward0", [this], [], static n => [n.Grad]);
         return r;
     }
 
@@ -229,7 +229,7 @@ public sealed partial class Tensor
         {
             var ft = MathCommon.FloatType(ResultTypeState.Of(this, other));
             var q = Elementwise.Binary(new DivKernel(), this, Elementwise.Wrap(other, ft, Device), ft);
-            if (Graph.Needs(this)) Graph.Record(q, "DivBackward3", [this], [], n => [n.Grad.Div(other)]);
+            if (Graph.Needs(this)) Graph.Record(q, "DivBackward2", [this], [], n => [n.Grad.Div(other)]);
             return q;
         }
         var dt = RoundingDivisionType(ResultTypeState.Of(this, other), roundingMode);
@@ -237,7 +237,7 @@ public sealed partial class Tensor
         var r = roundingMode == "trunc"
             ? Elementwise.Binary(new DivTruncKernel(), this, w, dt)
             : Elementwise.Binary(new DivFloorKernel(), this, w, dt);
-        if (Graph.Needs(this)) Graph.Record(r, "DivBackward3", [this], [], static n => [Torch.ZerosLike(n.Grad)]);
+        if (Graph.Needs(this)) Graph.Record(r, "DivBackward2", [this], [], static n => [Torch.ZerosLike(n.Grad)]);
         return r;
     }
 
@@ -359,7 +359,9 @@ public sealed partial class Tensor
         var dt = MathCommon.FloatType(ResultTypeState.Of(this, other));
         var r = Elementwise.Binary(new XlogyKernel(), this, Elementwise.Wrap(other, dt, Device), dt);
         if (Graph.Needs(this))
-            Graph.Record(r, "XlogyBackward2", [this], [this], n => [n.Grad.Mul(n.Saved(0).Ne(0).Xlogy(other))]);
+            // As PyTorch's C++ formula, the number enters as a (non-wrapped) double tensor.
+            Graph.Record(r, "XlogyBackward2", [this], [this], n =>
+                [n.Grad.Mul(n.Saved(0).Ne(0).Xlogy(Torch.ScalarTensor(other.ToDouble(), DType.Float64, n.Grad.Device)))]);
         return r;
     }
 
