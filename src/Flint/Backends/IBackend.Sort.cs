@@ -17,8 +17,12 @@ internal partial interface IBackend
     /// <summary>Stable sort of each lane; NaN sorts above every number (last ascending, first descending).</summary>
     void Sort(Tensor x, DimLayout layout, bool descending, Tensor values, Tensor indices);
 
-    /// <summary>The k largest (or smallest) of each lane in sorted order, ties by lower index; values/indices are [O, k, I].</summary>
-    void TopK(Tensor x, DimLayout layout, long k, bool largest, Tensor values, Tensor indices);
+    /// <summary>
+    /// The k largest (or smallest) of each lane, NaN above every number; values/indices are [O, k, I]. Sorted unless
+    /// <paramref name="sorted"/> is false and k is not small next to the lane (then in selection order), ties placed
+    /// as ATen's CPU kernel places them.
+    /// </summary>
+    void TopK(Tensor x, DimLayout layout, long k, bool largest, bool sorted, Tensor values, Tensor indices);
 
     /// <summary>The k-th smallest (1-based) of each lane by PyTorch's quickselect, so that ties pick PyTorch's index.</summary>
     void KthValue(Tensor x, DimLayout layout, long k, Tensor values, Tensor indices);

@@ -21,11 +21,12 @@ public sealed partial class Tensor
     public Tensor Msort() => SortOps.Sort(this, 0, false, "SortBackward0").Values;
 
     /// <summary>
-    /// The <paramref name="k"/> largest (or smallest) elements along <paramref name="dim"/> in sorted order, with their
-    /// indices (<c>x.topk(k, dim, largest, sorted)</c>). Equal elements come in index order.
+    /// The <paramref name="k"/> largest (or smallest) elements along <paramref name="dim"/>, with their indices
+    /// (<c>x.topk(k, dim, largest, sorted)</c>); NaN counts as the largest. Equal elements come in the order PyTorch's
+    /// CPU kernel gives them.
     /// </summary>
     public (Tensor Values, Tensor Indices) Topk(long k, long dim = -1, bool largest = true, bool sorted = true) =>
-        SortOps.Topk(this, k, dim, largest);
+        SortOps.Topk(this, k, dim, largest, sorted);
 
     /// <summary>
     /// The <paramref name="k"/>-th smallest element (1-based) along <paramref name="dim"/> and its index
@@ -166,7 +167,7 @@ internal static class SortOps
         return (values, indices);
     }
 
-    public static (Tensor Values, Tensor Indices) Topk(Tensor x, long k, long dim, bool largest)
+    public static (Tensor Values, Tensor Indices) Topk(Tensor x, long k, long dim, bool largest, bool sorted)
     {
         int d = Shapes.WrapDim(dim, x.Dim());
         long n = x.Dim() == 0 ? 1 : x.shape[d];
@@ -175,7 +176,7 @@ internal static class SortOps
         var shape = Reduction.LaneShape(x, d, k);
         var values = Tensor.Allocate(shape, x.dtype, x.Device);
         var indices = Tensor.Allocate((long[])shape.Clone(), DType.Int64, x.Device);
-        if (values.Numel() > 0) x.Backend.TopK(src, Reduction.Layout(src, d), k, largest, values, indices);
+        if (values.Numel() > 0) x.Backend.TopK(src, Reduction.Layout(src, d), k, largest, sorted, values, indices);
         if (Graph.Needs(x)) ReductionOps.RecordSelect(x, "TopkBackward0", values, indices, d, keepdim: true);
         return (values, indices);
     }

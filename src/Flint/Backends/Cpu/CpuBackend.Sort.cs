@@ -95,9 +95,9 @@ internal sealed partial class CpuBackend
         Lanes.OnKey(x.dtype, ref v);
     }
 
-    public void TopK(Tensor x, DimLayout layout, long k, bool largest, Tensor values, Tensor indices)
+    public void TopK(Tensor x, DimLayout layout, long k, bool largest, bool sorted, Tensor values, Tensor indices)
     {
-        var v = new LaneVisitor(largest ? LaneOp.TopLargest : LaneOp.TopSmallest, x, layout, k, values, indices);
+        var v = new LaneVisitor(largest ? LaneOp.TopLargest : LaneOp.TopSmallest, x, layout, k, values, indices, sorted);
         Lanes.OnKey(x.dtype, ref v);
     }
 
@@ -124,7 +124,7 @@ internal sealed partial class CpuBackend
 
     // Lane at a time: the lane's elements become (key, position) entries in a per-thread buffer, are sorted or
     // selected there, and the results are written with the output's own lane stride.
-    private readonly struct LaneVisitor(LaneOp op, Tensor x, DimLayout l, long arg, Tensor values, Tensor indices) : IKeyVisitor
+    private readonly struct LaneVisitor(LaneOp op, Tensor x, DimLayout l, long arg, Tensor values, Tensor indices, bool sorted = true) : IKeyVisitor
     {
         public unsafe void Visit<TS, TK>() where TS : unmanaged where TK : unmanaged, INumber<TK>
         {
@@ -132,20 +132,21 @@ internal sealed partial class CpuBackend
             var layout = l;
             var kind = op;
             long a = arg;
+            bool sort = sorted;
             // Outputs are [O, K, I]: K = N for sort, k for topk, 1 for the selections.
             long outK = kind switch { LaneOp.Sort => layout.Size, LaneOp.TopLargest or LaneOp.TopSmallest => a, _ => 1 };
             Lanes.For(layout, (begin, end) =>
             {
                 int n = checked((int)layout.Size);
                 var e = new Entry<TK>[n];
-                var tmp = new Entry<TK>[kind == LaneOp.Kth || kind == LaneOp.Median || kind == LaneOp.NanMedian ? 0 : n];
+                var tmp = new Entry<TK>[kind == LaneOp.Sort ? n : 0];
                 for (long lane = begin; lane < end; lane++)
                 {
                     long o = lane / layout.Inner, i = lane % layout.Inner;
                     Lanes.Load((TS*)px + Lanes.Start(layout, lane), layout.Inner, e);
                     var outV = (TS*)pv + o * outK * layout.Inner + i;
                     var outI = (long*)pi + o * outK * layout.Inner + i;
-                    long count = Run(kind, e, tmp, a, out int from);
+                    long count = Run(kind, e, tmp, a, sort, out int from);
                     for (long j = 0; j < count; j++)
                     {
                         outV[j * layout.Inner] = Cvt.To<TK, TS>(e[from + j].Key);
@@ -155,8 +156,21 @@ internal sealed partial class CpuBackend
             });
         }
 
+        // ATen's topk: a heap partial sort when k is small next to n, else nth_element and a sort of the first k - 1,
+        // so that ties come out in the same order.
+        private static long TopK<TK, TLess>(Span<Entry<TK>> e, int k, bool sorted, TLess order) where TK : unmanaged where TLess : struct, ILess<TK>
+        {
+            if ((long)k * 64 <= e.Length) StdSort.PartialSort(e, k, order);
+            else
+            {
+                StdSort.NthElement(e, k - 1, order);
+                if (sorted) StdSort.Sort(e[..(k - 1)], order);
+            }
+            return k;
+        }
+
         // Leaves the results in e[from .. from + count).
-        private static long Run<TK>(LaneOp kind, Span<Entry<TK>> e, Span<Entry<TK>> tmp, long a, out int from)
+        private static long Run<TK>(LaneOp kind, Span<Entry<TK>> e, Span<Entry<TK>> tmp, long a, bool sorted, out int from)
             where TK : unmanaged, INumber<TK>
         {
             from = 0;
@@ -167,19 +181,9 @@ internal sealed partial class CpuBackend
                     else Lanes.MergeSort(e, tmp, new AscendingKey<TK>());
                     return e.Length;
                 case LaneOp.TopLargest:
+                    return TopK(e, (int)a, sorted, new DescendingKey<TK>());
                 case LaneOp.TopSmallest:
-                {
-                    var order = new KeyThenIndex<TK>(kind == LaneOp.TopLargest);
-                    int k = (int)a;
-                    if (k == 0) return 0;
-                    if (k < e.Length)
-                    {
-                        Lanes.QuickSelect(e, k - 1, order);
-                        e = e[..k];
-                    }
-                    Lanes.MergeSort(e, tmp, order);
-                    return k;
-                }
+                    return TopK(e, (int)a, sorted, new AscendingKey<TK>());
                 case LaneOp.Kth:
                     Lanes.QuickSelect(e, a - 1, new GreaterOrNaN<TK>());
                     from = (int)(a - 1);
@@ -200,7 +204,8 @@ internal sealed partial class CpuBackend
                 }
                 default:
                 {
-                    Lanes.MergeSort(e, tmp, new AscendingKey<TK>());
+                    // ATen sorts the lane with std::sort (unstable) and reports the last entry of the longest run.
+                    StdSort.Sort(e, new AscendingKey<TK>());
                     int best = 0, bestLen = 0, runStart = 0;
                     for (int j = 0; j < e.Length; j++)
                     {
