@@ -1,5 +1,4 @@
 using Flint.Autograd;
-using Flint.Backends.Cpu;
 using Flint.Ops;
 
 namespace Flint;
@@ -566,7 +565,8 @@ internal static class MatrixProducts
         if (first.dtype != second.dtype)
             throw new ArgumentException(
                 $"expected scalar type {first.dtype.ScalarTypeName()} but found {second.dtype.ScalarTypeName()}");
-        if (first.dtype == DType.Bool) throw CpuBackend.NotImplementedFor(kernel, first.dtype);
+        if (first.dtype == DType.Bool)
+            throw new NotSupportedException($"\"{kernel}\" not implemented for '{first.dtype.ScalarTypeName()}'");
     }
 
     private static void CheckDevice(Tensor a, Tensor b)

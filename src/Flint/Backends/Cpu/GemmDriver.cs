@@ -56,14 +56,14 @@ internal static unsafe class GemmDriver
     /// <summary>Below this many multiply-adds a product runs on the calling thread.</summary>
     private const long ParallelGrain = 1L << 20;
 
-    /// <summary>The kernel family in use; tests switch it to check every tier the machine can run.</summary>
-    public static GemmTier Tier { get; set; } = Best();
+    /// <summary>The kernel family in use: the widest this machine accelerates.</summary>
+    public static readonly GemmTier Tier = Best();
 
     /// <summary>The widest tier this machine accelerates.</summary>
     public static GemmTier Best() =>
         Vector512.IsHardwareAccelerated ? GemmTier.Avx512 : Vector256.IsHardwareAccelerated ? GemmTier.Vector256 : GemmTier.Vector128;
 
-    /// <summary>True if this machine can run <paramref name="tier"/>'s kernels at hardware speed.</summary>
+    /// <summary>True if this machine runs <paramref name="tier"/>'s kernels at hardware speed.</summary>
     public static bool IsSupported(GemmTier tier) => tier switch
     {
         GemmTier.Avx512 => Vector512.IsHardwareAccelerated,
@@ -71,12 +71,15 @@ internal static unsafe class GemmDriver
         _ => true,
     };
 
-    /// <summary>Runs the product for storage type TS (float, double, Half, BFloat16); alpha and beta as doubles.</summary>
-    public static void Run<TS>(in GemmProblem p, double alpha, double beta) where TS : unmanaged
+    /// <summary>Runs the product for storage type TS (float, double, Half, BFloat16) with the machine's best kernels.</summary>
+    public static void Run<TS>(in GemmProblem p, double alpha, double beta) where TS : unmanaged => Run<TS>(p, alpha, beta, Tier);
+
+    /// <summary>Runs the product with the kernels of <paramref name="tier"/> (tests check every tier the machine has).</summary>
+    public static void Run<TS>(in GemmProblem p, double alpha, double beta, GemmTier tier) where TS : unmanaged
     {
         if (typeof(TS) == typeof(double))
         {
-            switch (Tier)
+            switch (tier)
             {
                 case GemmTier.Avx512: Batched<double, double, Avx512F64Kernel>(p, alpha, beta); break;
                 case GemmTier.Vector256: Batched<double, double, Vec256F64Kernel>(p, alpha, beta); break;
@@ -85,7 +88,7 @@ internal static unsafe class GemmDriver
             return;
         }
         float a = (float)alpha, b = (float)beta;
-        switch (Tier)
+        switch (tier)
         {
             case GemmTier.Avx512: Batched<TS, float, Avx512F32Kernel>(p, a, b); break;
             case GemmTier.Vector256: Batched<TS, float, Vec256F32Kernel>(p, a, b); break;
