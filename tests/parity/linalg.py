@@ -121,6 +121,24 @@ for dt in (torch.float32, torch.float64):
         f.op(f"einsum{i}/{n}", "einsum", [r(*s) for s in shapes], lambda *xs, eq=eq: torch.einsum(eq, *xs),
              kwargs={"equation": eq})
 
+    # Second derivatives: the gradient of sum((a @ b)^2) with respect to a, taken with create_graph, then
+    # differentiated again through the backward formulas.
+    def double(product):
+        def fn(a, b):
+            out = product(a, b)
+            return torch.autograd.grad((out * out).sum(), a, create_graph=True)[0]
+        return fn
+
+    f.op(f"double_mm/{n}", "double_mm", [r(3, 4), r(4, 2)], double(torch.mm))
+    f.op(f"double_bmm/{n}", "double_bmm", [r(2, 3, 4), r(2, 4, 2)], double(torch.bmm))
+    f.op(f"double_mv/{n}", "double_mv", [r(3, 4), r(4)], double(torch.mv))
+    f.op(f"double_dot/{n}", "double_dot", [r(4), r(4)], double(torch.dot))
+    f.op(f"double_matmul/{n}", "double_matmul", [r(2, 1, 3, 4), r(3, 4, 2)], double(torch.matmul))
+    f.op(f"double_addmm/{n}", "double_addmm", [r(3, 4), r(4, 2)],
+         double(lambda a, b: torch.addmm(b[0], a, b, beta=0.5, alpha=2.0)))
+    f.op(f"double_einsum/{n}", "double_einsum", [r(3, 3, 4), r(4, 2)],
+         double(lambda a, b: torch.einsum("iij,jk->ik", a, b)))
+
 # Integer products (PyTorch supports them on the CPU).
 f.op("mm/int64", "mm", [ints(3, 4), ints(4, 5)], torch.mm, grad=False)
 f.op("mm/int32_t", "mm", [ints(4, 3, dtype=torch.int32), ints(4, 5, dtype=torch.int32)], torch.mm, grad=False,
