@@ -102,13 +102,22 @@ public sealed partial class Tensor
         return newStrides;
     }
 
-    /// <summary>A view with the new shape when possible, otherwise a copy (<c>x.reshape(*shape)</c>).</summary>
+    /// <summary>
+    /// A view with the new shape when the strides allow (<c>_reshape_alias</c>), otherwise a contiguous copy
+    /// (<c>_unsafe_view(clone)</c>) (<c>x.reshape(*shape)</c>).
+    /// </summary>
     public Tensor Reshape(params long[] shape)
     {
         var sh = Shapes.InferSize(shape, Numel());
-        if (ViewStrides(sh) is { } st) return ViewAs(sh, st, "ViewBackward0");
-        var c = Clone().Contiguous();
-        return c.ViewAs(sh, Shapes.ContiguousStrides(sh), "UnsafeViewBackward0");
+        if (ViewStrides(sh) is { } st) return ViewAs(sh, st, "ReshapeAliasBackward0");
+        var c = Contiguous();
+        var r = new Tensor(c.storage, sh, Shapes.ContiguousStrides(sh), c.offset, dtype, c.version);
+        if (Graph.Needs(c))
+        {
+            var inShape = c.shape;
+            Graph.Record(r, "UnsafeViewBackward0", [c], [], n => [n.Grad.Reshape(inShape)]);
+        }
+        return r;
     }
 
     /// <summary>Reshapes to another tensor's shape (<c>x.reshape_as(other)</c>).</summary>
