@@ -71,7 +71,7 @@ internal static class ShapingOps
         }
         sh.Add(diagSize);
         st.Add(x.strides[d1] + x.strides[d2]);
-        return x.AliasNoGrad(sh.ToArray(), st.ToArray());
+        return x.AliasNoGrad(sh.ToArray(), st.ToArray(), off);
     }
 
     /// <summary>The gradient of diagonal: zeros of the input's shape with g written on the diagonal (differentiable in g).</summary>
