@@ -142,4 +142,13 @@ case("opt/linewidth40", torch.randn(20), linewidth=40)
 case("opt/linewidth10", torch.arange(10), linewidth=10)
 case("opt/profile_short", torch.randn(10, 10) * 3, profile="short")
 case("opt/profile_full", torch.arange(1200), profile="full")
+# many magnitudes and dtypes, to exercise the notation choice and column widths
+for i, scale in enumerate([1e-5, 1e-3, 0.05, 1.0, 37.0, 999.0, 5e4, 3e7, 2e9]):
+    case(f"scale/{i}/vec", torch.randn(7) * scale)
+    case(f"scale/{i}/mat64", torch.randn(3, 4, dtype=torch.float64) * scale, grad="leaf")
+    case(f"scale/{i}/half", (torch.randn(5) * min(scale, 6e4)).half())
+    case(f"scale/{i}/rounded", torch.round(torch.randn(6) * scale))
+case("scale/int_neg_zero", T([-0., 2., -3.]))
+case("scale/ints_wide", torch.randint(-10 ** 9, 10 ** 9, (25,)))
+case("scale/int8_mat", torch.randint(-128, 127, (4, 9), dtype=torch.int8))
 f.save()
