@@ -52,7 +52,7 @@ public static partial class Torch
     /// </summary>
     public static Tensor RandLike(Tensor x, DType? dtype = null, Device? device = null, bool requiresGrad = false, Generator? generator = null)
     {
-        var t = Sampling.EmptyLike(x, dtype, device);
+        var t = EmptyLike(x, dtype, device);
         Sampling.Uniform(t, 0, 1, generator);
         return Finish(t, requiresGrad);
     }
@@ -82,7 +82,7 @@ public static partial class Torch
     /// </summary>
     public static Tensor RandnLike(Tensor x, DType? dtype = null, Device? device = null, bool requiresGrad = false, Generator? generator = null)
     {
-        var t = Sampling.EmptyLike(x, dtype, device);
+        var t = EmptyLike(x, dtype, device);
         Sampling.Normal(t, 0, 1, generator);
         return Finish(t, requiresGrad);
     }
@@ -111,7 +111,7 @@ public static partial class Torch
     /// <summary>Integers from [low, high) shaped like <paramref name="x"/> (<c>torch.randint_like(x, low, high)</c>).</summary>
     public static Tensor RandintLike(Tensor x, long low, long high, DType? dtype = null, Device? device = null, bool requiresGrad = false, Generator? generator = null)
     {
-        var t = Sampling.EmptyLike(x, dtype, device);
+        var t = EmptyLike(x, dtype, device);
         Sampling.RandomFromTo(t, low, high, generator);
         return Finish(t, requiresGrad);
     }
@@ -340,13 +340,6 @@ internal static unsafe class Sampling
         if (std.Numel() == 0) return;
         foreach (var v in std.ToArray<double>())
             if (!(v >= 0)) throw new ArgumentException("normal expects all elements of std >= 0.0");
-    }
-
-    public static Tensor EmptyLike(Tensor x, DType? dtype, Device? device)
-    {
-        var dt = dtype ?? x.dtype;
-        var dev = device ?? x.Device;
-        return dev == x.Device ? x.EmptyLikeDense(dt) : Tensor.Allocate((long[])x.shape.Clone(), dt, dev);
     }
 
     /// <summary>
