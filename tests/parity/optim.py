@@ -133,29 +133,44 @@ run("Rprop", {}, "default")
 run("Rprop", {"lr": 0.05, "etas": [0.3, 1.5], "step_sizes": [0.01, 0.2]}, "etas")
 run("Rprop", {"lr": 0.05, "maximize": True}, "maximize")
 run("ASGD", {}, "default")
-run("ASGD", {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 3}, "t0")
-run("ASGD", {"lr": 0.05, "weight_decay": 0.1, "maximize": True, "t0": 5}, "weight_decay")
+run("ASGD", {"lr": 0.05, "lambd": 0.01, "alpha": 0.5, "t0": 3.0}, "t0")
+run("ASGD", {"lr": 0.05, "weight_decay": 0.1, "maximize": True, "t0": 5.0}, "weight_decay")
 
 
-# LBFGS on the Rosenbrock function, x0 = (-1.5, 2, -0.5, 1.2), several closures per step.
+# LBFGS with a closure. On the Rosenbrock function from x0 = (-1.5, 2, -0.5, 1.2) (float64: L-BFGS on Rosenbrock
+# amplifies last-bit differences of dot products from iteration to iteration, so runs stay within ~20 iterations, where
+# they hold to 1e-10) and on a separable quadratic (float32 and float64; it converges, ending steps by the gradient
+# and change tolerances).
 def rosenbrock(x):
     a = x[1:] - x[:-1] * x[:-1]
     b = 1 - x[:-1]
     return (100 * (a * a) + b * b).sum()
 
 
-def run_lbfgs(kwargs, tag, steps=6):
-    for dt in (torch.float32, torch.float64):
+QUAD_SCALE = [1.0, 4.0, 0.5, 9.0]
+QUAD_CENTER = [0.3, -1.2, 2.0, 0.7]
+
+
+def quadratic(x):
+    c = torch.tensor(QUAD_SCALE, dtype=x.dtype)
+    m = torch.tensor(QUAD_CENTER, dtype=x.dtype)
+    e = x - m
+    return (c * (e * e)).sum()
+
+
+def run_lbfgs(kwargs, tag, steps, fn="rosenbrock", dtypes=(torch.float64,)):
+    for dt in dtypes:
         cid = f"LBFGS/{tag}/{dt_name(dt)}"
         init = torch.tensor([-1.5, 2.0, -0.5, 1.2], dtype=dt)
         x = init.clone().requires_grad_(True)
         opt = torch.optim.LBFGS([x], **kwargs)
         evals = [0]
+        f_ = rosenbrock if fn == "rosenbrock" else quadratic
 
         def closure():
             evals[0] += 1
             opt.zero_grad()
-            loss = rosenbrock(x)
+            loss = f_(x)
             loss.backward()
             return loss
 
@@ -166,28 +181,31 @@ def run_lbfgs(kwargs, tag, steps=6):
             counts.append(evals[0])
             expected.append([f.enc(f"{cid}/p{step}/0", x)])
         st = opt.state[x]
-        cases.append({"id": cid, "kind": "lbfgs", "optimizer": "LBFGS", "kwargs": kwargs, "dtype": dt_name(dt),
+        cases.append({"id": cid, "kind": "lbfgs", "optimizer": "LBFGS", "function": fn, "kwargs": kwargs, "dtype": dt_name(dt),
                       "params": [f.enc(f"{cid}/init/0", init)], "expected": expected, "losses": losses,
                       "evals": counts, "func_evals": st["func_evals"], "n_iter": st["n_iter"],
                       "d": f.enc(f"{cid}/d", st["d"]), "H_diag": float(st["H_diag"]),
                       "history": len(st["old_dirs"]), "repr": repr(opt)})
 
 
-run_lbfgs({}, "default")
-run_lbfgs({"line_search_fn": "strong_wolfe"}, "strong_wolfe")
-run_lbfgs({"history_size": 3, "max_iter": 5, "lr": 0.5}, "history")
-run_lbfgs({"line_search_fn": "strong_wolfe", "history_size": 4, "max_iter": 30, "tolerance_grad": 1e-5,
-           "tolerance_change": 1e-7}, "tolerances", steps=3)
+run_lbfgs({}, "default", steps=1)
+run_lbfgs({"max_iter": 5}, "max_iter", steps=4)
+run_lbfgs({"line_search_fn": "strong_wolfe", "max_iter": 5}, "strong_wolfe", steps=4)
+run_lbfgs({"history_size": 3, "max_iter": 5, "lr": 0.5}, "history", steps=6)
+both = (torch.float32, torch.float64)
+run_lbfgs({"max_iter": 6, "history_size": 2}, "quadratic", steps=4, fn="quadratic", dtypes=both)
+run_lbfgs({"line_search_fn": "strong_wolfe", "max_iter": 50, "tolerance_grad": 1e-5, "tolerance_change": 1e-7}, "quadratic_wolfe",
+          steps=3, fn="quadratic", dtypes=both)
 
 
 # SparseAdam over row-sparse gradients (embedding table 6x3; indices repeat, as Embedding(sparse=True) emits them).
-def run_sparse(kwargs, tag):
+def run_sparse(kwargs, tag, name="SparseAdam"):
     for dt in (torch.float32, torch.float64):
-        cid = f"SparseAdam/{tag}/{dt_name(dt)}"
+        cid = f"{name}/{tag}/{dt_name(dt)}"
         g = torch.Generator().manual_seed(5)
         init = torch.randn(6, 3, generator=g, dtype=torch.float64).to(dt)
         w = init.clone().requires_grad_(True)
-        opt = torch.optim.SparseAdam([w], **kwargs)
+        opt = getattr(torch.optim, name)([w], **{k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()})
         grads, expected = [], []
         for step in range(STEPS):
             idx = torch.randint(0, 6, (1, 4), generator=g)
@@ -196,13 +214,17 @@ def run_sparse(kwargs, tag):
             opt.step()
             grads.append({"indices": f.enc(f"{cid}/gi{step}", idx), "values": f.enc(f"{cid}/gv{step}", val)})
             expected.append([f.enc(f"{cid}/p{step}/0", w)])
-        cases.append({"id": cid, "kind": "sparse", "optimizer": "SparseAdam", "kwargs": kwargs, "dtype": dt_name(dt),
+        cases.append({"id": cid, "kind": "sparse", "optimizer": name, "kwargs": kwargs, "dtype": dt_name(dt),
                       "params": [f.enc(f"{cid}/init/0", init)], "sparse_grads": grads, "expected": expected,
                       "final": f.enc(f"{cid}/final", opt.state_dict()), "repr": repr(opt)})
 
 
 run_sparse({}, "default")
 run_sparse({"lr": 0.01, "betas": [0.8, 0.9], "eps": 1e-6, "maximize": True}, "options")
+run_sparse({"lr": 0.1}, "sparse", name="Adagrad")
+run_sparse({"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.2, "maximize": True}, "sparse_options", name="Adagrad")
+run_sparse({"lr": 0.1}, "sparse", name="SGD")
+run_sparse({"lr": 0.1, "maximize": True}, "sparse_maximize", name="SGD")
 
 
 # Errors: PyTorch's message for bad options and bad parameters.

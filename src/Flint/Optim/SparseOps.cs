@@ -7,23 +7,17 @@ internal static class SparseOps
     public static void AddRows_(Tensor dense, Tensor sparse, double alpha)
     {
         var s = sparse.sparse!;
-        var idx = s.Indices.Contiguous().ToArray<long>();
-        for (int k = 0; k < idx.Length; k++) dense.Select(0, idx[k]).Add_(s.Values.Select(0, k), alpha);
+        dense.IndexAdd_(0, s.Indices.Reshape(-1), s.Values, alpha);
     }
 
-    /// <summary>The rows of <paramref name="dense"/> named by a coalesced sparse tensor's indices (<c>dense.sparse_mask(s)._values()</c>).</summary>
-    public static Tensor GatherRows(Tensor dense, long[] rows)
-    {
-        var shape = (long[])dense.shape.Clone();
-        shape[0] = rows.Length;
-        var r = Torch.Empty(shape, dense.DType, dense.Device);
-        for (int k = 0; k < rows.Length; k++) r.Select(0, k).Copy_(dense.Select(0, rows[k]));
-        return r;
-    }
+    /// <summary>The rows <paramref name="rows"/> of <paramref name="dense"/> (<c>dense.sparse_mask(s)._values()</c>).</summary>
+    public static Tensor GatherRows(Tensor dense, Tensor rows) => dense.IndexSelect(0, rows);
 
-    /// <summary>Adds <paramref name="values"/> row by row into the rows <paramref name="rows"/> of <paramref name="dense"/>.</summary>
-    public static void AddToRows_(Tensor dense, long[] rows, Tensor values)
-    {
-        for (int k = 0; k < rows.Length; k++) dense.Select(0, rows[k]).Add_(values.Select(0, k));
-    }
+    /// <summary>Adds <paramref name="values"/>, scaled, into the rows <paramref name="rows"/> of <paramref name="dense"/>.</summary>
+    public static void AddToRows_(Tensor dense, Tensor rows, Tensor values, double alpha = 1) => dense.IndexAdd_(0, rows, values, alpha);
+
+    /// <summary><c>-grad</c> for a dense or a sparse gradient (a sparse one negates its values).</summary>
+    public static Tensor Neg(Tensor grad) => grad.IsSparse
+        ? Tensor.MakeSparse(grad.sparse!.Indices, grad.sparse.Values.Neg(), grad.shape, grad.sparse.Coalesced)
+        : grad.Neg();
 }

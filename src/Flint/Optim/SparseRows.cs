@@ -51,28 +51,17 @@ public partial class Tensor
         var s = RequireSparse("coalesce");
         if (s.Coalesced) return this;
         var idx = s.Indices.Contiguous().ToArray<long>();
-        var order = new int[idx.Length];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        // Stable, so duplicates are summed in their original order.
-        var sorted = order.OrderBy(i => idx[i]).ToArray();
-        var unique = new List<long>();
-        var groups = new List<List<int>>();
-        foreach (var i in sorted)
-        {
-            if (unique.Count == 0 || unique[^1] != idx[i]) { unique.Add(idx[i]); groups.Add([]); }
-            groups[^1].Add(i);
-        }
+        // Sorted unique rows; each stored row is summed into its slot, duplicates in their original order.
+        var unique = idx.Distinct().Order().ToArray();
+        var slot = new long[idx.Length];
+        for (int k = 0; k < idx.Length; k++) slot[k] = Array.BinarySearch(unique, idx[k]);
         var valShape = (long[])s.Values.shape.Clone();
-        valShape[0] = unique.Count;
-        var values = Allocate(valShape, s.Values.dtype, s.Values.Device);
+        valShape[0] = unique.Length;
+        Tensor values;
         using (Torch.NoGrad())
-            for (int k = 0; k < groups.Count; k++)
-            {
-                var row = values.Select(0, k);
-                row.Copy_(s.Values.Select(0, groups[k][0]));
-                for (int j = 1; j < groups[k].Count; j++) row.Add_(s.Values.Select(0, groups[k][j]));
-            }
-        var indices = Torch.FromArray(unique.ToArray(), 1, unique.Count).To(s.Indices.Device);
+            values = Torch.Zeros(valShape, s.Values.dtype, s.Values.Device)
+                .IndexAdd_(0, Torch.FromArray(slot, slot.Length).To(s.Values.Device), s.Values);
+        var indices = Torch.FromArray(unique, 1, unique.Length).To(s.Indices.Device);
         return MakeSparse(indices, values, shape, coalesced: true);
     }
 
@@ -81,9 +70,7 @@ public partial class Tensor
     {
         var s = RequireSparse("to_dense");
         var dense = Torch.Zeros(shape, s.Values.dtype, s.Values.Device);
-        var idx = s.Indices.Contiguous().ToArray<long>();
-        using (Torch.NoGrad())
-            for (int k = 0; k < idx.Length; k++) dense.Select(0, idx[k]).Add_(s.Values.Select(0, k));
+        using (Torch.NoGrad()) dense.IndexAdd_(0, s.Indices.Reshape(-1), s.Values);
         return dense;
     }
 
