@@ -92,7 +92,7 @@ public sealed class LBFGS : Optimizer
     /// </summary>
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
-        if (closure is null) throw new ArgumentException("step() missing 1 required positional argument: 'closure'");
+        if (closure is null) throw new ArgumentException("LBFGS.step() missing 1 required positional argument: 'closure'");
         using var mode = Torch.NoGrad();
         var group = ParamGroups[0];
         var lr = Num.From(group["lr"]);

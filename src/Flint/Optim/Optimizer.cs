@@ -31,7 +31,6 @@ public abstract class Optimizer
         if (@params is Tensor t)
             throw new ArgumentException(
                 "params argument given to the optimizer should be an iterable of Tensors or dicts, but got " + t.Type());
-        CheckNotSet(@params);
         var list = @params.ToList();
         if (list.Count == 0) throw new ArgumentException("optimizer got an empty parameter list");
         AddParamGroup(new ParamGroup(list));
@@ -52,14 +51,6 @@ public abstract class Optimizer
         var r = new OrderedDictionary<string, object?>();
         foreach (var kv in d) r[kv.Key] = kv.Value;
         return r;
-    }
-
-    private static void CheckNotSet(IEnumerable<Tensor> ps)
-    {
-        if (ps is ISet<Tensor> or IReadOnlySet<Tensor>)
-            throw new ArgumentException(
-                "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets " +
-                "will change between runs. Please use a list instead.");
     }
 
     /// <summary>The default option values, used by groups that do not set them (<c>optimizer.defaults</c>).</summary>
@@ -121,7 +112,6 @@ public abstract class Optimizer
     public void AddParamGroup(ParamGroup paramGroup)
     {
         ArgumentNullException.ThrowIfNull(paramGroup);
-        CheckNotSet(paramGroup.Params);
         foreach (var p in paramGroup.Params)
         {
             ArgumentNullException.ThrowIfNull(p, "params");

@@ -22,10 +22,11 @@ public sealed class ParamGroup : IEnumerable<KeyValuePair<string, object?>>
     public ParamGroup(IEnumerable<Tensor> @params)
     {
         ArgumentNullException.ThrowIfNull(@params);
-        if (@params is Tensor t)
-            Params = [t];
-        else
-            Params = [.. @params];
+        if (@params is ISet<Tensor> or IReadOnlySet<Tensor>)
+            throw new ArgumentException(
+                "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets " +
+                "will change between runs. Please use a list instead.");
+        Params = @params is Tensor t ? [t] : [.. @params];
     }
 
     /// <summary>A group with options given as name/value pairs (<c>{'params': ..., 'lr': 0.1}</c>).</summary>
@@ -39,14 +40,14 @@ public sealed class ParamGroup : IEnumerable<KeyValuePair<string, object?>>
 
     /// <summary>
     /// An option by name (<c>group['lr']</c>), or <c>params</c> (the list of tensors). Reading a missing name throws
-    /// <see cref="KeyNotFoundException"/> with Python's message.
+    /// <see cref="KeyNotFoundException"/> (Python's <c>KeyError</c>).
     /// </summary>
     public object? this[string key]
     {
         get
         {
             if (key == "params") return Params;
-            return options.TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"KeyError: '{key}'");
+            return options.TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"The given key '{key}' was not present in the parameter group.");
         }
         set
         {
