@@ -78,11 +78,12 @@ def scalars():
 
 def scalars_multi():
     w = writer("scalars_multi")
-    for i in range(3):
-        w.add_scalars("run/14h", {"xsinx": i * np.sin(i / 5.0), "xcosx": i * np.cos(i / 5.0)}, i)
+    values = [[float(i * np.sin(i / 5.0)), float(i * np.cos(i / 5.0))] for i in range(3)]
+    for i, (s, c) in enumerate(values):
+        w.add_scalars("run/14h", {"xsinx": s, "xcosx": c}, i)
     w.add_scalar("plain", 2.5, 1)
     w.close()
-    cases["scalars_multi"] = {}
+    cases["scalars_multi"] = {"values": values}
 
 
 def histograms():
