@@ -32,7 +32,7 @@ public readonly struct HistogramBins
 internal static class Histogram
 {
     /// <summary>
-    /// PyTorch's <c>default_bins</c>: <c>±1e-12 · 1.1^k</c> below 1e20 and 0, increasing (1547 edges).
+    /// PyTorch's <c>default_bins</c>: <c>±1e-12 · 1.1^k</c> below 1e20 and 0, increasing (1549 edges).
     /// </summary>
     public static readonly double[] DefaultBins = MakeDefaultBins();
 
