@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Flint.Board.Proto;
@@ -12,18 +11,21 @@ namespace Flint.Board;
 /// and starts with an event holding <c>file_version = "brain.Event:2"</c>. Events are serialized at once and handed
 /// to a background thread through a queue of <c>maxQueueSize</c> entries (a full queue blocks the caller); the
 /// thread frames them as records and flushes the file to the operating system every <c>flushSecs</c> seconds
-/// when something was written, and on <see cref="Flush"/> and <see cref="Close"/>.
+/// when something was written, and on <see cref="Flush"/> and <see cref="Close"/>. A failure of the thread (a full
+/// disk) is rethrown by the next call.
 /// </summary>
 internal sealed class EventFileWriter
 {
     private static int globalUid = -1;
 
     private readonly RecordWriter writer;
-    private readonly BlockingCollection<object> queue;
+    private readonly Queue<object> queue = new();
+    private readonly int maxQueueSize;
+    private readonly object sync = new();
     private readonly Thread worker;
     private readonly double flushSecs;
     private readonly Lock gate = new();
-    private volatile Exception? workerException;
+    private Exception? workerException;
     private bool closed;
 
     private static readonly object ShutdownSignal = new();
@@ -32,14 +34,14 @@ internal sealed class EventFileWriter
     public EventFileWriter(string logdir, int maxQueueSize = 10, double flushSecs = 120, string filenameSuffix = "")
     {
         if (maxQueueSize < 1)
-            throw new ArgumentException($"maxsize must be positive for a bounded queue, got {maxQueueSize}", nameof(maxQueueSize));
+            throw new ArgumentException($"max_queue must be positive, got {maxQueueSize}", nameof(maxQueueSize));
         LogDir = logdir;
         Directory.CreateDirectory(logdir);
         FileName = Path.Combine(logdir, string.Create(CultureInfo.InvariantCulture,
             $"events.out.tfevents.{(long)WallClock.Now():D10}.{System.Net.Dns.GetHostName()}.{Environment.ProcessId}.{Interlocked.Increment(ref globalUid)}"))
             + filenameSuffix;
         writer = new RecordWriter(new FileStream(FileName, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16));
-        queue = new BlockingCollection<object>(new ConcurrentQueue<object>(), maxQueueSize);
+        this.maxQueueSize = maxQueueSize;
         this.flushSecs = flushSecs;
         worker = new Thread(Run) { IsBackground = true, Name = "Flint.Board event writer" };
         worker.Start();
@@ -66,7 +68,7 @@ internal sealed class EventFileWriter
         {
             CheckWorkerStatus();
             if (closed) throw new IOException("Writer is closed");
-            queue.Add(bytes);
+            Put(bytes);
             CheckWorkerStatus();
         }
     }
@@ -79,8 +81,8 @@ internal sealed class EventFileWriter
             CheckWorkerStatus();
             if (closed) throw new IOException("Writer is closed");
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            queue.Add(done);
-            while (!done.Task.Wait(50) && workerException is null) { }
+            Put(done);
+            done.Task.Wait();
             CheckWorkerStatus();
         }
     }
@@ -92,28 +94,59 @@ internal sealed class EventFileWriter
         {
             if (closed) return;
             closed = true;
-            queue.Add(ShutdownSignal);
+            Put(ShutdownSignal);
             worker.Join();
-            queue.Dispose();
             writer.Close();
+        }
+    }
+
+    /// <summary>Adds an item, waiting while <c>maxQueueSize</c> items are pending (Python's <c>queue.put</c>).</summary>
+    private void Put(object item)
+    {
+        lock (sync)
+        {
+            while (queue.Count >= maxQueueSize && workerException is null) Monitor.Wait(sync);
+            if (workerException is not null)
+            {
+                (item as TaskCompletionSource)?.TrySetResult();
+                return;
+            }
+            queue.Enqueue(item);
+            if (queue.Count == 1) Monitor.PulseAll(sync);   // the worker waits only on an empty queue
         }
     }
 
     private void CheckWorkerStatus()
     {
-        if (workerException is { } e) ExceptionDispatchInfo.Throw(e);
+        if (Volatile.Read(ref workerException) is { } e) ExceptionDispatchInfo.Throw(e);
     }
 
+    /// <summary>
+    /// The background loop (tensorboard's <c>_AsyncWriterThread._run</c>): takes everything queued at once, writes
+    /// it, and flushes the file when <c>flushSecs</c> have passed since the last flush and something was written.
+    /// </summary>
     private void Run()
     {
         double nextFlushTime = 0;
         bool hasPendingData = false;
+        var batch = new List<object>();
         try
         {
             while (true)
             {
-                double wait = nextFlushTime - WallClock.Now();
-                if (queue.TryTake(out var item, wait > 0 ? TimeSpan.FromSeconds(wait) : TimeSpan.Zero))
+                lock (sync)
+                {
+                    double wait = nextFlushTime - WallClock.Now();
+                    if (queue.Count == 0)
+                    {
+                        // Sleep until the next flush is due, or (nothing to flush) until an item arrives.
+                        if (wait > 0) Monitor.Wait(sync, TimeSpan.FromSeconds(Math.Min(wait, 1e6)));
+                        else if (!hasPendingData) Monitor.Wait(sync);
+                    }
+                    while (queue.Count > 0) batch.Add(queue.Dequeue());
+                    Monitor.PulseAll(sync);
+                }
+                foreach (var item in batch)
                 {
                     if (ReferenceEquals(item, ShutdownSignal)) return;
                     if (item is TaskCompletionSource flushed)
@@ -128,6 +161,7 @@ internal sealed class EventFileWriter
                         hasPendingData = true;
                     }
                 }
+                batch.Clear();
                 double now = WallClock.Now();
                 if (now > nextFlushTime)
                 {
@@ -142,10 +176,15 @@ internal sealed class EventFileWriter
         }
         catch (Exception e)
         {
-            workerException = e;
-            // Release everything still queued so that no Flush waits forever; later calls rethrow the exception.
-            while (queue.TryTake(out var item))
-                if (item is TaskCompletionSource flushed) flushed.TrySetResult();
+            // Release every waiter: queued flushes complete, blocked adds return; later calls rethrow the exception.
+            lock (sync)
+            {
+                Volatile.Write(ref workerException, e);
+                foreach (var item in batch.Concat(queue))
+                    (item as TaskCompletionSource)?.TrySetResult();
+                queue.Clear();
+                Monitor.PulseAll(sync);
+            }
         }
     }
 }

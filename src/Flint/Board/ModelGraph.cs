@@ -20,6 +20,16 @@ public sealed record GraphNode(string Name, string Op = "UnSpecified", IReadOnly
 /// A model's computation graph as TensorBoard's graph dashboard shows it (what PyTorch's <c>add_graph</c> builds
 /// from a <c>torch.jit</c> trace): nodes in order, each naming its inputs.
 /// </summary>
+/// <remarks>
+/// To look like PyTorch's, a module tracer produces, in this order: one <c>IO Node</c> per used model input named
+/// <c>input/&lt;name&gt;</c> with its shape; one <c>IO Node</c> per output named <c>output/output.&lt;i&gt;</c> (from
+/// 1) whose input is the producing node; then one node per traced operation, named
+/// <c>&lt;Model class&gt;/&lt;Class&gt;[&lt;attribute&gt;]/.../&lt;value name&gt;</c> after the module that ran it
+/// (e.g. <c>Net/Conv2d[conv1]/73</c>, <c>Net/Linear[fc]/weight/weight</c>), with op <c>aten::&lt;op&gt;</c>,
+/// <c>prim::Constant</c>, <c>prim::ListConstruct</c> or <c>prim::GetAttr</c> (parameters), the output shape for
+/// tensor results only, and attributes as PyTorch prints them (<c>{ value : 1}</c>, <c>{ name :  weight }</c>,
+/// <c>{}</c>).
+/// </remarks>
 /// <param name="Nodes">The nodes, inputs before the nodes that use them.</param>
 /// <param name="Device">The device recorded in the run metadata; PyTorch always writes <c>/device:CPU:0</c>.</param>
 public sealed record ModelGraph(IReadOnlyList<GraphNode> Nodes, string Device = "/device:CPU:0");

@@ -58,11 +58,13 @@ public class BoardTests
         Assert.Equal("note/text_summary", last.Summary.Value[0].Tag);
     }
 
-    [Fact]
-    public void FlushSecsFlushesInTheBackground()
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.05)]
+    public void FlushSecsFlushesInTheBackground(double flushSecs)
     {
-        var dir = BoardTestDirs.Make("flush_secs");
-        using var w = new SummaryWriter(dir, flushSecs: 0.05);
+        var dir = BoardTestDirs.Make("flush_secs" + flushSecs);
+        using var w = new SummaryWriter(dir, flushSecs: flushSecs);
         var file = EventFileReader.EventFileIn(dir);
         w.AddScalar("x", 2, 1);
         var deadline = DateTime.UtcNow.AddSeconds(10);
