@@ -14,9 +14,6 @@ internal sealed class FileWriter(string logDir, int maxQueue = 10, double flushS
     /// <summary>The directory the event file is written to (<c>get_logdir()</c>).</summary>
     public string GetLogdir() => eventWriter.LogDir;
 
-    /// <summary>The event file's path.</summary>
-    public string FileName => eventWriter.FileName;
-
     /// <summary>Sets the event's wall time (now, or <paramref name="walltime"/>) and step, then queues it (<c>add_event</c>).</summary>
     public void AddEvent(Event e, long? step = null, double? walltime = null)
     {

@@ -71,9 +71,6 @@ public sealed partial class SummaryWriter : IDisposable
     /// <summary>The directory event files are written to (<c>get_logdir()</c>).</summary>
     public string GetLogdir() => LogDir;
 
-    /// <summary>The path of the current main event file (a new one after <see cref="Close"/> and another add).</summary>
-    public string FileName => GetFileWriter().FileName;
-
     /// <summary>The main file writer, (re)created when there is none (<c>_get_file_writer</c>).</summary>
     private FileWriter GetFileWriter()
     {
