@@ -210,7 +210,12 @@ internal static class Summaries
         var (a, b) => a == b && a != PyKind.Other,
     };
 
-    private static double Number(object v) => Convert.ToDouble(v, CultureInfo.InvariantCulture);
+    private static double Number(object v) => v switch
+    {
+        bool b => b ? 1 : 0,
+        Half h => (double)h,
+        _ => Convert.ToDouble(v, CultureInfo.InvariantCulture),
+    };
 
     private static Summary HParamsSummary(string tag, HParamsPluginData content) =>
         One(new SummaryValue { Tag = tag, Metadata = Plugin("hparams", content.ToByteString()) });
@@ -243,10 +248,10 @@ internal static class Summaries
             {
                 case PyKind.Int or PyKind.Float or PyKind.Bool:
                 {
-                    ssi.Hparams[k] = PbValue.ForNumber(v is bool b ? (b ? 1 : 0) : Number(v));
+                    ssi.Hparams[k] = PbValue.ForNumber(Number(v));
                     var info = new HParamInfo { Name = k, Type = Proto.HParams.DataType.Float64 };
                     if (domains.TryGetValue(k, out var d))
-                        info.DomainDiscrete = ListValue(d.Select(x => PbValue.ForNumber(x is bool xb ? (xb ? 1 : 0) : Number(x))));
+                        info.DomainDiscrete = ListValue(d.Select(x => PbValue.ForNumber(Number(x))));
                     hps.Add(info);
                     break;
                 }

@@ -73,6 +73,27 @@ public class BoardTests
     }
 
     [Fact]
+    public void ScenarioV1LossAndAccuracyOver100Steps()
+    {
+        var dir = BoardTestDirs.Make("experiment1");
+        var writer = new SummaryWriter(dir);
+        for (int nIter = 0; nIter < 100; nIter++)
+        {
+            writer.AddScalar("Loss/train", 1.0 / (nIter + 1), nIter);
+            writer.AddScalar("Loss/test", 2.0 / (nIter + 1), nIter);
+            writer.AddScalar("Accuracy/train", nIter / 100.0, nIter);
+            writer.AddScalar("Accuracy/test", nIter / 200.0, nIter);
+        }
+        writer.Close();
+        var events = EventFileReader.ReadEvents(EventFileReader.EventFileIn(dir)).Skip(1).ToList();
+        Assert.Equal(400, events.Count);
+        var byTag = events.GroupBy(e => e.Summary.Value.Single().Tag).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(["Accuracy/test", "Accuracy/train", "Loss/test", "Loss/train"], byTag.Keys.Order());
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (long)i), byTag["Loss/test"].Select(e => e.Step));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (float)(2.0 / (i + 1))), byTag["Loss/test"].Select(e => e.Summary.Value[0].SimpleValue));
+    }
+
+    [Fact]
     public void SmallQueueKeepsEveryEventInOrder()
     {
         var dir = BoardTestDirs.Make("queue");
