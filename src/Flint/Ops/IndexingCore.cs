@@ -194,8 +194,9 @@ internal static class AdvancedIndex
 {
     private sealed record Info(Tensor Src, Tensor[] Indices, long[] Sizes, long[] Strides, long[] ResultShape);
 
-    private static readonly IndexOutOfBounds Error =
-        (i, k, size) => new IndexOutOfRangeException($"index {i} is out of bounds for dimension {k} with size {size}");
+    private static readonly IndexOutOfBounds Error = (i, k, size) => new IndexOutOfRangeException(size == 0
+        ? "index is out of bounds for dimension with size 0"
+        : $"index {i} is out of bounds for dimension {k} with size {size}");
 
     /// <summary><c>self[indices]</c> as a new tensor (no history).</summary>
     public static Tensor Gather(Tensor self, Tensor?[] indices)

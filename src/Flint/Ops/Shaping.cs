@@ -64,7 +64,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"movedim: repeated dim in `source` ({Shapes.Format(source)})");
         if (dst.Distinct().Count() != dst.Length)
             throw new ArgumentException($"movedim: repeated dim in `destination` ({Shapes.Format(destination)})");
-        if (nd <= 1) return Alias();
+        if (nd == 0) return Alias();
         var order = new long[nd];
         Array.Fill(order, -1);
         for (int i = 0; i < src.Length; i++) order[dst[i]] = src[i];
