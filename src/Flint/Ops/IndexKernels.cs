@@ -256,8 +256,7 @@ internal static class IndexOps
 
     public static void IndexSelectInto(Tensor output, Tensor src, int d, Tensor idx)
     {
-        var osh = NeShape(output.Dim() == 0 ? src : output);
-        osh = WithDim(src, d, idx.shape[0]);
+        var osh = WithDim(src, d, idx.shape[0]);
         if (Shapes.Numel(osh) == 0) return;
         output.Backend.IndexGather(output.AliasNoGrad((long[])osh.Clone()),
             Restrided(src, (long[])osh.Clone(), ZeroAt(NeStrides(src), d)), [AlongDim(idx, osh, d)],
@@ -310,13 +309,7 @@ internal static class IndexOps
     {
         var tsh = WithDim(target, d, idx.shape[0]);
         if (Shapes.Numel(tsh) == 0) return;
-        Tensor values;
-        if (source.Dim() == 0) values = Restrided(source, (long[])tsh.Clone(), new long[tsh.Length]);
-        else
-        {
-            var srcShape = source.Dim() == tsh.Length ? source.shape : source.Reshape(WithDim(source, 0, source.Numel())).shape;
-            values = Restrided(source, (long[])tsh.Clone(), Shapes.ExpandStrides(srcShape, source.strides, tsh));
-        }
+        var values = Restrided(source, (long[])tsh.Clone(), Shapes.ExpandStrides(source.shape, source.strides, tsh));
         target.Backend.IndexScatter(Restrided(target, (long[])tsh.Clone(), ZeroAt(NeStrides(target), d)), values,
             [AlongDim(idx, tsh, d)], [NeShape(target)[d]], [NeStrides(target)[d]], mode, error);
     }

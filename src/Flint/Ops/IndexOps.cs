@@ -19,7 +19,6 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Gather(long dim, Tensor index, bool sparseGrad = false)
     {
-        _ = sparseGrad;
         int d = Shapes.WrapDim(dim, Dim());
         if (index.dtype != DType.Int64) throw new ArgumentException("gather(): Expected dtype int64 for index");
         IndexOps.CheckGatherShape(this, d, index);
