@@ -353,6 +353,18 @@ public class IndexingTests
         Err<ArgumentException>("stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [2, 4] at entry 1",
             () => Torch.Stack([Torch.Zeros(2, 3), Torch.Zeros(2, 4)]));
         Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexSelect(0, Torch.Tensor(new long[] { 5 })));
+        Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexSelect(0, Torch.Tensor(new long[] { -1 })));
+        Err<IndexOutOfRangeException>("INDICES element is out of DATA bounds, id=4 axis_dim=4", () => x.IndexSelect(1, Torch.Tensor(new long[] { 4 })));
+        Err<IndexOutOfRangeException>("index -1 is out of bounds for dimension 1 with size 4",
+            () => x.Gather(1, Torch.Tensor(new long[,] { { -1 } })));
+        Err<IndexOutOfRangeException>("index -1 is out of bounds for dimension 1 with size 4",
+            () => x.ScatterAdd(1, Torch.Tensor(new long[,] { { -1 } }), Torch.Ones(1, 1)));
+        Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexAdd(1, Torch.Tensor(new long[] { -1 }), Torch.Ones(3, 1)));
+        Err<IndexOutOfRangeException>("index_copy_(): index -1 is out of bounds for dimension 1 with size 4",
+            () => x.IndexCopy(1, Torch.Tensor(new long[] { -1 }), Torch.Ones(3, 1)));
+        Err<IndexOutOfRangeException>("index -5 is out of bounds for dimension 1 with size 4", () => x.IndexFill(1, Torch.Tensor(new long[] { -5 }), 1));
+        Err<IndexOutOfRangeException>("out of range: tried to access index -13 on a tensor of 12 elements.",
+            () => x.Take(Torch.Tensor(new long[] { -13 })));
         Err<IndexOutOfRangeException>("index 5 is out of bounds for dimension 1 with size 4",
             () => x.Gather(1, Torch.Tensor(new long[,] { { 5 } })));
         Err<ArgumentException>("gather(): Expected dtype int64 for index", () => x.Gather(1, Torch.Zeros(new long[] { 3, 1 }, DType.Int32)));
