@@ -73,7 +73,7 @@ public class SafeTensorsTests
         using var ms = new MemoryStream();
         SafeTensors.Save(tensors, ms, metadata);
         var sorted = new OrderedDictionary<string, Tensor>();
-        foreach (var kv in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sorted.Add(kv.Key, kv.Value.Contiguous());
+        foreach (var kv in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal)) sorted.Add(kv.Key, kv.Value.Contiguous().Clone());
         var description = new JsonObject
         {
             ["writer"] = "Flint", ["value"] = TypedJson.Encode(sorted),
