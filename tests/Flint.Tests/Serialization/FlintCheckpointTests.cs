@@ -132,5 +132,9 @@ public class FlintCheckpointTests
         Assert.Throws<InvalidCastException>(() => Torch.Load<byte[]>(new MemoryStream(big)));
         Assert.Equal([1, 300], Torch.Load<int[]>(new MemoryStream(big)));
         Assert.Equal(Encoding.UTF8.GetBytes("abc"), Torch.Load<byte[]>(new MemoryStream(SaveToBytes(Encoding.UTF8.GetBytes("abc")))));
+        var real = SaveToBytes(new List<object?> { 2.5, 1L });
+        Assert.Throws<InvalidCastException>(() => Torch.Load<List<long>>(new MemoryStream(real)));
+        Assert.Equal([2.5f, 1f], Torch.Load<float[]>(new MemoryStream(real)));
+        Assert.Throws<InvalidCastException>(() => Torch.Load<List<bool>>(new MemoryStream(real)));
     }
 }
