@@ -519,18 +519,13 @@ internal static unsafe class Sampling
                 {
                     case DType.Float32:
                     {
-                        float f = (float)from, range = (float)to - f;
-                        var p = (float*)dst.Ptr;
-                        for (long i = 0; i < n; i++) p[i] = MathF.FusedMultiplyAdd(g.NextSingle(), range, f);
+                        float f = (float)from;
+                        UniformFloats((float*)dst.Ptr, n, f, (float)to - f, g);
                         break;
                     }
                     case DType.Float64:
-                    {
-                        double range = to - from;
-                        var p = (double*)dst.Ptr;
-                        for (long i = 0; i < n; i++) p[i] = Math.FusedMultiplyAdd(g.NextDouble(), range, from);
+                        UniformDoubles((double*)dst.Ptr, n, from, to - from, g);
                         break;
-                    }
                     case DType.Float16:
                     {
                         var hf = (Half)(float)from;
@@ -551,6 +546,48 @@ internal static unsafe class Sampling
                 }
             }
         });
+    }
+
+    private const int Block = 512;
+
+    /// <summary>p[i] = fma(u24 * 2^-24, range, from) for the next n draws: uniform_real_distribution&lt;float&gt;.</summary>
+    private static void UniformFloats(float* p, long n, float from, float range, Generator g)
+    {
+        uint* raw = stackalloc uint[Block];
+        var vr = Vector256.Create(range);
+        var vf = Vector256.Create(from);
+        var mask = Vector256.Create((1u << 24) - 1);
+        var scale = Vector256.Create(1.0f / (1u << 24));
+        for (long i = 0; i < n; i += Block)
+        {
+            int m = (int)Math.Min(Block, n - i);
+            g.NextUInt32s(new Span<uint>(raw, m));
+            var o = p + i;
+            int j = 0;
+            for (; j <= m - 8; j += 8)
+            {
+                var x = Vector256.ConvertToSingle((Vector256.Load(raw + j) & mask).AsInt32()) * scale;
+                Vector256.FusedMultiplyAdd(x, vr, vf).Store(o + j);
+            }
+            for (; j < m; j++) o[j] = MathF.FusedMultiplyAdd((raw[j] & ((1u << 24) - 1)) * (1.0f / (1u << 24)), range, from);
+        }
+    }
+
+    /// <summary>p[i] = fma(u53 * 2^-53, range, from) for the next n 64-bit draws: uniform_real_distribution&lt;double&gt;.</summary>
+    private static void UniformDoubles(double* p, long n, double from, double range, Generator g)
+    {
+        uint* raw = stackalloc uint[2 * Block];
+        for (long i = 0; i < n; i += Block)
+        {
+            int m = (int)Math.Min(Block, n - i);
+            g.NextUInt32s(new Span<uint>(raw, 2 * m));
+            var o = p + i;
+            for (int j = 0; j < m; j++)
+            {
+                ulong v = ((ulong)raw[2 * j] << 32 | raw[2 * j + 1]) & ((1UL << 53) - 1);
+                o[j] = Math.FusedMultiplyAdd(v * (1.0 / (1UL << 53)), range, from);
+            }
+        }
     }
 
     /// <summary>The C++ type name PyTorch's TypeMeta prints in bounds errors.</summary>
@@ -605,7 +642,7 @@ internal static unsafe class Sampling
 
     private static void NormalFillFloat(float* data, long size, float mean, float std, Generator g)
     {
-        for (long i = 0; i < size; i++) data[i] = g.NextSingle();
+        UniformFloats(data, size, 0, 1, g);
         for (long i = 0; i < size - 15; i += 16) NormalFill16Float(data + i, mean, std);
         if (size % 16 != 0)
         {
@@ -700,7 +737,7 @@ internal static unsafe class Sampling
 
     private static void NormalFillDouble(double* data, long size, double mean, double std, Generator g)
     {
-        for (long i = 0; i < size; i++) data[i] = g.NextDouble();
+        UniformDoubles(data, size, 0, 1, g);
         for (long i = 0; i < size - 15; i += 16) NormalFill16Double(data + i, mean, std);
         if (size % 16 != 0)
         {
