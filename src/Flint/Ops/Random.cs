@@ -864,7 +864,7 @@ internal static unsafe class Sampling
     public static void BernoulliScalar(Tensor t, double p, Generator? generator)
     {
         if (!(p >= 0 && p <= 1)) throw new ArgumentException($"bernoulli_ expects p to be in [0, 1], but got p={Num(p)}");
-        if (t.dtype is DType.Float16 or DType.BFloat16) throw NotImplemented("bernoulli_scalar_cpu_", t.dtype);
+        if (t.dtype == DType.Float16) throw NotImplemented("bernoulli_scalar_cpu_", t.dtype);
         FillDoubles(t, generator, new BernoulliSampler(p));
     }
 
@@ -875,8 +875,8 @@ internal static unsafe class Sampling
 
     public static void BernoulliTensor(Tensor t, Tensor p, Generator? generator)
     {
-        if (t.dtype is DType.Float16 or DType.BFloat16) throw NotImplemented("bernoulli_tensor_cpu_self_", t.dtype);
-        if (p.dtype is not (DType.Float32 or DType.Float64)) throw NotImplemented("bernoulli_tensor_cpu_p_", p.dtype);
+        if (t.dtype == DType.Float16) throw NotImplemented("bernoulli_tensor_cpu_self_", t.dtype);
+        if (p.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16)) throw NotImplemented("bernoulli_tensor_cpu_p_", p.dtype);
         if (t.Numel() == 0) return;
         var pe = p.Detach().To(Device.CPU).Expand(t.shape);
         var perm = IterationPermutation(t, pe);
@@ -1068,13 +1068,13 @@ internal static unsafe class Sampling
     /// <summary>PyTorch's check that n fits the dtype's consecutive integers (randperm).</summary>
     public static void CheckMaxIntWithPrecision(long n, DType dt)
     {
-        if (dt.IsFloatingPoint())
+        switch (dt)
         {
-            long max = 1L << Digits(dt);
-            if (n > max + 1)
-                throw new ArgumentException($"n cannot be greater than {max + 1} for {dt.TorchName()}.");
-            return;
+            case DType.Float16 when n > 2049: throw new ArgumentException("n cannot be greater than 2049 for Half type.");
+            case DType.Float32 when n > (1L << 24) + 1: throw new ArgumentException("n cannot be greater than 2^24+1 for Float type.");
+            case DType.Float64 when n > (1L << 53) + 1: throw new ArgumentException("n cannot be greater than 2^53+1 for Double type.");
         }
+        if (dt.IsFloatingPoint()) return;
         if (n - 1 > MaxInt(dt))
             throw new ArgumentException($"value cannot be converted to type {CppIntName(dt)} without overflow");
     }
@@ -1095,6 +1095,7 @@ internal static unsafe class Sampling
         if (input.Dim() is < 1 or > 2) throw new ArgumentException("prob_dist must be 1 or 2 dim");
         if (!input.dtype.IsFloatingPoint())
             throw new ArgumentException($"multinomial only supports floating-point dtypes for input, got: {input.dtype.ScalarTypeName()}");
+        if (input.dtype == DType.Float16) throw new NotSupportedException("multinomial is not implemented for half on CPU");
         if (numSamples <= 0) throw new ArgumentException("cannot sample n_sample <= 0 samples");
         long categories = input.Size(-1);
         if (!replacement && numSamples > categories)
