@@ -159,6 +159,9 @@ public sealed partial class Tensor
             throw new ArgumentException($"{dtype.ScalarTypeName()} did not match {other.dtype.ScalarTypeName()}");
         if (rtol < 0) throw new ArgumentException($"rtol must be greater than or equal to zero, but got {Fmt(rtol)}");
         if (atol < 0) throw new ArgumentException($"atol must be greater than or equal to zero, but got {Fmt(atol)}");
+        // As PyTorch, bools are compared as the default float dtype (their difference must not wrap as uint8's does).
+        if (dtype == DType.Bool)
+            return Elementwise.Compare(new IsCloseKernel(rtol, atol, equalNan), To(DTypes.Default), other.To(DTypes.Default));
         return Elementwise.Compare(new IsCloseKernel(rtol, atol, equalNan), this, other);
     }
 
