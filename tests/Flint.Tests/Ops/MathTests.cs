@@ -256,11 +256,20 @@ public class MathTests
         Assert.Equal(new[] { 0.0, 0.0, 0.0 }, x.Grad!.ToArray<double>());
     }
 
+    [Fact]
+    public void ActivationGradientsAreDifferentiableNodes()
+    {
+        var x = Torch.Tensor(new[] { -0.5, 0.25, 1.5 }, requiresGrad: true);
+        Assert.Equal("TanhBackwardBackward0", Torch.Autograd.Grad(x.Tanh().Sum(), [x], createGraph: true)[0]!.GradFn!.Name);
+        Assert.Equal("SigmoidBackwardBackward0", Torch.Autograd.Grad(x.Sigmoid().Sum(), [x], createGraph: true)[0]!.GradFn!.Name);
+        Assert.Equal("ThresholdBackwardBackward0", Torch.Autograd.Grad(x.Relu().Sum(), [x], createGraph: true)[0]!.GradFn!.Name);
+    }
+
     public static IEnumerable<object[]> SecondOrderCases =>
         new[]
         {
             "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos",
-            "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "logit", "erf", "erfc", "erfinv",
+            "atan", "sinh", "cosh", "tanh", "relu", "asinh", "acosh", "atanh", "sigmoid", "logit", "erf", "erfc", "erfinv",
             "reciprocal", "square", "abs", "pow_scalar", "pow", "rpow", "atan2", "hypot", "xlogy", "lerp", "lerp_tensor",
             "addcmul", "addcdiv", "clamp", "maximum", "where", "remainder",
         }.Select(n => new object[] { n });
@@ -293,6 +302,7 @@ public class MathTests
             "sinh" => x => x.Sinh(),
             "cosh" => x => x.Cosh(),
             "tanh" => x => x.Tanh(),
+            "relu" => x => x.Sub(1).Relu().Mul(x),
             "asinh" => x => x.Asinh(),
             "acosh" => x => x.Add(1).Acosh(),
             "atanh" => x => x.Mul(0.4).Atanh(),
