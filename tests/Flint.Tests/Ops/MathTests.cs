@@ -86,6 +86,12 @@ public class MathTests
         Throws<DivideByZeroException>("ZeroDivisionError", () => I.Fmod(Torch.Tensor(new long[] { 1, 0, 1 })));
         Throws<DivideByZeroException>("ZeroDivisionError", () => I.FloorDivide(0));
         Throws<DivideByZeroException>("ZeroDivisionError", () => I.Div(0, "trunc"));
+        // Large enough to run on several threads: the error still surfaces as PyTorch's, not wrapped.
+        var big = Torch.Arange(100_000);
+        Throws<DivideByZeroException>("ZeroDivisionError", () => big.Remainder(big.Mul(0)));
+        Throws<DivideByZeroException>("ZeroDivisionError", () => big.Clone().FloorDivide_(big.Sub(50_000)));
+        // A number that wraps to zero in the tensor's type divides by zero too.
+        Throws<DivideByZeroException>("ZeroDivisionError", () => Torch.Tensor(new sbyte[] { 5 }).Remainder(256));
         Throws<NotSupportedException>("\"remainder_cpu\" not implemented for 'Bool'", () => B.Remainder(B));
         Throws<NotSupportedException>("\"fmod_cpu\" not implemented for 'Bool'", () => B.Fmod(B));
         Throws<NotSupportedException>("\"div_floor_cpu\" not implemented for 'Bool'", () => B.FloorDivide(B));
