@@ -263,6 +263,30 @@ public class MathTests
     }
 
     [Fact]
+    public void AliasesCallTheirOps()
+    {
+        var x = Torch.Tensor(new[] { -0.5, 0.25, 0.75 });
+        var y = Torch.Tensor(new[] { 0.5, 0.25, -0.75 });
+        void Same(Tensor expected, Tensor actual) => Assert.Equal(expected.ToArray<double>(), actual.ToArray<double>());
+        Same(x.Abs(), Torch.Absolute(x));
+        Same(x.Asin(), x.Arcsin());
+        Same(x.Acos(), Torch.Arccos(x));
+        Same(x.Atan(), x.Arctan());
+        Same(x.Asinh(), Torch.Arcsinh(x));
+        Same(x.Add(2).Acosh(), x.Add(2).Arccosh());
+        Same(x.Atanh(), Torch.Arctanh(x));
+        Same(x.Atan2(y), Torch.Arctan2(x, y));
+        Same(Torch.Tensor(new[] { -0.0, 0.0, 0.0 }), x.Fix());
+        Same(x.Neg(), Torch.Negative(x));
+        Assert.Equal(new[] { false, false, true }, Torch.Greater(x, y).ToArray<bool>());
+        Assert.Equal(new[] { false, true, true }, x.GreaterEqual(y).ToArray<bool>());
+        Assert.Equal(new[] { true, false, false }, Torch.Less(x, y).ToArray<bool>());
+        Assert.Equal(new[] { true, true, false }, x.LessEqual(y).ToArray<bool>());
+        Assert.Equal(new[] { true, false, true }, Torch.NotEqual(x, y).ToArray<bool>());
+        Assert.Equal(new[] { false, false, true }, x.Greater(0.5).ToArray<bool>());
+    }
+
+    [Fact]
     public void ActivationGradientsAreDifferentiableNodes()
     {
         var x = Torch.Tensor(new[] { -0.5, 0.25, 1.5 }, requiresGrad: true);
