@@ -369,3 +369,36 @@ public class MathTests
         }, [input]));
     }
 }
+
+/// <summary>Runs alone: it changes the process-wide default dtype.</summary>
+[CollectionDefinition("Math default dtype", DisableParallelization = true)]
+public class MathDefaultDtypeCollection;
+
+/// <summary>Integer and bool inputs to float math take the default dtype, whatever it is set to.</summary>
+[Collection("Math default dtype")]
+public class MathDefaultDtypeTests
+{
+    [Fact]
+    public void FloatMathFollowsTheDefaultDtype()
+    {
+        var i = Torch.Tensor(new long[] { 1, 2 });
+        var b = Torch.Tensor(new[] { true, false });
+        Torch.SetDefaultDtype(DType.Float64);
+        try
+        {
+            Assert.Equal(DType.Float64, i.Exp().DType);
+            Assert.Equal(DType.Float64, b.Sigmoid().DType);
+            Assert.Equal(DType.Float64, i.Atan2(i).DType);
+            Assert.Equal(DType.Float64, i.Xlogy(i).DType);
+            Assert.Equal(DType.Float64, i.Div(i, null).DType);
+            Assert.Equal(DType.Float64, i.Pow(0.5).DType);
+            Assert.Equal(DType.Float64, Torch.Where(b, 1.0, 0).DType);
+            Assert.Equal(DType.Float64, i.Clamp(0.5, 1.5).DType);
+            Assert.Equal(DType.Float32, i.Float().Exp().DType);
+        }
+        finally
+        {
+            Torch.SetDefaultDtype(DType.Float32);
+        }
+    }
+}
