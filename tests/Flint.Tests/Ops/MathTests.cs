@@ -262,6 +262,38 @@ public class MathTests
         Assert.Equal(new[] { 0.0, 0.0, 0.0 }, x.Grad!.ToArray<double>());
     }
 
+    /// <summary>Large enough for several threads and every vector tail: results match plain C# per element.</summary>
+    [Fact]
+    public void LargeTensorsMatchScalarMath()
+    {
+        const int n = 100_003;
+        var xs = new float[n];
+        var ys = new float[n];
+        for (int k = 0; k < n; k++)
+        {
+            xs[k] = MathF.Sin(k * 0.37f) * 3;
+            ys[k] = MathF.Cos(k * 0.11f) * 2;
+        }
+        var x = Torch.FromArray(xs);
+        var y = Torch.FromArray(ys);
+        var tanh = x.Tanh().ToArray<float>();
+        var gt = x.Gt(y).ToArray<bool>();
+        var where = Torch.Where(x.Gt(y), x, 0.5).ToArray<float>();
+        var addcmul = x.Addcmul(y, x, 0.25).ToArray<float>();
+        var clamp = x.Clamp(-1, 2).ToArray<float>();
+        var relu = x.Relu().ToArray<float>();
+        for (int k = 0; k < n; k++)
+        {
+            var t = (float)Math.Tanh(xs[k]);
+            Assert.True(Math.Abs(tanh[k] - t) <= 2.5e-7 * Math.Abs(t), $"tanh at {k}");
+            Assert.Equal(xs[k] > ys[k], gt[k]);
+            Assert.Equal(xs[k] > ys[k] ? xs[k] : 0.5f, where[k]);
+            Assert.Equal(xs[k] + 0.25f * ys[k] * xs[k], addcmul[k]);
+            Assert.Equal(Math.Min(Math.Max(xs[k], -1f), 2f), clamp[k]);
+            Assert.Equal(Math.Max(xs[k], 0f), relu[k]);
+        }
+    }
+
     [Fact]
     public void AliasesCallTheirOps()
     {
