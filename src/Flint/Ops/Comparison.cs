@@ -8,7 +8,7 @@ namespace Flint;
 /// Comparisons giving bool tensors (eq, ne, lt, le, gt, ge and the operators &lt; &lt;= &gt; &gt;=), the float
 /// predicates (isnan, isinf, isfinite, signbit ...), isclose/allclose and equal.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private Tensor Compare<TOp>(TOp op, Tensor other) where TOp : struct, ICompareKernel => Elementwise.Compare(op, this, other);
 
@@ -159,24 +159,21 @@ public sealed partial class Tensor
             throw new ArgumentException($"{dtype.ScalarTypeName()} did not match {other.dtype.ScalarTypeName()}");
         if (rtol < 0) throw new ArgumentException($"rtol must be greater than or equal to zero, but got {Fmt(rtol)}");
         if (atol < 0) throw new ArgumentException($"atol must be greater than or equal to zero, but got {Fmt(atol)}");
+        // As PyTorch, bools are compared as the default float dtype (their difference must not wrap as uint8's does).
+        if (dtype == DType.Bool)
+            return Elementwise.Compare(new IsCloseKernel(rtol, atol, equalNan), To(DTypes.Default), other.To(DTypes.Default));
         return Elementwise.Compare(new IsCloseKernel(rtol, atol, equalNan), this, other);
     }
 
     /// <summary>True if every element is close to other's (<c>torch.allclose</c>); see <see cref="IsClose"/>.</summary>
     public bool AllClose(Tensor other, double rtol = 1e-05, double atol = 1e-08, bool equalNan = false) =>
-        AllTrue(IsClose(other, rtol, atol, equalNan));
+        MathCommon.AllTrue(IsClose(other, rtol, atol, equalNan));
 
     /// <summary>True if both have the same shape and equal elements (<c>torch.equal</c>); dtypes may differ.</summary>
     public bool Equal(Tensor other)
     {
         Elementwise.CheckSameDevice(this, other);
-        return shape.AsSpan().SequenceEqual(other.shape) && AllTrue(Eq(other));
-    }
-
-    private static bool AllTrue(Tensor mask)
-    {
-        var c = mask.Cpu().Contiguous();
-        return c.Numel() == 0 || !c.Data<bool>().Contains(false);
+        return shape.AsSpan().SequenceEqual(other.shape) && MathCommon.AllTrue(Eq(other));
     }
 
     // Python's repr of a float in error messages: -1 prints as -1, 0.5 as 0.5.

@@ -84,7 +84,7 @@ internal static class IndexOps
         output.Backend.IndexGather(output.AliasNoGrad((long[])ish.Clone()),
             Restrided(src, (long[])ish.Clone(), ZeroAt(NeStrides(src), d)),
             [Restrided(index, (long[])ish.Clone(), (long[])NeStrides(index).Clone())],
-            [NeShape(src)[d]], [NeStrides(src)[d]], DimError(d));
+            [NeShape(src)[d]], [NeStrides(src)[d]], false, DimError(d));
     }
 
     public static ScatterMode ScatterModeOf(string? reduce) => reduce switch
@@ -138,7 +138,7 @@ internal static class IndexOps
             : Restrided(src, (long[])ish.Clone(), (long[])NeStrides(src).Clone());
         target.Backend.IndexScatter(Restrided(target, (long[])ish.Clone(), ZeroAt(NeStrides(target), d)), values,
             [Restrided(index, (long[])ish.Clone(), (long[])NeStrides(index).Clone())],
-            [NeShape(target)[d]], [NeStrides(target)[d]], mode, DimError(d));
+            [NeShape(target)[d]], [NeStrides(target)[d]], mode, false, DimError(d));
     }
 
     public static void ScatterReduceInto(Tensor target, int d, Tensor index, Tensor src, string reduce, bool includeSelf)
@@ -256,12 +256,12 @@ internal static class IndexOps
 
     public static void IndexSelectInto(Tensor output, Tensor src, int d, Tensor idx)
     {
-        var osh = NeShape(output.Dim() == 0 ? src : output);
-        osh = WithDim(src, d, idx.shape[0]);
+        var osh = WithDim(src, d, idx.shape[0]);
         if (Shapes.Numel(osh) == 0) return;
         output.Backend.IndexGather(output.AliasNoGrad((long[])osh.Clone()),
             Restrided(src, (long[])osh.Clone(), ZeroAt(NeStrides(src), d)), [AlongDim(idx, osh, d)],
-            [NeShape(src)[d]], [NeStrides(src)[d]], InSelfError);
+            [NeShape(src)[d]], [NeStrides(src)[d]], false,
+            d == 0 || src.Dim() <= 1 ? InSelfError : (i, _, size) => new IndexOutOfRangeException($"INDICES element is out of DATA bounds, id={i} axis_dim={size}"));
     }
 
     public static Tensor CheckIndexAdd(Tensor self, int d, Tensor index, Tensor source)
@@ -302,23 +302,18 @@ internal static class IndexOps
         var values = source;
         if (alpha is { } a && a.ToDouble() != 1)
             using (Torch.NoGrad()) values = source.Mul(a).To(target.dtype);
-        ScatterAlongDim(target, d, idx, values, ScatterMode.Add, InSelfError);
+        ScatterAlongDim(target, d, idx, values, ScatterMode.Add, false, InSelfError);
     }
 
     // Writes source slices (source broadcast to the target's slice shape) at positions idx along d.
-    private static void ScatterAlongDim(Tensor target, int d, Tensor idx, Tensor source, ScatterMode mode, IndexOutOfBounds error)
+    private static void ScatterAlongDim(Tensor target, int d, Tensor idx, Tensor source, ScatterMode mode, bool negativeWraps,
+        IndexOutOfBounds error)
     {
         var tsh = WithDim(target, d, idx.shape[0]);
         if (Shapes.Numel(tsh) == 0) return;
-        Tensor values;
-        if (source.Dim() == 0) values = Restrided(source, (long[])tsh.Clone(), new long[tsh.Length]);
-        else
-        {
-            var srcShape = source.Dim() == tsh.Length ? source.shape : source.Reshape(WithDim(source, 0, source.Numel())).shape;
-            values = Restrided(source, (long[])tsh.Clone(), Shapes.ExpandStrides(srcShape, source.strides, tsh));
-        }
+        var values = Restrided(source, (long[])tsh.Clone(), Shapes.ExpandStrides(source.shape, source.strides, tsh));
         target.Backend.IndexScatter(Restrided(target, (long[])tsh.Clone(), ZeroAt(NeStrides(target), d)), values,
-            [AlongDim(idx, tsh, d)], [NeShape(target)[d]], [NeStrides(target)[d]], mode, error);
+            [AlongDim(idx, tsh, d)], [NeShape(target)[d]], [NeStrides(target)[d]], mode, negativeWraps, error);
     }
 
     public static void CheckIndexCopy(Tensor self, int d, Tensor index, Tensor source)
@@ -353,7 +348,7 @@ internal static class IndexOps
     private static string SliceText(long[] shape, int d) => string.Join(" ", Shapes.RemoveAt(shape, d));
 
     public static void IndexCopyInto(Tensor target, int d, Tensor index, Tensor source) =>
-        ScatterAlongDim(target, d, AsLongVector(index), source, ScatterMode.Assign,
+        ScatterAlongDim(target, d, AsLongVector(index), source, ScatterMode.Assign, false,
             (i, _, size) => new IndexOutOfRangeException($"index_copy_(): index {i} is out of bounds for dimension {d} with size {size}"));
 
     public static void CheckIndexFill(Tensor index)
@@ -363,7 +358,8 @@ internal static class IndexOps
     }
 
     public static void IndexFillInto(Tensor target, int d, Tensor index, Scalar value) =>
-        ScatterAlongDim(target, d, AsLongVector(index), Elementwise.Wrap(value, target.dtype, target.Device), ScatterMode.Assign, DimError(d));
+        ScatterAlongDim(target, d, AsLongVector(index), Elementwise.Wrap(value, target.dtype, target.Device), ScatterMode.Assign,
+            true, DimError(d));
 
     /// <summary>The distinct values of an index, sorted (<c>torch._unique(index, sorted=False)</c>'s set).</summary>
     public static Tensor Unique(Tensor index)
@@ -426,7 +422,7 @@ internal static class IndexOps
         var indices = new Tensor[nd];
         for (int k = 0; k < nd; k++) indices[k] = nz.AliasNoGrad([count], [nd], nz.offset + k);
         target.Backend.IndexScatter(Restrided(target, [count], [0]), values, indices, (long[])target.shape.Clone(),
-            (long[])target.strides.Clone(), ScatterMode.Assign, DimError(0));
+            (long[])target.strides.Clone(), ScatterMode.Assign, true, DimError(0));
     }
 
     /// <summary>PyTorch's masked_scatter_backward: the gradient at the mask's positions, zero-padded to source's size.</summary>
@@ -464,7 +460,7 @@ internal static class IndexOps
         var idx = index.IsContiguous() ? index : DenseCopy(index, contiguous: true);
         var src = source.IsContiguous() ? source : DenseCopy(source, contiguous: true);
         target.Backend.IndexScatter(Restrided(target, [n], [0]), src.AliasNoGrad([n], [1]), [idx.AliasNoGrad([n], [1])],
-            [numel], [1], accumulate ? ScatterMode.Add : ScatterMode.Assign, FlatError(numel));
+            [numel], [1], accumulate ? ScatterMode.Add : ScatterMode.Assign, true, FlatError(numel));
     }
 }
 

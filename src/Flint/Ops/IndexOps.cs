@@ -10,7 +10,7 @@ namespace Flint;
 /// is a restriding of its operands onto the backend's two index primitives (<c>IndexGather</c>, <c>IndexScatter</c>),
 /// with derivatives as in PyTorch's derivatives.yaml.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Values along <paramref name="dim"/> picked by <paramref name="index"/>: <c>out[i][j] = self[i][index[i][j]]</c>
@@ -19,7 +19,6 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Gather(long dim, Tensor index, bool sparseGrad = false)
     {
-        _ = sparseGrad;
         int d = Shapes.WrapDim(dim, Dim());
         if (index.dtype != DType.Int64) throw new ArgumentException("gather(): Expected dtype int64 for index");
         IndexOps.CheckGatherShape(this, d, index);
@@ -397,7 +396,7 @@ public sealed partial class Tensor
         long numel = Numel();
         if (r.Numel() > 0)
             Backend.IndexGather(r, new Tensor(src.storage, (long[])index.shape.Clone(), new long[index.Dim()], src.offset, dtype),
-                [index], [numel], [1], IndexOps.FlatError(numel));
+                [index], [numel], [1], true, IndexOps.FlatError(numel));
         if (Graph.Needs(this))
         {
             var inShape = shape;

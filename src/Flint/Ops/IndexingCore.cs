@@ -194,15 +194,16 @@ internal static class AdvancedIndex
 {
     private sealed record Info(Tensor Src, Tensor[] Indices, long[] Sizes, long[] Strides, long[] ResultShape);
 
-    private static readonly IndexOutOfBounds Error =
-        (i, k, size) => new IndexOutOfRangeException($"index {i} is out of bounds for dimension {k} with size {size}");
+    private static readonly IndexOutOfBounds Error = (i, k, size) => new IndexOutOfRangeException(size == 0
+        ? "index is out of bounds for dimension with size 0"
+        : $"index {i} is out of bounds for dimension {k} with size {size}");
 
     /// <summary><c>self[indices]</c> as a new tensor (no history).</summary>
     public static Tensor Gather(Tensor self, Tensor?[] indices)
     {
         var info = Make(self, indices);
         var r = Tensor.Allocate(info.ResultShape, self.dtype, self.Device);
-        if (r.Numel() > 0) self.Backend.IndexGather(r, info.Src, info.Indices, info.Sizes, info.Strides, Error);
+        if (r.Numel() > 0) self.Backend.IndexGather(r, info.Src, info.Indices, info.Sizes, info.Strides, true, Error);
         return r;
     }
 
@@ -218,7 +219,7 @@ internal static class AdvancedIndex
         var v = Elementwise.Cast(values, self.dtype, self.Device);
         var ve = new Tensor(v.storage, info.ResultShape, Shapes.ExpandStrides(v.shape, v.strides, info.ResultShape), v.offset, v.dtype, v.version);
         self.Backend.IndexScatter(info.Src, ve, info.Indices, info.Sizes, info.Strides,
-            accumulate ? ScatterMode.Add : ScatterMode.Assign, Error);
+            accumulate ? ScatterMode.Add : ScatterMode.Assign, true, Error);
     }
 
     private static bool IsExpandable(long[] shape, long[] target)

@@ -8,7 +8,7 @@ namespace Flint;
 /// diagonal, diag_embed and unfold. Those PyTorch returns as views (flatten when possible, unflatten, movedim,
 /// diagonal, unfold) share memory; the rest copy once through the backend.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Merges dims <paramref name="startDim"/>..<paramref name="endDim"/> into one, as a view when the strides allow
@@ -64,13 +64,18 @@ public sealed partial class Tensor
             throw new ArgumentException($"movedim: repeated dim in `source` ({Shapes.Format(source)})");
         if (dst.Distinct().Count() != dst.Length)
             throw new ArgumentException($"movedim: repeated dim in `destination` ({Shapes.Format(destination)})");
-        if (nd <= 1) return Alias();
+        if (nd == 0) return Alias();
+        // The moved dims take their destinations; the others fill the free positions in their original order.
         var order = new long[nd];
         Array.Fill(order, -1);
         for (int i = 0; i < src.Length; i++) order[dst[i]] = src[i];
-        var rest = Enumerable.Range(0, nd).Where(x => Array.IndexOf(src, x) < 0).GetEnumerator();
+        int next = 0;
         for (int i = 0; i < nd; i++)
-            if (order[i] < 0 && rest.MoveNext()) order[i] = rest.Current;
+        {
+            if (order[i] >= 0) continue;
+            while (Array.IndexOf(src, next) >= 0) next++;
+            order[i] = next++;
+        }
         return Permute(order);
     }
 

@@ -136,6 +136,8 @@ internal sealed class BoundedReader
         if (n < 0 || n > Remaining)
             throw new UnpicklingException(
                 $"{what} needs {n} bytes at offset {position}, but only {Remaining} are left: the data is truncated or corrupt");
+        if (n > Array.MaxLength)
+            throw new UnpicklingException($"{what} of {n} bytes at offset {position} is larger than any object Flint can hold");
     }
 
     public byte ReadByte(string what)

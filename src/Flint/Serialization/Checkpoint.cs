@@ -26,6 +26,8 @@ internal static class CheckpointReader
         if (head.Length >= 4 && head[..4].SequenceEqual("PK\u0003\u0004"u8)) return LoadZip(source, mapLocation);
         if (head.Length >= 8 && head[..8].SequenceEqual("PYTORCH1"u8))
             throw new CheckpointFormatException("File is an unsupported archive format from the preview release.");
+        if (head.Length >= 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) < (ulong)len)
+            throw new CheckpointFormatException("the file looks like a safetensors file; load it with Flint.Serialization.SafeTensors.Load");
         if (head[0] == 0x80) return LoadLegacy(source, mapLocation);
         if (len >= 262)
         {
@@ -33,10 +35,8 @@ internal static class CheckpointReader
             source.Read(257, ustar);
             if (ustar.SequenceEqual("ustar"u8))
                 throw new CheckpointFormatException(
-                    "the checkpoint is in the tar format of PyTorch 0.3 and earlier, which Flint does not read; re-save it with a newer PyTorch");
+                    "the checkpoint is in the tar-based format of the earliest PyTorch releases, which Flint does not read; re-save it with a newer PyTorch");
         }
-        if (head.Length >= 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) < (ulong)len)
-            throw new CheckpointFormatException("the file looks like a safetensors file; load it with Flint.Serialization.SafeTensors.Load");
         throw new CheckpointFormatException(
             $"the file is not a PyTorch checkpoint: it starts with {Convert.ToHexString(head[..Math.Min(head.Length, 4)])}, " +
             "not a zip archive (torch.save since 1.6) or a pickle (the legacy format)");
@@ -120,7 +120,7 @@ internal static class CheckpointReader
                 "the file is a TorchScript archive (torch.jit.save); Flint reads torch.save checkpoints");
         var versionEntry = zip.Find(".data/version") ?? zip.Find("version")
             ?? throw new CheckpointFormatException($"the archive has no '{zip.Root}/version' record: it is not a torch.save checkpoint");
-        var versionText = System.Text.Encoding.ASCII.GetString(zip.ReadAll(versionEntry)).Trim();
+        var versionText = System.Text.Encoding.ASCII.GetString(zip.ReadAll(versionEntry, 64)).Trim();
         if (!long.TryParse(versionText, out var version) || version < 1)
             throw new CheckpointFormatException($"the archive's version record holds '{versionText}', not a format version");
         if (version > 10)
@@ -129,7 +129,7 @@ internal static class CheckpointReader
         bool bigEndian = false;
         if (zip.Find("byteorder") is { } order)
         {
-            var text = System.Text.Encoding.ASCII.GetString(zip.ReadAll(order));
+            var text = System.Text.Encoding.ASCII.GetString(zip.ReadAll(order, 64));
             bigEndian = text switch
             {
                 "little" => false,

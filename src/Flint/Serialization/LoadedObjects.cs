@@ -8,7 +8,8 @@ namespace Flint.Serialization;
 /// Converts what <see cref="Torch.Load(string, Device?)"/> returns into a caller's static type, for
 /// <see cref="Torch.Load{T}(string, Device?)"/>: dictionaries into <c>Dictionary</c>, <c>OrderedDictionary</c>,
 /// <c>IDictionary</c> or <c>IReadOnlyDictionary</c> of any key and value types, lists and tuples into <c>List</c>,
-/// <c>IList</c>, <c>IReadOnlyList</c>, <c>IEnumerable</c> or arrays, numbers into any numeric type (checked), recursively.
+/// <c>IList</c>, <c>IReadOnlyList</c>, <c>IEnumerable</c> or arrays, ints into any integer or floating type (checked
+/// for overflow) and floats into floating types, recursively.
 /// </summary>
 internal static class LoadedObjects
 {
@@ -29,7 +30,10 @@ internal static class LoadedObjects
         }
         if (target.IsInstanceOfType(value)) return value;
         var type = Nullable.GetUnderlyingType(target) ?? target;
-        if ((type.IsPrimitive || type == typeof(decimal)) && value is long or double or bool or BigInteger)
+        bool integralTarget = type == typeof(long) || type == typeof(int) || type == typeof(short) || type == typeof(sbyte)
+            || type == typeof(ulong) || type == typeof(uint) || type == typeof(ushort) || type == typeof(byte);
+        bool realTarget = type == typeof(double) || type == typeof(float) || type == typeof(decimal);
+        if ((integralTarget && value is long or BigInteger) || (realTarget && value is long or BigInteger or double))
         {
             try
             {

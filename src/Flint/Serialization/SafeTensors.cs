@@ -178,12 +178,12 @@ public static class SafeTensors
     /// <param name="device">Where the tensors go; null is the CPU.</param>
     /// <exception cref="CheckpointFormatException">The file breaks a rule of the format.</exception>
     public static unsafe OrderedDictionary<string, Tensor> Load(string path, Device? device = null) =>
-        WithMappedFile(path, (p, length) => Read(p, length, device ?? Device.CPU, out _));
+        WithMappedFile(path, (p, length) => Read(p, length, device ?? Device.CPU));
 
     /// <summary>Loads tensors from safetensors bytes held in memory (<c>safetensors.torch.load(data)</c>).</summary>
     public static unsafe OrderedDictionary<string, Tensor> Load(ReadOnlySpan<byte> data, Device? device = null)
     {
-        fixed (byte* p = data) return Read(p, data.Length, device ?? Device.CPU, out _);
+        fixed (byte* p = data) return Read(p, data.Length, device ?? Device.CPU);
     }
 
     /// <summary>
@@ -191,7 +191,7 @@ public static class SafeTensors
     /// (<c>safe_open(filename).metadata()</c>). The whole header is validated.
     /// </summary>
     public static unsafe Dictionary<string, string>? LoadMetadata(string path) =>
-        WithMappedFile(path, (p, length) => Header(p, length, out _).Metadata);
+        WithMappedFile(path, (p, length) => Header(p, length).Metadata);
 
     private unsafe delegate T MappedReader<T>(byte* pointer, long length);
 
@@ -216,10 +216,9 @@ public static class SafeTensors
         }
     }
 
-    private static unsafe OrderedDictionary<string, Tensor> Read(byte* p, long length, Device device, out Dictionary<string, string>? metadata)
+    private static unsafe OrderedDictionary<string, Tensor> Read(byte* p, long length, Device device)
     {
-        var (entries, meta, dataStart) = Header(p, length, out _);
-        metadata = meta;
+        var (entries, _, dataStart) = Header(p, length);
         entries.Sort((a, b) => Utf8Compare(a.Name, b.Name));
         var result = new OrderedDictionary<string, Tensor>(entries.Count);
         foreach (var e in entries)
@@ -245,7 +244,7 @@ public static class SafeTensors
         return result;
     }
 
-    private static unsafe (List<Entry> Entries, Dictionary<string, string>? Metadata, long DataStart) Header(byte* p, long length, out long headerSize)
+    private static unsafe (List<Entry> Entries, Dictionary<string, string>? Metadata, long DataStart) Header(byte* p, long length)
     {
         if (length < 8)
             throw new CheckpointFormatException($"safetensors: the data has {length} bytes, fewer than the 8-byte header length");
@@ -254,7 +253,6 @@ public static class SafeTensors
             throw new CheckpointFormatException($"safetensors: the header claims {n} bytes, more than the 100 MB limit");
         if ((long)n > length - 8)
             throw new CheckpointFormatException($"safetensors: the header of {n} bytes runs past the end of the file ({length} bytes)");
-        headerSize = (long)n;
         var header = new ReadOnlySpan<byte>(p + 8, (int)n);
         if (!System.Text.Unicode.Utf8.IsValid(header))
             throw new CheckpointFormatException("safetensors: the header is not valid UTF-8");

@@ -56,7 +56,7 @@ internal static class TorchGlobals
 
     private static object DefaultParameter(Tensor data, bool requiresGrad)
     {
-        var t = new Tensor(data.storage, data.shape, data.strides, data.offset, data.dtype);
+        var t = new Tensor(data.storage, (long[])data.shape.Clone(), (long[])data.strides.Clone(), data.offset, data.dtype);
         SetRequiresGrad(t, requiresGrad);
         return t;
     }

@@ -181,10 +181,11 @@ internal sealed class TorchZipReader
         return data;
     }
 
-    /// <summary>The whole entry (a small record), CRC-checked.</summary>
-    public byte[] ReadAll(ZipEntry e)
+    /// <summary>The whole entry (a record held in memory), CRC-checked.</summary>
+    public byte[] ReadAll(ZipEntry e, long maxSize = int.MaxValue)
     {
-        if (e.Size > Array.MaxLength) throw new CheckpointFormatException($"zip entry '{e.Name}' of {e.Size} bytes is too large");
+        if (e.Size > Math.Min(maxSize, Array.MaxLength))
+            throw new CheckpointFormatException($"zip entry '{e.Name}' of {e.Size} bytes is larger than such a record can be");
         var bytes = new byte[e.Size];
         source.Read(DataOffset(e), bytes);
         CheckCrc(e, Crc(bytes));

@@ -128,6 +128,21 @@ public class IndexingTests
     // ---- writing ----
 
     [Fact]
+    public void CompoundAssignmentAndEmptyIndices()
+    {
+        var x = Arange(12, 3, 4);
+        x[Torch.Tensor(new long[] { 0, 1 }), Torch.Tensor(new long[] { 1, 2 })] += 5;
+        Assert.Equal(new float[] { 0, 6, 2, 3, 4, 5, 11, 7, 8, 9, 10, 11 }, x.ToArray<float>());
+        x[1..3, 0] *= 2;
+        Assert.Equal(new float[] { 0, 6, 2, 3, 8, 5, 11, 7, 16, 9, 10, 11 }, x.ToArray<float>());
+        Assert.Equal(new Size(0, 4), x[Torch.Empty([0], DType.Int64)].Shape);
+        Assert.Equal(new Size(0, 4), x.IndexSelect(0, Torch.Empty([0], DType.Int64)).Shape);
+        Assert.Equal(new Size(4, 0), Torch.Zeros([2, 0]).Repeat(2, 3).Shape);
+        Assert.Equal(3, Torch.Zeros(0, 2).Chunk(3).Length);
+        Assert.Equal(5f, Torch.Tensor(5.0f).Gather(0, Torch.Tensor(0L)).Item<float>());
+    }
+
+    [Fact]
     public void AssignNumbersAndTensors()
     {
         var x = Torch.Zeros(3, 4);
@@ -219,6 +234,65 @@ public class IndexingTests
     }
 
     [Fact]
+    public void GradFnNamesMatchPyTorch()
+    {
+        var x = Arange(12, 3, 4).RequiresGrad_();
+        var i = Torch.Tensor(new long[] { 0, 2 });
+        var col = Torch.Tensor(new long[,] { { 0 }, { 1 }, { 2 } });
+        var src = Torch.Ones(3, 1, requiresGrad: true);
+        var v = Torch.Tensor(2.0f, requiresGrad: true);
+        var m = Torch.Tensor(new[] { true, false, true, false });
+        var cases = new (string Name, Func<Tensor> Make)[]
+        {
+            ("UnsafeViewBackward0", () => x.T().Reshape(12)),
+            ("ViewBackward0", () => x.Unflatten(1, 2, 2)),
+            ("PermuteBackward0", () => x.Movedim(0, 1)),
+            ("TransposeBackward0", () => x.Swapdims(0, 1)),
+            ("RepeatBackward0", () => x.Repeat(2, 1)),
+            ("RepeatBackward0", () => x.Tile(2)),
+            ("IndexSelectBackward0", () => x.RepeatInterleave(2, 0)),
+            ("IndexSelectBackward0", () => x.RepeatInterleave(Torch.Tensor(new long[] { 1, 2, 0 }), 0)),
+            ("CatBackward0", () => Torch.Cat([x, x])),
+            ("CatBackward0", () => Torch.Hstack([x, x])),
+            ("CatBackward0", () => Torch.Dstack([x, x])),
+            ("StackBackward0", () => Torch.Stack([x, x])),
+            ("SplitWithSizesBackward0", () => x.Split([1L, 3L], 1)[0]),
+            ("SplitBackward0", () => x.Chunk(2)[0]),
+            ("SliceBackward0", () => x.TensorSplit(3, 1)[0]),
+            ("FlipBackward0", () => x.Fliplr()),
+            ("RollBackward0", () => x.Roll(1)),
+            ("Rot90Backward0", () => x.Rot90()),
+            ("TrilBackward0", () => x.Tril()),
+            ("TriuBackward0", () => x.Triu(1)),
+            ("DiagBackward0", () => x.Diag(1)),
+            ("DiagEmbedBackward0", () => x.DiagEmbed()),
+            ("UnfoldBackward0", () => x.Unfold(1, 2, 1)),
+            ("GatherBackward0", () => x.Gather(1, col)),
+            ("GatherBackward0", () => x.TakeAlongDim(col, 1)),
+            ("ScatterBackward0", () => x.Scatter(1, col, src)),
+            ("ScatterBackward1", () => x.Scatter(1, col, 2.0)),
+            ("NotImplemented", () => x.Scatter(1, col, 2.0, "multiply")),
+            ("ScatterAddBackward0", () => x.ScatterAdd(1, col, src)),
+            ("ScatterReduceBackward0", () => x.ScatterReduce(1, col, src, "amax")),
+            ("IndexAddBackward0", () => x.IndexAdd(1, i, Torch.Ones(3, 2))),
+            ("IndexCopyBackward0", () => x.IndexCopy(1, i, Torch.Ones(3, 2))),
+            ("IndexFillBackward0", () => x.IndexFill(1, i, 2.0)),
+            ("IndexFillBackward1", () => x.IndexFill(1, i, v)),
+            ("IndexPutBackward0", () => x.IndexPut([i], Torch.Ones(4))),
+            ("MaskedFillBackward0", () => x.MaskedFill(m, 2.0)),
+            ("MaskedFillBackward1", () => x.MaskedFill(m, v)),
+            ("MaskedSelectBackward0", () => x.MaskedSelect(m)),
+            ("MaskedScatterBackward0", () => x.MaskedScatter(m, Torch.Ones(12))),
+            ("TakeBackward0", () => x.Take(i)),
+            ("PutBackward0", () => x.Put(i, Torch.Ones(2))),
+            ("IndexBackward0", () => x[true]),
+        };
+        foreach (var (name, make) in cases) Assert.Equal(name, make().GradFn!.Name);
+        Assert.Null(x.Nonzero().GradFn);
+        Assert.Same(x, x.Flatten(1, 1));
+    }
+
+    [Fact]
     public void ViewsOfSplitsAndDiagonalsWriteThrough()
     {
         var x = Torch.Zeros(3, 3);
@@ -228,6 +302,73 @@ public class IndexingTests
         Assert.Equal(new float[] { 1, 0, 4, 0, 1, 4, 0, 0, 4 }, x.ToArray<float>());
         x.Unfold(0, 2, 1)[1, 0, 1] = 9;
         Assert.Equal(9f, x[2, 0].Item<float>());
+    }
+
+    // ---- in-place forms ----
+
+    [Fact]
+    public void InPlaceIndexOpsWriteIntoSelfAndViews()
+    {
+        var idx = Torch.Tensor(new long[,] { { 1 }, { 0 } });
+        var x = Torch.Zeros(2, 3);
+        Assert.Same(x, x.Scatter_(1, idx, 5.0));
+        x.ScatterAdd_(1, idx, Torch.Ones(2, 1));
+        x.Scatter_(1, idx, Torch.Full([2, 1], 2.0), "multiply");
+        Assert.Equal(new float[] { 0, 12, 0, 12, 0, 0 }, x.ToArray<float>());
+        x.IndexFill_(1, Torch.Tensor(new long[] { 2 }), -1);
+        x.IndexAdd_(0, Torch.Tensor(new long[] { 1, 1 }), Torch.Ones(2, 3), alpha: 0.5);
+        Assert.Equal(new float[] { 0, 12, -1, 13, 1, 0 }, x.ToArray<float>());
+        x.MaskedFill_(Torch.Tensor(new[] { true, false, false }), 7);
+        x.IndexCopy_(1, Torch.Tensor(new long[] { 1 }), Torch.Tensor(new float[,] { { 3 }, { 4 } }));
+        x.Put_(Torch.Tensor(new long[] { 5 }), Torch.Tensor(new float[] { 9 }), accumulate: true);
+        Assert.Equal(new float[] { 7, 3, -1, 7, 4, 9 }, x.ToArray<float>());
+        x.MaskedScatter_(Torch.Tensor(new[,] { { false, true, false }, { true, false, false } }), Torch.Tensor(new float[] { 8, 6 }));
+        x.ScatterReduce_(1, idx, Torch.Tensor(new float[,] { { 100 }, { -100 } }), "amax");
+        Assert.Equal(new float[] { 7, 100, -1, 6, 4, 9 }, x.ToArray<float>());
+        // Through a view: the base changes.
+        var col = x[.., 2];
+        col.IndexPut_([Torch.Tensor(new long[] { 0 })], Torch.Tensor(new float[] { 42 }));
+        Assert.Equal(42f, x[0, 2].Item<float>());
+        Assert.Equal(new float[] { 7, 100, 42, 6, 4, 9 }, x.ToArray<float>());
+        Assert.Same(x, x.Triu_(1));
+        Assert.Equal(new float[] { 0, 100, 42, 0, 0, 9 }, x.ToArray<float>());
+        x.T().Tril_(-1);
+        Assert.Equal(new float[] { 0, 100, 42, 0, 0, 9 }, x.ToArray<float>());
+        x.Tril_();
+        Assert.Equal(new float[6], x.ToArray<float>());
+    }
+
+    [Fact]
+    public void InPlaceOnNonLeafRecordsTheOp()
+    {
+        var a = Torch.Ones(2, 3, requiresGrad: true);
+        var y = a * 2;
+        y.IndexFill_(1, Torch.Tensor(new long[] { 0 }), 0);
+        Assert.Equal("IndexFillBackward0", y.GradFn!.Name);
+        y.MaskedFill_(Torch.Tensor(new[] { false, false, true }), 0);
+        Assert.Equal("MaskedFillBackward0", y.GradFn!.Name);
+        y.Sum().Backward();
+        Assert.Equal(new float[] { 0, 2, 0, 0, 2, 0 }, a.Grad!.ToArray<float>());
+        var leaf = Torch.Ones(3, requiresGrad: true);
+        var ex = Assert.Throws<InvalidOperationException>(() => leaf[0] = 1.0);
+        Assert.Equal("a view of a leaf Variable that requires grad is being used in an in-place operation.", ex.Message);
+    }
+
+    [Fact]
+    public void SecondDerivativeThroughIndexing()
+    {
+        var x = Torch.Tensor(new double[] { 1, 2, 3 }, requiresGrad: true);
+        var idx = Torch.Tensor(new long[] { 0, 2, 2 });
+        var picked = x[idx];
+        var f = (picked * picked * picked).Sum(); // x0^3 + 2 x2^3
+        var g = Torch.Autograd.Grad(f, [x], createGraph: true)[0]!;
+        Assert.Equal(new double[] { 3, 0, 54 }, g.ToArray<double>());
+        var h = Torch.Autograd.Grad(g.Sum(), [x])[0]!;
+        Assert.Equal(new double[] { 6, 0, 36 }, h.ToArray<double>());
+        var y = x.Gather(0, idx).Repeat(2);
+        var gy = Torch.Autograd.Grad((y * y).Sum(), [x], createGraph: true)[0]!;
+        Assert.Equal(new double[] { 4, 0, 24 }, gy.ToArray<double>());
+        Assert.Equal(new double[] { 4, 0, 8 }, Torch.Autograd.Grad(gy.Sum(), [x])[0]!.ToArray<double>());
     }
 
     // ---- errors ----
@@ -240,6 +381,7 @@ public class IndexingTests
         Err<IndexOutOfRangeException>("index 7 is out of bounds for dimension 1 with size 4", () => x[0, 7]);
         Err<IndexOutOfRangeException>("index 5 is out of bounds for dimension 0 with size 3", () => x[Torch.Tensor(new long[] { 5 })]);
         Err<IndexOutOfRangeException>("index 7 is out of bounds for dimension 0 with size 4", () => x[.., Torch.Tensor(new long[] { 7 })]);
+        Err<IndexOutOfRangeException>("index is out of bounds for dimension with size 0", () => Torch.Zeros(0, 4)[Torch.Tensor(new long[] { 0 })]);
         Err<IndexOutOfRangeException>("too many indices for tensor of dimension 2", () => x[0, 0, 0]);
         Err<IndexOutOfRangeException>(
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number",
@@ -270,6 +412,18 @@ public class IndexingTests
         Err<ArgumentException>("stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [2, 4] at entry 1",
             () => Torch.Stack([Torch.Zeros(2, 3), Torch.Zeros(2, 4)]));
         Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexSelect(0, Torch.Tensor(new long[] { 5 })));
+        Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexSelect(0, Torch.Tensor(new long[] { -1 })));
+        Err<IndexOutOfRangeException>("INDICES element is out of DATA bounds, id=4 axis_dim=4", () => x.IndexSelect(1, Torch.Tensor(new long[] { 4 })));
+        Err<IndexOutOfRangeException>("index -1 is out of bounds for dimension 1 with size 4",
+            () => x.Gather(1, Torch.Tensor(new long[,] { { -1 } })));
+        Err<IndexOutOfRangeException>("index -1 is out of bounds for dimension 1 with size 4",
+            () => x.ScatterAdd(1, Torch.Tensor(new long[,] { { -1 } }), Torch.Ones(1, 1)));
+        Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexAdd(1, Torch.Tensor(new long[] { -1 }), Torch.Ones(3, 1)));
+        Err<IndexOutOfRangeException>("index_copy_(): index -1 is out of bounds for dimension 1 with size 4",
+            () => x.IndexCopy(1, Torch.Tensor(new long[] { -1 }), Torch.Ones(3, 1)));
+        Err<IndexOutOfRangeException>("index -5 is out of bounds for dimension 1 with size 4", () => x.IndexFill(1, Torch.Tensor(new long[] { -5 }), 1));
+        Err<IndexOutOfRangeException>("out of range: tried to access index -13 on a tensor of 12 elements.",
+            () => x.Take(Torch.Tensor(new long[] { -13 })));
         Err<IndexOutOfRangeException>("index 5 is out of bounds for dimension 1 with size 4",
             () => x.Gather(1, Torch.Tensor(new long[,] { { 5 } })));
         Err<ArgumentException>("gather(): Expected dtype int64 for index", () => x.Gather(1, Torch.Zeros(new long[] { 3, 1 }, DType.Int32)));

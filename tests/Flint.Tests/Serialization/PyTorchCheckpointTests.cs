@@ -24,6 +24,21 @@ public class PyTorchCheckpointTests
         TypedJson.Match(TypedJson.Expected(file[..file.LastIndexOf('.')]).GetProperty("value"), loaded);
     }
 
+    [Theory]
+    [InlineData("offset", "1")]
+    [InlineData("storage", "9")]
+    [InlineData("data", "\"AAAAAA==\"")]
+    [InlineData("stride", "[6]")]
+    public void ComparisonCatchesEveryDifference(string field, string replacement)
+    {
+        var loaded = Torch.Load(TypedJson.Fixture("views.pt"));
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(TypedJson.Fixture("views.expected.json")))!;
+        var row = doc["value"]!["items"]![1]![1]!;
+        row[field] = System.Text.Json.Nodes.JsonNode.Parse(replacement);
+        using var mutated = System.Text.Json.JsonDocument.Parse(doc.ToJsonString());
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => TypedJson.Match(mutated.RootElement.GetProperty("value"), loaded));
+    }
+
     [Fact]
     public void LoadsFromStreams()
     {

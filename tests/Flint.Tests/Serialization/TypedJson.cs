@@ -226,6 +226,7 @@ internal static class TypedJson
                     return new JsonObject { ["t"] = "int", ["v"] = Convert.ToString(o, CultureInfo.InvariantCulture) };
                 case double d: return new JsonObject { ["t"] = "float", ["v"] = Bits(d) };
                 case float f: return new JsonObject { ["t"] = "float", ["v"] = Bits(f) };
+                case Half h: return new JsonObject { ["t"] = "float", ["v"] = Bits((double)h) };
                 case Complex c: return new JsonObject { ["t"] = "complex", ["re"] = Bits(c.Real), ["im"] = Bits(c.Imaginary) };
                 case string s: return new JsonObject { ["t"] = "str", ["v"] = s };
                 case byte[] bytes: return new JsonObject { ["t"] = "bytes", ["v"] = Convert.ToBase64String(bytes) };
