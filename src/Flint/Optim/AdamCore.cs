@@ -81,9 +81,9 @@ internal static class AdamCore
                 if (amsgrad)
                 {
                     maxExpAvgSq!.Copy_(maxExpAvgSq.Maximum(expAvgSq));
-                    denom = maxExpAvgSq.Sqrt().Div(biasCorrection2Sqrt).Add_(eps);
+                    denom = maxExpAvgSq.Sqrt().Div_(biasCorrection2Sqrt).Add_(eps);
                 }
-                else denom = expAvgSq.Sqrt().Div(biasCorrection2Sqrt).Add_(eps);
+                else denom = expAvgSq.Sqrt().Div_(biasCorrection2Sqrt).Add_(eps);
                 p.Addcdiv_(expAvg, denom, -stepSize);
             }
         }

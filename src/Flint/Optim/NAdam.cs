@@ -74,7 +74,7 @@ public sealed class NAdam : Optimizer
                 var muProductNext = muProduct.Mul(mu).Mul(muNext);
                 expAvg.Mul_(beta1).Add_(grad, 1 - beta1);
                 expAvgSq.Mul_(beta2).Addcmul_(grad, grad, 1 - beta2);
-                var denom = expAvgSq.Div(biasCorrection2).Sqrt().Add_(eps);
+                var denom = expAvgSq.Div(biasCorrection2).Sqrt_().Add_(eps);
                 p.Addcdiv_(grad, denom, -lr * (1.0 - mu) / (1.0 - muProduct.Item<double>()));
                 p.Addcdiv_(expAvg, denom, -lr * muNext / (1.0 - muProductNext.Item<double>()));
             }

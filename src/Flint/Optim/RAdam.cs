@@ -69,10 +69,10 @@ public sealed class RAdam : Optimizer
                 {
                     double rect = Math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
                     // math.sqrt(bc2) / tensor is Tensor.__rtruediv__: reciprocal() * number.
-                    var adaptiveLr = expAvgSq.Sqrt().Add_(eps).Reciprocal().Mul(Math.Sqrt(biasCorrection2));
-                    p.Add_(biasCorrectedExpAvg.Mul(lr).Mul(adaptiveLr).Mul(rect), -1.0);
+                    var adaptiveLr = expAvgSq.Sqrt().Add_(eps).Reciprocal_().Mul_(Math.Sqrt(biasCorrection2));
+                    p.Add_(biasCorrectedExpAvg.Mul_(lr).Mul_(adaptiveLr).Mul_(rect), -1.0);
                 }
-                else p.Add_(biasCorrectedExpAvg.Mul(lr), -1.0);
+                else p.Add_(biasCorrectedExpAvg.Mul_(lr), -1.0);
             }
         }
         return loss;

@@ -2,11 +2,20 @@ namespace Flint;
 
 /// <summary>
 /// Row-sparse COO tensors (<c>torch.sparse_coo_tensor</c> with one sparse dim): the gradient layout that
-/// <c>Embedding(sparse: true)</c> produces and <c>SparseAdam</c> consumes. Such a tensor has the dense shape
-/// <c>size</c>, int64 <c>indices</c> of shape <c>[1, nnz]</c> naming rows of dim 0 (duplicates allowed until
-/// <see cref="Coalesce"/>), and <c>values</c> of shape <c>[nnz, size[1], ...]</c> holding those rows. It has no dense
-/// storage: dense ops on it fail rather than read memory.
+/// <c>Embedding(sparse: true)</c> produces and <c>SparseAdam</c>, <c>Adagrad</c> and <c>SGD</c> consume. Such a tensor
+/// has the dense shape <c>size</c>, int64 <c>indices</c> of shape <c>[1, nnz]</c> naming rows of dim 0 (duplicates
+/// allowed until <see cref="Coalesce"/>), and <c>values</c> of shape <c>[nnz, size[1], ...]</c> holding those rows. It
+/// has no dense storage: dense ops on it fail rather than read memory.
 /// </summary>
+/// <remarks>
+/// What <c>Embedding(numEmbeddings, dim, sparse: true)</c> must produce, as PyTorch's <c>embedding_backward</c> does:
+/// the weight's gradient is <c>Torch.SparseCooTensor(indices, values, weight.Shape)</c>, uncoalesced, where
+/// <c>indices</c> is the input's indices flattened in order to shape <c>[1, n]</c> (repeats kept; positions equal to
+/// <c>padding_idx</c> dropped) and <c>values</c> is the output gradient reshaped to <c>[n, dim]</c> in the weight's
+/// dtype (rows of dropped positions removed with them). Accumulating a second sparse gradient into an existing sparse
+/// <c>.Grad</c> concatenates indices and values (PyTorch's sparse + sparse, still uncoalesced); the autograd engine's
+/// AccumulateGrad needs that case, and <c>ZeroGrad(setToNone: false)</c> empties a sparse gradient.
+/// </remarks>
 public partial class Tensor
 {
     internal SparseRows? sparse;
