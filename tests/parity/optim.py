@@ -8,6 +8,8 @@ row-sparse gradients as Embedding(sparse=True) makes them. Error cases record Py
 
 Run with Debian's torch: /usr/bin/python3 tests/parity/optim.py
 """
+import os
+
 import torch
 
 from optim_common import OptimFixture
@@ -16,6 +18,17 @@ STEPS = 10
 RESUME = 5
 f = OptimFixture("optim", seed=1)
 cases = []
+# Checkpoints written by torch.save after step 5 (after step 2 for L-BFGS), which Flint loads with Torch.Load.
+PT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "optim_checkpoints", "pytorch")
+PT_CASES = {"SGD/momentum/f64", "SGD/groups/f64", "Adam/amsgrad/f64", "Adam/groups/f64", "AdamW/amsgrad/f64",
+            "Adamax/default/f64", "NAdam/default/f64", "RAdam/default/f64", "Adagrad/default/f64", "Adadelta/default/f64",
+            "RMSprop/all/f64", "Rprop/default/f64", "ASGD/t0/f64", "LBFGS/strong_wolfe/f64", "SparseAdam/default/f64"}
+os.makedirs(PT_DIR, exist_ok=True)
+
+
+def save_pt(cid, opt):
+    if cid in PT_CASES:
+        torch.save(opt.state_dict(), os.path.join(PT_DIR, cid.replace("/", "_") + ".pt"))
 
 
 def dt_name(dt):
@@ -77,6 +90,7 @@ def run(opt_name, kwargs, tag, groups=None, strided=False, set_lr=None, requires
             expected.append([f.enc(f"{cid}/p{step}/{i}", p) for i, p in enumerate(params)])
             if step == RESUME - 1:
                 resume = f.enc(f"{cid}/resume", opt.state_dict())
+                save_pt(cid, opt)
         case = {"id": cid, "kind": "optim", "optimizer": opt_name, "kwargs": kwargs, "groups": groups, "dtype": dt_name(dt),
                 "requires_grad": requires_grad, "set_lr": set_lr,
                 "params": [f.enc(f"{cid}/init/{i}", p) for i, p in enumerate(init)],
@@ -177,6 +191,8 @@ def run_lbfgs(kwargs, tag, steps, fn="rosenbrock", dtypes=(torch.float64,)):
         expected, losses, counts = [], [], []
         for step in range(steps):
             loss = opt.step(closure)
+            if step == 1:
+                save_pt(cid, opt)
             losses.append(loss.item())
             counts.append(evals[0])
             expected.append([f.enc(f"{cid}/p{step}/0", x)])
@@ -212,6 +228,8 @@ def run_sparse(kwargs, tag, name="SparseAdam"):
             val = torch.randn(4, 3, generator=g, dtype=torch.float64).to(dt)
             w.grad = torch.sparse_coo_tensor(idx, val, (6, 3))
             opt.step()
+            if step == RESUME - 1:
+                save_pt(cid, opt)
             grads.append({"indices": f.enc(f"{cid}/gi{step}", idx), "values": f.enc(f"{cid}/gv{step}", val)})
             expected.append([f.enc(f"{cid}/p{step}/0", w)])
         cases.append({"id": cid, "kind": "sparse", "optimizer": name, "kwargs": kwargs, "dtype": dt_name(dt),

@@ -4,7 +4,8 @@ using Flint.Tests.Parity;
 namespace Flint.Tests.Optim;
 
 /// <summary>
-/// Flint's optimizer checkpoints that tests/parity/optim_checkpoint.py loads in PyTorch: for each float64 case, the
+/// Checkpoint files in both directions. PyTorch's (tests/fixtures/optim_checkpoints/pytorch, written by optim.py) load
+/// with Torch.Load and resume in Flint. Flint's, which tests/parity/optim_checkpoint.py loads in PyTorch: for each float64 case, the
 /// state dict after five steps, written with <c>Torch.Save</c>. The committed file must be what Flint writes today
 /// (set FLINT_WRITE_FIXTURES=1 to rewrite them, then run the script, which resumes training in PyTorch from each
 /// file and checks it continues as PyTorch's uninterrupted run).
@@ -36,6 +37,24 @@ public class CheckpointForPyTorchTests
             OptimValues.AssertSame(ToExpected(Torch.Load(committed)), Torch.Load(tmp), 0, FileName(id));
         }
         finally { File.Delete(tmp); }
+    }
+
+    public static IEnumerable<object[]> PyTorchFiles =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "fixtures", "optim_checkpoints", "pytorch"), "*.pt")
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(f => new object[] { f! });
+
+    /// <summary>
+    /// A checkpoint PyTorch wrote with <c>torch.save(optimizer.state_dict())</c> mid-run (tests/parity/optim.py) loads
+    /// with <c>Torch.Load</c> into a fresh Flint optimizer, which then continues exactly as PyTorch's uninterrupted run.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PyTorchFiles))]
+    public void ResumesFromPyTorchCheckpointFile(string file)
+    {
+        var name = file[..^3];
+        var id = name[..name.IndexOf('_')] + "/" + name[(name.IndexOf('_') + 1)..name.LastIndexOf('_')] + "/" + name[(name.LastIndexOf('_') + 1)..];
+        var loaded = (IDictionary)Torch.Load(Path.Combine(AppContext.BaseDirectory, "fixtures", "optim_checkpoints", "pytorch", file))!;
+        OptimParityTests.ResumeFrom(id, loaded);
     }
 
     // Torch.Load's object model in the shape OptimValues.AssertSame expects on its left side.

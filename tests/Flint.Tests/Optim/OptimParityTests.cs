@@ -127,6 +127,67 @@ public class OptimParityTests
         finally { File.Delete(path); }
     }
 
+    /// <summary>
+    /// Continues a case from a state dict PyTorch saved after step 5 (after step 2 for L-BFGS), with the parameters
+    /// PyTorch had then, and checks every later step against PyTorch's uninterrupted run.
+    /// </summary>
+    internal static void ResumeFrom(string id, IDictionary stateDict)
+    {
+        var c = Fx.Case(id);
+        double tol = OptimValues.Tol(c.GetProperty("dtype").GetString()!);
+        switch (c.GetProperty("kind").GetString())
+        {
+            case "optim":
+                {
+                    var after5 = c.GetProperty("expected")[4].EnumerateArray().ToArray();
+                    var r = Start(id, i => Fx.Tensor(after5[i]));
+                    r.Opt.LoadStateDict(stateDict);
+                    for (int s = 5; s < 10; s++)
+                    {
+                        DoStep(r, s);
+                        CheckStep(r, s);
+                    }
+                    break;
+                }
+            case "lbfgs":
+                {
+                    var expected = c.GetProperty("expected").EnumerateArray().ToArray();
+                    var x = Fx.Tensor(expected[1][0]).Clone().RequiresGrad_();
+                    var opt = OptimFactory.Create("LBFGS", [x], c.GetProperty("kwargs"), null, Fx);
+                    opt.LoadStateDict(stateDict);
+                    Tensor Closure()
+                    {
+                        opt.ZeroGrad();
+                        var loss = Rosenbrock(x);
+                        loss.Backward();
+                        return loss;
+                    }
+                    for (int s = 2; s < expected.Length; s++)
+                    {
+                        opt.Step(Closure);
+                        OptimValues.AssertTensorClose(Fx.Tensor(expected[s][0]), x, tol, $"{id} step {s + 1}");
+                    }
+                    break;
+                }
+            case "sparse":
+                {
+                    var expected = c.GetProperty("expected").EnumerateArray().ToArray();
+                    var grads = c.GetProperty("sparse_grads").EnumerateArray().ToArray();
+                    var w = Fx.Tensor(expected[4][0]).Clone().RequiresGrad_();
+                    var opt = OptimFactory.Create(c.GetProperty("optimizer").GetString()!, [w], c.GetProperty("kwargs"), null, Fx);
+                    opt.LoadStateDict(stateDict);
+                    for (int s = 5; s < grads.Length; s++)
+                    {
+                        w.Grad = Torch.SparseCooTensor(Fx.Tensor(grads[s].GetProperty("indices")), Fx.Tensor(grads[s].GetProperty("values")), w.Shape);
+                        opt.Step();
+                        OptimValues.AssertTensorClose(Fx.Tensor(expected[s][0]), w, tol, $"{id} step {s + 1}");
+                    }
+                    break;
+                }
+            default: throw new NotSupportedException(id);
+        }
+    }
+
     /// <summary>Flint's state dict after the case's first five steps.</summary>
     internal static Dictionary<string, object?> StateAfterFiveSteps(string id)
     {
