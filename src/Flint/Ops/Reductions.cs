@@ -311,12 +311,17 @@ internal static partial class ReductionOps
     public static (Tensor Min, Tensor Max) Aminmax(Tensor x, long? dim, bool keepdim)
     {
         var mask = dim is { } d ? Reduction.Mask(x, d) : Reduction.Mask(x, []);
-        if (x.Numel() == 0 && (dim is null || x.Dim() == 0 || x.shape[Shapes.WrapDim(dim.Value, x.Dim())] == 0))
-            throw new InvalidOperationException(
-                "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
-        bool keep = keepdim;
-        var min = Reduction.Run(new MinKernel(), x, mask, keep, x.dtype);
-        var max = Reduction.Run(new MaxKernel(), x, mask, keep, x.dtype);
+        if (x.Numel() == 0)
+        {
+            if (dim is null || x.Dim() == 0)
+                throw new InvalidOperationException(
+                    "aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
+            int wd = Shapes.WrapDim(dim.Value, x.Dim());
+            if (x.shape[wd] == 0)
+                throw new IndexOutOfRangeException($"aminmax: Expected reduction dim {wd} to have non-zero size.");
+        }
+        var min = Reduction.Run(new MinKernel(), x, mask, keepdim, x.dtype);
+        var max = Reduction.Run(new MaxKernel(), x, mask, keepdim, x.dtype);
         if (Graph.Needs(x))
             Graph.Record([min, max], "torch::autograd::NotImplemented", [x], [], _ =>
                 throw new InvalidOperationException("derivative for aten::aminmax is not implemented"));

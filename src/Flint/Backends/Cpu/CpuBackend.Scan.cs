@@ -26,7 +26,7 @@ internal sealed partial class CpuBackend
                 return;
             }
             if (typeof(TS) == typeof(bool) || kind == ScanKind.LogSumExp)
-                throw NotImplementedFor(kind == ScanKind.LogSumExp ? "logcumsumexp_out_cpu" : "cumsum_out_cpu", x.dtype);
+                throw NotImplementedFor(kind == ScanKind.LogSumExp ? "logcumsumexp_out" : "cumsum_out", x.dtype);
             if (kind == ScanKind.Sum) ScanImpl<TS, long, SumStep<long>>(x, layout, reverse, output);
             else ScanImpl<TS, long, ProdStep<long>>(x, layout, reverse, output);
         }

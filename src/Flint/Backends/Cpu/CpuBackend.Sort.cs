@@ -6,7 +6,7 @@ internal sealed partial class CpuBackend
 {
     public void ArgReduce(bool max, Tensor x, DimLayout layout, Tensor? values, Tensor indices)
     {
-        if (x.dtype == DType.Bool) throw NotImplementedFor(max ? "argmax_cpu" : "argmin_cpu", x.dtype);
+        if (x.dtype == DType.Bool) throw NotImplementedFor(max ? "argmax" : "argmin", x.dtype);
         var v = new ArgReduceVisitor(max, x, layout, values, indices);
         Lanes.OnKey(x.dtype, ref v);
     }
@@ -109,7 +109,7 @@ internal sealed partial class CpuBackend
 
     public void Median(Tensor x, DimLayout layout, bool ignoreNan, Tensor values, Tensor indices)
     {
-        if (x.dtype == DType.Bool) throw NotImplementedFor("median_cpu", x.dtype);
+        if (x.dtype == DType.Bool) throw NotImplementedFor("median", x.dtype);
         var v = new LaneVisitor(ignoreNan ? LaneOp.NanMedian : LaneOp.Median, x, layout, 0, values, indices);
         Lanes.OnKey(x.dtype, ref v);
     }
