@@ -379,3 +379,46 @@ internal static class TestOps
     /// <summary>x * x, differentiable (a square that the reduction tests can apply twice).</summary>
     public static Tensor Pow2(this Tensor x) => x.Mul(x);
 }
+
+/// <summary>Long contiguous lanes take vectorised paths; these pin their tie, NaN and signed-zero rules to ATen's.</summary>
+public class VectorisedLaneTests
+{
+    [Fact]
+    public void ArgmaxOfLongLanesKeepsFirstTieFirstNaNAndFirstZero()
+    {
+        var v = new float[300];
+        for (int i = 0; i < v.Length; i++) v[i] = (i * 37) % 101 - 50;
+        v[40] = 99; v[170] = 99; v[290] = 99;
+        var x = Torch.FromArray(v);
+        Assert.Equal(40L, x.Argmax().Item<long>());
+        Assert.Equal(40L, x.Max(0).Indices.Item<long>());
+        v[7] = -99; v[150] = -99;
+        Assert.Equal(7L, Torch.FromArray(v).Argmin(0).Item<long>());
+        v[200] = float.NaN; v[250] = float.NaN;
+        var (values, indices) = Torch.FromArray(v).Min(0);
+        Assert.True(float.IsNaN(values.Item<float>()));
+        Assert.Equal(200L, indices.Item<long>());
+        var zeros = new double[100];
+        Array.Fill(zeros, -1.0);
+        zeros[10] = -0.0; zeros[60] = 0.0;
+        Assert.Equal(10L, Torch.FromArray(zeros).Argmax().Item<long>());
+        Array.Fill(zeros, 1.0);
+        zeros[10] = 0.0; zeros[60] = -0.0;
+        Assert.Equal(10L, Torch.FromArray(zeros).Argmin().Item<long>());
+    }
+
+    [Fact]
+    public void RowBlocksMatchThePlainPath()
+    {
+        // [2, 300, 70] summed over dim 1 takes the row-block path; through a transposed view it takes the general one.
+        var x = Torch.Linspace(-2, 3, 2 * 300 * 70, dtype: DType.Float64).Reshape(2, 300, 70);
+        var viaBlock = x.Sum(1).ToArray<double>();
+        var viaPlan = x.Transpose(1, 2).Contiguous().Transpose(1, 2).Sum(1).ToArray<double>();
+        for (int i = 0; i < viaBlock.Length; i++) Assert.Equal(viaPlan[i], viaBlock[i], 9);
+        var f = x.To(DType.Float32);
+        var fb = f.Sum(1).ToArray<float>();
+        for (int i = 0; i < fb.Length; i++) Assert.True(Math.Abs(fb[i] - viaPlan[i]) <= 1e-6 * Math.Abs(viaPlan[i]) + 1e-4);
+        Assert.Equal(x.Amax(1).ToArray<double>(), x.Transpose(1, 2).Contiguous().Amax(2).ToArray<double>());
+        Assert.Equal(new long[] { 2, 70 }, x.Prod(1).Shape.ToArray());
+    }
+}

@@ -37,6 +37,24 @@ internal sealed partial class CpuBackend
         where TS : unmanaged where TA : unmanaged, INumber<TA> where TStep : struct, IScanStep<TA>
     {
         nint px = (nint)x.Ptr, po = (nint)output.Ptr;
+        if (l.Inner == 1)
+        {
+            // Contiguous lanes: one running value per lane.
+            Lanes.For(l, (begin, end) =>
+            {
+                for (long lane = begin; lane < end; lane++)
+                {
+                    var xs = (TS*)px + lane * l.Size;
+                    var os = (TS*)po + lane * l.Size;
+                    var a = default(TStep).Init;
+                    if (reverse)
+                        for (long k = l.Size - 1; k >= 0; k--) { a = default(TStep).Step(a, Cvt.To<TS, TA>(xs[k])); os[k] = Cvt.To<TA, TS>(a); }
+                    else
+                        for (long k = 0; k < l.Size; k++) { a = default(TStep).Step(a, Cvt.To<TS, TA>(xs[k])); os[k] = Cvt.To<TA, TS>(a); }
+                }
+            });
+            return;
+        }
         Lanes.For(l, (begin, end) =>
         {
             var acc = new TA[Math.Min(l.Inner, end - begin)];

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Flint.Backends.Cpu;
 
@@ -19,6 +20,25 @@ internal sealed partial class CpuBackend
             nint px = (nint)x.Ptr, pv = values is null ? 0 : (nint)values.Ptr, pi = (nint)indices.Ptr;
             bool isMax = max;
             var layout = l;
+            if (layout.Inner == 1 && typeof(TS) == typeof(TK))
+            {
+                // Contiguous lanes: TensorPrimitives' vectorised search (first index among ties, first NaN).
+                Lanes.For(layout, (begin, end) =>
+                {
+                    for (long lane = begin; lane < end; lane++)
+                    {
+                        var span = new ReadOnlySpan<TK>((TK*)px + lane * layout.Size, checked((int)layout.Size));
+                        int at = isMax ? TensorPrimitives.IndexOfMax(span) : TensorPrimitives.IndexOfMin(span);
+                        // TensorPrimitives orders -0 below +0; ATen's comparisons see them equal and keep the first.
+                        if (span[at] == TK.Zero)
+                            for (int j = 0; j < at; j++)
+                                if (span[j] == TK.Zero) { at = j; break; }
+                        ((long*)pi)[lane] = at;
+                        if (pv != 0) ((TS*)pv)[lane] = Cvt.To<TK, TS>(span[at]);
+                    }
+                });
+                return;
+            }
             Lanes.For(layout, (begin, end) =>
             {
                 var best = new TK[Math.Min(layout.Inner, end - begin)];
