@@ -20,6 +20,12 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Cumprod(long dim, DType? dtype = null) => ScanOps.Cumulative(this, ScanKind.Prod, dim, dtype, reverse: false);
 
+    /// <summary>In-place <see cref="Cumsum"/> (<c>x.cumsum_(dim, dtype)</c>): the running sums written back into x.</summary>
+    public Tensor Cumsum_(long dim, DType? dtype = null) => InPlace.Apply(this, s => s.Cumsum(dim, dtype));
+
+    /// <summary>In-place <see cref="Cumprod"/> (<c>x.cumprod_(dim, dtype)</c>): the running products written back into x.</summary>
+    public Tensor Cumprod_(long dim, DType? dtype = null) => InPlace.Apply(this, s => s.Cumprod(dim, dtype));
+
     /// <summary>
     /// The running maximum along <paramref name="dim"/> and where it was reached (<c>x.cummax(dim)</c>); ties take the
     /// later index, and a NaN, once reached, stays.

@@ -230,6 +230,25 @@ public class ReductionTests
         Assert.Equal(5L, t.Mode(0).Indices.Item<long>());
     }
 
+    [Fact]
+    public void InPlaceScans()
+    {
+        // Values from PyTorch: y = x * 1; y.cumsum_(0); y.sum().backward() gives x.grad [[2, 2], [1, 1]].
+        var x = Torch.Tensor(new float[,] { { 1, 2 }, { 3, 4 } }, requiresGrad: true);
+        var y = x.Mul(1);
+        y.Cumsum_(0);
+        Assert.Equal("CumsumBackward0", y.GradFn!.Name);
+        Assert.Equal(new float[] { 1, 2, 4, 6 }, y.ToArray<float>());
+        y.Sum().Backward();
+        Assert.Equal(new float[] { 2, 2, 1, 1 }, x.Grad!.ToArray<float>());
+        var i = Torch.Tensor(new[] { 1, 2, 3 });
+        Assert.Same(i, i.Cumsum_(0));
+        Assert.Equal(DType.Int32, i.DType);
+        Assert.Equal(new[] { 1, 3, 6 }, i.ToArray<int>());
+        var p = Torch.Tensor(new float[,] { { 1, 2 }, { 3, 4 } }).Cumprod_(1);
+        Assert.Equal(new float[] { 1, 2, 3, 12 }, p.ToArray<float>());
+    }
+
     // ---- second derivatives ----
 
     // grad of sum(op(x)) with create_graph, then backward of sum(grad * w), w = 0.1, 0.2, ...; values from PyTorch.
