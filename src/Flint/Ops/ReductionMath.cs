@@ -69,8 +69,6 @@ internal static class ReductionMath
 
     public static Tensor Eq(Tensor a, Scalar b) => Elementwise.Compare(new EqKernel(), a, Elementwise.Wrap(b, ResultTypeState.Of(a, b), a.Device));
 
-    public static Tensor Ne(Tensor a, Scalar b) => Elementwise.Compare(new NeKernel(), a, Elementwise.Wrap(b, ResultTypeState.Of(a, b), a.Device));
-
     public static Tensor Gt(Tensor a, Scalar b) => Elementwise.Compare(new GtKernel(), a, Elementwise.Wrap(b, ResultTypeState.Of(a, b), a.Device));
 
     public static Tensor Lt(Tensor a, Scalar b) => Elementwise.Compare(new LtKernel(), a, Elementwise.Wrap(b, ResultTypeState.Of(a, b), a.Device));

@@ -212,14 +212,14 @@ internal sealed partial class CpuBackend
                     for (int j = 0; j < e.Length; j++)
                         if (TK.IsNaN(e[j].Key)) { from = j; return 1; }
                     from = (e.Length - 1) / 2;
-                    Lanes.QuickSelect(e, from, new KeyThenIndex<TK>(false));
+                    Lanes.QuickSelect(e, from, new KeyThenIndex<TK>());
                     return 1;
                 case LaneOp.NanMedian:
                 {
                     int nans = 0;
                     foreach (var v in e) if (TK.IsNaN(v.Key)) nans++;
                     from = (e.Length - nans - 1) / 2;
-                    Lanes.QuickSelect(e, from, new KeyThenIndex<TK>(false));
+                    Lanes.QuickSelect(e, from, new KeyThenIndex<TK>());
                     return 1;
                 }
                 default:

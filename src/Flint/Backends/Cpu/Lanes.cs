@@ -72,9 +72,6 @@ internal static unsafe class Lanes
     public static long Start(DimLayout layout, long lane) =>
         lane / layout.Inner * layout.Size * layout.Inner + lane % layout.Inner;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsNaN<T>(T v) where T : unmanaged, INumber<T> => T.IsNaN(v);
-
     /// <summary>Reads lane elements into entries (key, position).</summary>
     public static void Load<TS, TK>(TS* x, long stride, Span<Entry<TK>> e) where TS : unmanaged where TK : unmanaged
     {
@@ -195,24 +192,20 @@ internal readonly struct DescendingKey<T> : ILess<T> where T : unmanaged, INumbe
     public bool Less(Entry<T> a, Entry<T> b) => a.Key > b.Key || (T.IsNaN(a.Key) && !T.IsNaN(b.Key));
 }
 
-/// <summary>A total order: by key (ascending or descending, NaN above numbers), then by lower index.</summary>
-internal readonly struct KeyThenIndex<T>(bool descending) : ILess<T>, IGreater<T> where T : unmanaged, INumber<T>
+/// <summary>
+/// A total order for selection: ascending by key with NaN above every number, then by index, so that the element
+/// of a rank is the one a stable sort puts there (ATen's median comparison).
+/// </summary>
+internal readonly struct KeyThenIndex<T> : IGreater<T> where T : unmanaged, INumber<T>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Less(Entry<T> a, Entry<T> b)
+    public bool Greater(Entry<T> a, Entry<T> b)
     {
         bool na = T.IsNaN(a.Key), nb = T.IsNaN(b.Key);
-        if (na || nb)
-        {
-            if (na && nb) return a.Index < b.Index;
-            return descending ? na : nb;
-        }
-        if (a.Key != b.Key) return descending ? a.Key > b.Key : a.Key < b.Key;
-        return a.Index < b.Index;
+        if (na || nb) return na && nb ? a.Index > b.Index : na;
+        if (a.Key != b.Key) return a.Key > b.Key;
+        return a.Index > b.Index;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Greater(Entry<T> a, Entry<T> b) => Less(b, a);
 }
 
 /// <summary>ATen's <c>gt_or_nan</c> on keys only (kthvalue's comparison).</summary>
