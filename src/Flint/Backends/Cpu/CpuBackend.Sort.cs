@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Flint.Backends.Cpu;
 
@@ -22,17 +23,13 @@ internal sealed partial class CpuBackend
             var layout = l;
             if (layout.Inner == 1 && typeof(TS) == typeof(TK))
             {
-                // Contiguous lanes: TensorPrimitives' vectorised search (first index among ties, first NaN).
+                // Contiguous lanes: vectorised passes (see FirstExtreme).
                 Lanes.For(layout, (begin, end) =>
                 {
                     for (long lane = begin; lane < end; lane++)
                     {
                         var span = new ReadOnlySpan<TK>((TK*)px + lane * layout.Size, checked((int)layout.Size));
-                        int at = isMax ? TensorPrimitives.IndexOfMax(span) : TensorPrimitives.IndexOfMin(span);
-                        // TensorPrimitives orders -0 below +0; ATen's comparisons see them equal and keep the first.
-                        if (span[at] == TK.Zero)
-                            for (int j = 0; j < at; j++)
-                                if (span[j] == TK.Zero) { at = j; break; }
+                        int at = FirstExtreme(span, isMax);
                         ((long*)pi)[lane] = at;
                         if (pv != 0) ((TS*)pv)[lane] = Cvt.To<TK, TS>(span[at]);
                     }
@@ -69,6 +66,30 @@ internal sealed partial class CpuBackend
                 });
             });
         }
+    }
+
+    // The index of the first maximum (minimum) of a span, or of its first NaN: the NaN-propagating TensorPrimitives
+    // extreme, then a vectorised search for its bit pattern (for zero, for either +0 or -0, which ATen sees as equal).
+    private static int FirstExtreme<T>(ReadOnlySpan<T> span, bool max) where T : unmanaged, INumber<T>
+    {
+        T m = max ? TensorPrimitives.Max(span) : TensorPrimitives.Min(span);
+        if (T.IsNaN(m))
+        {
+            for (int j = 0; j < span.Length; j++) if (T.IsNaN(span[j])) return j;
+        }
+        if (typeof(T) == typeof(float))
+        {
+            var bits = MemoryMarshal.Cast<T, int>(span);
+            float f = float.CreateTruncating(m);
+            return f == 0 ? bits.IndexOfAny(0, int.MinValue) : bits.IndexOf(BitConverter.SingleToInt32Bits(f));
+        }
+        if (typeof(T) == typeof(double))
+        {
+            var bits = MemoryMarshal.Cast<T, long>(span);
+            double d = double.CreateTruncating(m);
+            return d == 0 ? bits.IndexOfAny(0L, long.MinValue) : bits.IndexOf(BitConverter.DoubleToInt64Bits(d));
+        }
+        return span.IndexOf(m);
     }
 
     public void GatherLanes(Tensor x, DimLayout layout, Tensor index, long k, Tensor output)
