@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Flint.Kernels;
 
@@ -78,8 +79,17 @@ public readonly struct NanSumKernel : IReduceKernel
     /// <inheritdoc/>
     public T Reduce<T>(ReadOnlySpan<T> x) where T : unmanaged, INumber<T>
     {
-        var s = T.Zero;
-        foreach (var v in x) if (!T.IsNaN(v)) s += v;
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double)) return TensorPrimitives.Sum(x);
+        var vs = Vector<T>.Zero;
+        ref T px = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+        {
+            var v = Vector.LoadUnsafe(ref px, (nuint)i);
+            vs += Vector.ConditionalSelect(Vector.Equals(v, v), v, Vector<T>.Zero);
+        }
+        var s = Vector.Sum(vs);
+        for (; i < x.Length; i++) if (!T.IsNaN(x[i])) s += x[i];
         return s;
     }
     /// <inheritdoc/>
@@ -87,7 +97,20 @@ public readonly struct NanSumKernel : IReduceKernel
     /// <inheritdoc/>
     public void Accumulate<T>(Span<T> acc, ReadOnlySpan<T> x) where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < acc.Length; i++) if (!T.IsNaN(x[i])) acc[i] += x[i];
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        {
+            TensorPrimitives.Add(acc, x, acc);
+            return;
+        }
+        ref T px = ref MemoryMarshal.GetReference(x);
+        ref T pa = ref MemoryMarshal.GetReference(acc);
+        int i = 0;
+        for (; i <= acc.Length - Vector<T>.Count; i += Vector<T>.Count)
+        {
+            var v = Vector.LoadUnsafe(ref px, (nuint)i);
+            (Vector.LoadUnsafe(ref pa, (nuint)i) + Vector.ConditionalSelect(Vector.Equals(v, v), v, Vector<T>.Zero)).StoreUnsafe(ref pa, (nuint)i);
+        }
+        for (; i < acc.Length; i++) if (!T.IsNaN(x[i])) acc[i] += x[i];
     }
     /// <inheritdoc/>
     public void Merge<T>(Span<T> acc, ReadOnlySpan<T> partial) where T : unmanaged, INumber<T> => TensorPrimitives.Add(acc, partial, acc);

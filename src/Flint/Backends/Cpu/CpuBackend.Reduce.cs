@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Flint.Kernels;
 
 namespace Flint.Backends.Cpu;
@@ -43,8 +44,15 @@ internal sealed partial class CpuBackend
         long outN = output.Numel();
         var span = new Span<TC>(output.Ptr, checked((int)outN));
         span.Fill(identity);
+        if (x.Numel() == 0) return;
+        if (x.IsContiguous() && output.IsContiguous() && ReducedBlock(output.shape, x.shape) is var (outer, rows, inner) && inner > 1)
+        {
+            AccumulateRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows, inner);
+            GC.KeepAlive(x);
+            GC.KeepAlive(output);
+            return;
+        }
         var plan = new LoopPlan([outView, x], orderBy: 1);
-        if (plan.Numel == 0) return;
         var row = new ReduceRow<TOp, TS, TC> { Op = op };
         var threads = Parallelism.ThreadsFor(plan.Numel);
         if (threads <= 1 || outN * threads * 8 > plan.Numel || !output.IsContiguous())
@@ -65,6 +73,81 @@ internal sealed partial class CpuBackend
         });
         foreach (var part in partials) op.Merge<TC>(span, part);
         GC.KeepAlive(plan);
+    }
+
+    // When the reduced dims of a contiguous input form one block, x is [outer, rows, inner] and the output [outer, inner]:
+    // the (outer, rows, inner) sizes, else null.
+    private static (long, long, long)? ReducedBlock(long[] outShape, long[] inShape)
+    {
+        int first = -1, last = -1;
+        for (int d = 0; d < inShape.Length; d++)
+        {
+            if (outShape[d] == inShape[d] || inShape[d] == 1) continue;
+            if (first < 0) first = d;
+            else if (last != d - 1) return null;
+            last = d;
+        }
+        if (first < 0) return null;
+        long outer = 1, rows = 1, inner = 1;
+        for (int d = 0; d < inShape.Length; d++)
+        {
+            if (d < first) outer *= inShape[d];
+            else if (d <= last) rows *= inShape[d];
+            else inner *= inShape[d];
+        }
+        return (outer, rows, inner);
+    }
+
+    // Reduces the rows of each [rows, inner] block into its output row, a column chunk at a time so that the
+    // accumulator stays in L1; chunks are split over threads (no shared outputs). float32 into a float64
+    // accumulator goes through float32 partial rows merged every 64 rows, so the widening is paid once per 64 rows.
+    private static unsafe void AccumulateRows<TOp, TS, TC>(TOp op, TS* x, TC* output, long outer, long rows, long inner)
+        where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
+    {
+        const int ChunkCols = 512, Block = 64;
+        long chunksPerRow = (inner + ChunkCols - 1) / ChunkCols, tasks = outer * chunksPerRow;
+        nint px = (nint)x, po = (nint)output;
+        int threads = (int)Math.Min(Parallelism.ThreadsFor(outer * rows * inner), tasks);
+        Parallelism.For(threads, (t, count) =>
+        {
+            var wide = typeof(TS) == typeof(float) && typeof(TC) == typeof(double);
+            var part = wide ? new float[ChunkCols] : null;
+            var conv = new TC[ChunkCols];
+            for (long task = tasks * t / count; task < tasks * (t + 1) / count; task++)
+            {
+                long a = task / chunksPerRow, c0 = task % chunksPerRow * ChunkCols;
+                int m = (int)Math.Min(ChunkCols, inner - c0);
+                var o = new Span<TC>((TC*)po + a * inner + c0, m);
+                o.Fill(op.Identity<TC>());
+                var src = (TS*)px + a * rows * inner + c0;
+                if (wide)
+                {
+                    var pf = part.AsSpan(0, m);
+                    for (long r0 = 0; r0 < rows; r0 += Block)
+                    {
+                        pf.Fill(op.Identity<float>());
+                        long r1 = Math.Min(rows, r0 + Block);
+                        for (long r = r0; r < r1; r++) op.Accumulate(pf, new ReadOnlySpan<float>((float*)src + r * inner, m));
+                        var pd = MemoryMarshal.Cast<TC, double>(conv.AsSpan(0, m));
+                        TensorPrimitives.ConvertChecked<float, double>(pf, pd);
+                        op.Merge(o, conv.AsSpan(0, m));
+                    }
+                }
+                else if (typeof(TS) == typeof(TC))
+                {
+                    for (long r = 0; r < rows; r++) op.Accumulate(o, new ReadOnlySpan<TC>(src + r * inner, m));
+                }
+                else
+                {
+                    for (long r = 0; r < rows; r++)
+                    {
+                        var row = src + r * inner;
+                        for (int i = 0; i < m; i++) conv[i] = Cvt.To<TS, TC>(row[i]);
+                        op.Accumulate(o, conv.AsSpan(0, m));
+                    }
+                }
+            }
+        });
     }
 }
 

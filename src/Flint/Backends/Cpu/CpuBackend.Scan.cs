@@ -26,7 +26,7 @@ internal sealed partial class CpuBackend
                 return;
             }
             if (typeof(TS) == typeof(bool) || kind == ScanKind.LogSumExp)
-                throw NotImplementedFor(kind == ScanKind.LogSumExp ? "logcumsumexp_out_cpu" : "cumsum_out_cpu", x.dtype);
+                throw NotImplementedFor(kind == ScanKind.LogSumExp ? "logcumsumexp_out" : "cumsum_out", x.dtype);
             if (kind == ScanKind.Sum) ScanImpl<TS, long, SumStep<long>>(x, layout, reverse, output);
             else ScanImpl<TS, long, ProdStep<long>>(x, layout, reverse, output);
         }
@@ -37,6 +37,26 @@ internal sealed partial class CpuBackend
         where TS : unmanaged where TA : unmanaged, INumber<TA> where TStep : struct, IScanStep<TA>
     {
         nint px = (nint)x.Ptr, po = (nint)output.Ptr;
+        if (l.Inner == 1)
+        {
+            // Contiguous lanes: one running value per lane.
+            long n = l.Size;
+            bool back = reverse;
+            Lanes.For(l, (begin, end) =>
+            {
+                for (long lane = begin; lane < end; lane++)
+                {
+                    var xs = (TS*)px + lane * n;
+                    var os = (TS*)po + lane * n;
+                    var a = default(TStep).Init;
+                    if (back)
+                        for (long k = n - 1; k >= 0; k--) { a = default(TStep).Step(a, Cvt.To<TS, TA>(xs[k])); os[k] = Cvt.To<TA, TS>(a); }
+                    else
+                        for (long k = 0; k < n; k++) { a = default(TStep).Step(a, Cvt.To<TS, TA>(xs[k])); os[k] = Cvt.To<TA, TS>(a); }
+                }
+            });
+            return;
+        }
         Lanes.For(l, (begin, end) =>
         {
             var acc = new TA[Math.Min(l.Inner, end - begin)];
