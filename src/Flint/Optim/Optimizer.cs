@@ -28,9 +28,6 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(@params);
         Defaults = ToOrdered(defaults);
-        if (@params is Tensor t)
-            throw new ArgumentException(
-                "params argument given to the optimizer should be an iterable of Tensors or dicts, but got " + t.Type());
         var list = @params.ToList();
         if (list.Count == 0) throw new ArgumentException("optimizer got an empty parameter list");
         AddParamGroup(new ParamGroup(list));

@@ -26,7 +26,7 @@ public sealed class ParamGroup : IEnumerable<KeyValuePair<string, object?>>
             throw new ArgumentException(
                 "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets " +
                 "will change between runs. Please use a list instead.");
-        Params = @params is Tensor t ? [t] : [.. @params];
+        Params = [.. @params];
     }
 
     /// <summary>A group with options given as name/value pairs (<c>{'params': ..., 'lr': 0.1}</c>).</summary>
