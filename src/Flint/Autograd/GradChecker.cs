@@ -84,10 +84,11 @@ internal static class GradChecker
         var orig = cell.Item<double>();
         cell.Fill_(orig + delta);
         var outs = fn(args);
-        cell.Fill_(orig);
+        // Read the outputs before restoring the input: a view output shares the input's memory.
         var r = new List<double>();
         foreach (var o in outs)
             if (o.IsFloatingPoint()) r.AddRange(o.Double().Contiguous().ToArray<double>());
+        cell.Fill_(orig);
         return r.ToArray();
     }
 }

@@ -9,17 +9,17 @@ public partial class Tensor
     /// Copies <paramref name="src"/> (broadcast, converted) into this tensor (<c>x.copy_(src)</c>); differentiable
     /// with respect to src.
     /// </summary>
-    public Tensor Copy_(Tensor src)
-    {
-        return InPlace.Apply(this,
-            _ => src.Expand(shape).To(dtype, Device),
-            self => InPlace.CopyData(src, self),
-            src);
-    }
+    public Tensor Copy_(Tensor src) =>
+        InPlace.Apply(this, s => Overwrite(s, src, "CopyBackwards"), self => InPlace.CopyData(src, self), src);
 
     /// <summary>Sets every element to <paramref name="value"/> (<c>x.fill_(value)</c>).</summary>
     public Tensor Fill_(Scalar value) =>
-        InPlace.Apply(this, s => Torch.FullLike(s, value), self => self.Backend.Fill(self, value));
+        InPlace.Apply(this, s =>
+        {
+            var r = Torch.FullLike(s, value);
+            if (Graph.Needs(s)) Graph.Record(r, "FillBackward2", [s], [], n => [Torch.ZerosLike(n.Grad)]);
+            return r;
+        }, self => self.Backend.Fill(self, value));
 
     /// <summary>Sets every element to a zero-dim tensor's value (<c>x.fill_(tensor)</c>), differentiable in it.</summary>
     public Tensor Fill_(Tensor value)
@@ -27,7 +27,22 @@ public partial class Tensor
         if (value.Dim() != 0)
             throw new ArgumentException(
                 $"fill_ only supports 0-dimension value tensor but got tensor with {value.Dim()} dimensions.");
-        return Copy_(value);
+        return InPlace.Apply(this, s => Overwrite(s, value, "FillBackward3"), self => InPlace.CopyData(value, self), value);
+    }
+
+    // The new value of an in-place overwrite of s by src, recorded so that s's old history gets zero gradient and src
+    // gets the incoming one (summed and cast to its shape and dtype by the engine).
+    private static Tensor Overwrite(Tensor s, Tensor src, string node)
+    {
+        Tensor r;
+        using (Torch.NoGrad()) r = src.Expand(s.shape).To(s.dtype, s.Device, copy: true);
+        if (Graph.Needs(s, src))
+        {
+            var srcDevice = src.Device;
+            Graph.Record(r, node, [s, src], [], n =>
+                [n.NeedsInputGrad(0) ? Torch.ZerosLike(n.Grad) : null, n.NeedsInputGrad(1) ? n.Grad.To(srcDevice) : null]);
+        }
+        return r;
     }
 
     /// <summary>Sets every element to zero (<c>x.zero_()</c>).</summary>

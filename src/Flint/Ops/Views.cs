@@ -32,7 +32,40 @@ public partial class Tensor
         {
             var (inShape, inStrides, inOffset) = (shape, strides, offset);
             Graph.Record(r, "AsStridedBackward0", [this], [],
-                n => [AsStridedScatterGrad(n.Grad, inShape, inStrides, sh, st, off - inOffset)]);
+                n => [AsStridedBackward(n.Grad, inShape, inStrides, inOffset, sh, st, off)]);
+        }
+        return r;
+    }
+
+    // PyTorch's as_strided_backward: the gradient is summed into a buffer laid out like the storage (elements the
+    // output visits twice add up), then read back with the input's geometry, averaged where the input overlaps itself.
+    private static Tensor AsStridedBackward(Tensor g, long[] inShape, long[] inStrides, long inOffset, long[] outShape, long[] outStrides, long outOffset)
+    {
+        long lo = Math.Min(inOffset, outOffset);
+        var pIn = StoragePositions(inShape, inStrides, inOffset - lo);
+        var pOut = StoragePositions(outShape, outStrides, outOffset - lo);
+        long n = Math.Max(pIn.Length > 0 ? pIn.Max() : 0, pOut.Length > 0 ? pOut.Max() : 0) + 1;
+        var buffer = Torch.Zeros([n], g.dtype, g.Device).IndexAdd(0, Torch.FromArray(pOut), g.Reshape(-1));
+        var r = buffer.AsStrided(inShape, inStrides, inOffset - lo);
+        if (pIn.Distinct().Count() == pIn.Length) return r;
+        var count = Torch.Zeros([n], g.dtype, g.Device).IndexAdd(0, Torch.FromArray(pIn), Torch.Ones([pIn.LongLength], g.dtype, g.Device));
+        return r.Div(count.AsStrided(inShape, inStrides, inOffset - lo));
+    }
+
+    private static long[] StoragePositions(long[] shape, long[] strides, long start)
+    {
+        var r = new long[Shapes.Numel(shape)];
+        var idx = new long[shape.Length];
+        for (long e = 0; e < r.Length; e++)
+        {
+            long p = start;
+            for (int d = 0; d < shape.Length; d++) p += idx[d] * strides[d];
+            r[e] = p;
+            for (int d = shape.Length - 1; d >= 0; d--)
+            {
+                if (++idx[d] < shape[d]) break;
+                idx[d] = 0;
+            }
         }
         return r;
     }
@@ -102,13 +135,22 @@ public partial class Tensor
         return newStrides;
     }
 
-    /// <summary>A view with the new shape when possible, otherwise a copy (<c>x.reshape(*shape)</c>).</summary>
+    /// <summary>
+    /// A view with the new shape when the strides allow (<c>_reshape_alias</c>), otherwise a contiguous copy
+    /// (<c>_unsafe_view(clone)</c>) (<c>x.reshape(*shape)</c>).
+    /// </summary>
     public Tensor Reshape(params long[] shape)
     {
         var sh = Shapes.InferSize(shape, Numel());
-        if (ViewStrides(sh) is { } st) return ViewAs(sh, st, "ViewBackward0");
-        var c = Clone().Contiguous();
-        return c.ViewAs(sh, Shapes.ContiguousStrides(sh), "UnsafeViewBackward0");
+        if (ViewStrides(sh) is { } st) return ViewAs(sh, st, "ReshapeAliasBackward0");
+        var c = Contiguous();
+        var r = new Tensor(c.storage, sh, Shapes.ContiguousStrides(sh), c.offset, dtype, c.version);
+        if (Graph.Needs(c))
+        {
+            var inShape = c.shape;
+            Graph.Record(r, "UnsafeViewBackward0", [c], [], n => [n.Grad.Reshape(inShape)]);
+        }
+        return r;
     }
 
     /// <summary>Reshapes to another tensor's shape (<c>x.reshape_as(other)</c>).</summary>

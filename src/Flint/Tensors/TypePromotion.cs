@@ -11,7 +11,9 @@ internal struct ResultTypeState
 
     public void Add(Tensor t)
     {
-        if (t.shape.Length > 0) dim = Promote(dim, t.dtype);
+        // A tensor made from a C# number counts as a Python scalar (ATen's is_wrapped_number).
+        if (t.wrappedNumber) wrapped = Promote(wrapped, t.dtype.IsFloatingPoint() ? DTypes.Default : t.dtype);
+        else if (t.shape.Length > 0) dim = Promote(dim, t.dtype);
         else zero = Promote(zero, t.dtype);
     }
 

@@ -118,6 +118,9 @@ public sealed class Kwargs(JsonElement json, JsonElement?[]? scalars = null)
 
     public Kwargs WithScalars(JsonElement?[] s) => new(json, s);
 
+    /// <summary>A keyword argument as raw JSON, for structured arguments (an index spec).</summary>
+    public JsonElement Json(string name) => json.GetProperty(name);
+
     public bool Has(string name) => json.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     public double Double(string name, double fallback = 0) => Has(name) ? json.GetProperty(name).GetDouble() : fallback;

@@ -1,0 +1,316 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace Flint.Backends.Cpu;
+
+internal sealed partial class CpuBackend
+{
+    public void IndexGather(Tensor output, Tensor src, Tensor[] indices, long[] indexSizes, long[] indexStrides, IndexOutOfBounds error)
+    {
+        var v = new IndexGatherVisitor(output, src, indices, indexSizes, indexStrides, error);
+        Dispatch.On(output.dtype, ref v);
+    }
+
+    public void IndexScatter(Tensor dst, Tensor values, Tensor[] indices, long[] indexSizes, long[] indexStrides, ScatterMode mode, IndexOutOfBounds error)
+    {
+        var v = new IndexScatterVisitor(dst, values, indices, indexSizes, indexStrides, mode, error);
+        Dispatch.On(dst.dtype, ref v);
+    }
+
+    public Tensor Nonzero(Tensor x)
+    {
+        var v = new NonzeroVisitor(x);
+        Dispatch.On(x.dtype, ref v);
+        return v.Result.Value!;
+    }
+
+    public void MaskedFill(Tensor dst, Tensor mask, Scalar value)
+    {
+        var v = new MaskedFillVisitor(dst, mask, value);
+        Dispatch.On(dst.dtype, ref v);
+    }
+
+    public void Triangle(Tensor src, Tensor dst, long diagonal, bool upper)
+    {
+        var v = new TriangleVisitor(src, dst, diagonal, upper);
+        Dispatch.On(dst.dtype, ref v);
+    }
+
+    // Operand order of the index loops: output/destination, source/values, then the index tensors.
+    private static Tensor[] IndexOperands(Tensor first, Tensor second, Tensor[] indices)
+    {
+        var ops = new Tensor[2 + indices.Length];
+        ops[0] = first;
+        ops[1] = second;
+        indices.CopyTo(ops, 2);
+        return ops;
+    }
+
+    private static long[] ByteStrides(long[] strides, DType dtype)
+    {
+        var r = new long[strides.Length];
+        for (int i = 0; i < r.Length; i++) r[i] = strides[i] * dtype.ElementSize();
+        return r;
+    }
+
+    private readonly struct IndexGatherVisitor(Tensor output, Tensor src, Tensor[] indices, long[] sizes, long[] strides, IndexOutOfBounds error)
+        : ITypeVisitor
+    {
+        public void Visit<T>() where T : unmanaged
+        {
+            var row = new IndexGatherRow<T> { Sizes = sizes, ByteStrides = ByteStrides(strides, output.dtype), Error = error };
+            try
+            {
+                StridedLoop.Run(row, IndexOperands(output, src, indices));
+            }
+            catch (AggregateException ae) when (ae.InnerException is { } inner)
+            {
+                ExceptionDispatchInfo.Capture(inner).Throw();
+            }
+        }
+    }
+
+    private readonly struct IndexScatterVisitor(Tensor dst, Tensor values, Tensor[] indices, long[] sizes, long[] strides, ScatterMode mode,
+        IndexOutOfBounds error) : ITypeVisitor
+    {
+        public void Visit<T>() where T : unmanaged
+        {
+            var bs = ByteStrides(strides, dst.dtype);
+            // Walk in the order of the values, on one thread: duplicates then combine in a fixed order.
+            var plan = new LoopPlan(IndexOperands(dst, values, indices), orderBy: 1);
+            if (plan.Numel == 0) return;
+            switch (mode)
+            {
+                case ScatterMode.Assign: Run(plan, new IndexScatterRow<T, AssignOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
+                case ScatterMode.Add: Run(plan, new IndexScatterRow<T, AddOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
+                case ScatterMode.Multiply: Run(plan, new IndexScatterRow<T, MulOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
+                case ScatterMode.Max: Run(plan, new IndexScatterRow<T, MaxOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
+                default: Run(plan, new IndexScatterRow<T, MinOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
+            }
+        }
+
+        private static unsafe void Run<TRow>(LoopPlan plan, TRow row) where TRow : struct, IRowKernel => plan.RunRange(ref row, 0, plan.Numel);
+    }
+
+    private sealed class Box<T>
+    {
+        public T? Value;
+    }
+
+    private readonly struct NonzeroVisitor(Tensor x) : ITypeVisitor
+    {
+        public readonly Box<Tensor> Result = new();
+
+        public unsafe void Visit<T>() where T : unmanaged
+        {
+            var c = x;
+            if (!x.IsContiguous())
+            {
+                c = Tensor.Allocate((long[])x.shape.Clone(), x.dtype, Device.CPU);
+                Dispatch.Copy(x, c);
+            }
+            long n = c.Numel();
+            var data = (T*)c.Ptr;
+            long count = 0;
+            for (long i = 0; i < n; i++)
+                if (NonZero(data[i])) count++;
+            int nd = x.shape.Length;
+            var r = Tensor.Allocate([count, nd], DType.Int64, Device.CPU);
+            Result.Value = r;
+            if (count == 0 || nd == 0) return;
+            var coords = (long*)r.Ptr;
+            var idx = new long[nd];
+            var shape = x.shape;
+            for (long i = 0; i < n; i++)
+            {
+                if (NonZero(data[i]))
+                {
+                    for (int d = 0; d < nd; d++) coords[d] = idx[d];
+                    coords += nd;
+                }
+                for (int d = nd - 1; d >= 0; d--)
+                {
+                    if (++idx[d] < shape[d]) break;
+                    idx[d] = 0;
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool NonZero<T>(T v) where T : unmanaged =>
+            Cvt.IsFloat<T>() ? Cvt.ToDouble(v) != 0 : Cvt.ToLong(v) != 0;
+    }
+
+    private readonly struct MaskedFillVisitor(Tensor dst, Tensor mask, Scalar value) : ITypeVisitor
+    {
+        public void Visit<T>() where T : unmanaged =>
+            StridedLoop.Run(new MaskedFillRow<T> { Value = Cvt.FromScalar<T>(value) }, [dst, mask]);
+    }
+
+    private readonly struct TriangleVisitor(Tensor src, Tensor dst, long diagonal, bool upper) : ITypeVisitor
+    {
+        public unsafe void Visit<T>() where T : unmanaged
+        {
+            int nd = dst.shape.Length;
+            long rows = dst.shape[nd - 2], cols = dst.shape[nd - 1];
+            if (rows == 0 || cols == 0) return;
+            long batch = dst.Numel() / (rows * cols);
+            long srs = src.strides[nd - 2], scs = src.strides[nd - 1], drs = dst.strides[nd - 2], dcs = dst.strides[nd - 1];
+            T* sp = (T*)src.Ptr, dp = (T*)dst.Ptr;
+            for (long b = 0; b < batch; b++)
+            {
+                long so = 0, dof = 0, rem = b;
+                for (int d = nd - 3; d >= 0; d--)
+                {
+                    long i = rem % dst.shape[d];
+                    rem /= dst.shape[d];
+                    so += i * src.strides[d];
+                    dof += i * dst.strides[d];
+                }
+                for (long i = 0; i < rows; i++)
+                {
+                    T* s = sp + so + i * srs;
+                    T* o = dp + dof + i * drs;
+                    // Columns kept: j - i <= diagonal (lower) or j - i >= diagonal (upper).
+                    long split = Math.Clamp(upper ? i + diagonal : i + diagonal + 1, 0, cols);
+                    long keepFrom = upper ? split : 0, keepTo = upper ? cols : split;
+                    for (long j = 0; j < cols; j++)
+                        o[j * dcs] = j >= keepFrom && j < keepTo ? s[j * scs] : default;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Reads the indices of one element and returns the byte offset they address, or throws PyTorch's error.</summary>
+internal static unsafe class IndexOffsets
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Of(byte** p, long* s, long i, long[] sizes, long[] byteStrides, IndexOutOfBounds error)
+    {
+        long off = 0;
+        for (int k = 0; k < sizes.Length; k++)
+        {
+            long idx = *(long*)(p[2 + k] + i * s[2 + k]);
+            long size = sizes[k];
+            if (idx < -size || idx >= size) throw error(idx, k, size);
+            if (idx < 0) idx += size;
+            off += idx * byteStrides[k];
+        }
+        return off;
+    }
+}
+
+/// <summary>output[e] = src[e + offset(indices[e])].</summary>
+internal unsafe struct IndexGatherRow<T> : IRowKernel where T : unmanaged
+{
+    public long[] Sizes;
+    public long[] ByteStrides;
+    public IndexOutOfBounds Error;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        byte* o = p[0], src = p[1];
+        long so = s[0], ss = s[1];
+        for (long i = 0; i < n; i++)
+            *(T*)(o + i * so) = *(T*)(src + i * ss + IndexOffsets.Of(p, s, i, Sizes, ByteStrides, Error));
+    }
+}
+
+/// <summary>dst[e + offset(indices[e])] = op(that, values[e]).</summary>
+internal unsafe struct IndexScatterRow<T, TOp> : IRowKernel where T : unmanaged where TOp : struct, IScatterOp
+{
+    public long[] Sizes;
+    public long[] ByteStrides;
+    public IndexOutOfBounds Error;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        byte* d = p[0], v = p[1];
+        long sd = s[0], sv = s[1];
+        for (long i = 0; i < n; i++)
+        {
+            T* q = (T*)(d + i * sd + IndexOffsets.Of(p, s, i, Sizes, ByteStrides, Error));
+            *q = TOp.Combine(*q, *(T*)(v + i * sv));
+        }
+    }
+}
+
+/// <summary>dst = value where mask.</summary>
+internal unsafe struct MaskedFillRow<T> : IRowKernel where T : unmanaged
+{
+    public T Value;
+
+    public void Run(byte** p, long* s, long n)
+    {
+        byte* d = p[0], m = p[1];
+        long sd = s[0], sm = s[1];
+        for (long i = 0; i < n; i++)
+            if (*(m + i * sm) != 0) *(T*)(d + i * sd) = Value;
+    }
+}
+
+/// <summary>How a scatter combines the destination element with the incoming value, for every storage type.</summary>
+internal interface IScatterOp
+{
+    static abstract T Combine<T>(T dst, T value) where T : unmanaged;
+}
+
+internal readonly struct AssignOp : IScatterOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Combine<T>(T dst, T value) where T : unmanaged => value;
+}
+
+internal readonly struct AddOp : IScatterOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Combine<T>(T a, T b) where T : unmanaged
+    {
+        if (typeof(T) == typeof(double)) return Cvt.FromDouble<T>(Cvt.ToDouble(a) + Cvt.ToDouble(b));
+        if (Cvt.IsFloat<T>()) return Cvt.FromFloat<T>(Cvt.ToFloat(a) + Cvt.ToFloat(b));
+        if (typeof(T) == typeof(bool)) return Cvt.FromLong<T>(Cvt.ToLong(a) | Cvt.ToLong(b));
+        return Cvt.FromLong<T>(Cvt.ToLong(a) + Cvt.ToLong(b));
+    }
+}
+
+internal readonly struct MulOp : IScatterOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Combine<T>(T a, T b) where T : unmanaged
+    {
+        if (typeof(T) == typeof(double)) return Cvt.FromDouble<T>(Cvt.ToDouble(a) * Cvt.ToDouble(b));
+        if (Cvt.IsFloat<T>()) return Cvt.FromFloat<T>(Cvt.ToFloat(a) * Cvt.ToFloat(b));
+        if (typeof(T) == typeof(bool)) return Cvt.FromLong<T>(Cvt.ToLong(a) & Cvt.ToLong(b));
+        return Cvt.FromLong<T>(Cvt.ToLong(a) * Cvt.ToLong(b));
+    }
+}
+
+// NaN in the value wins; NaN already in the destination stays (std::max(dst, value) as ATen's scatter kernels do).
+internal readonly struct MaxOp : IScatterOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Combine<T>(T a, T b) where T : unmanaged
+    {
+        if (Cvt.IsFloat<T>())
+        {
+            double x = Cvt.ToDouble(a), y = Cvt.ToDouble(b);
+            return double.IsNaN(y) || x < y ? b : a;
+        }
+        return Cvt.ToLong(a) < Cvt.ToLong(b) ? b : a;
+    }
+}
+
+internal readonly struct MinOp : IScatterOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Combine<T>(T a, T b) where T : unmanaged
+    {
+        if (Cvt.IsFloat<T>())
+        {
+            double x = Cvt.ToDouble(a), y = Cvt.ToDouble(b);
+            return double.IsNaN(y) || y < x ? b : a;
+        }
+        return Cvt.ToLong(b) < Cvt.ToLong(a) ? b : a;
+    }
+}
