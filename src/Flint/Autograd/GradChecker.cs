@@ -43,7 +43,7 @@ internal static class GradChecker
                 for (long k = 0; k < o.Numel(); k++, col++)
                 {
                     if (!o.RequiresGrad) continue;
-                    var onehot = Torch.ZerosLike(o);
+                    var onehot = Torch.Zeros(o.Shape, o.DType, o.Device);
                     onehot.View(-1).Select(0, k).Fill_(1);
                     var g = Torch.Autograd.Grad([o], [x], [onehot], retainGraph: true, allowUnused: true)[0];
                     if (g is null) continue;

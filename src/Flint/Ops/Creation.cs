@@ -70,14 +70,71 @@ public static partial class Torch
     /// </summary>
     public static Tensor Full(Size size, Scalar fillValue, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
-        var t = Flint.Tensor.Allocate(size.ToArray(), dtype ?? fillValue.DefaultDType, device ?? Flint.Device.CPU);
+        var dt = dtype ?? fillValue.DefaultDType;
+        CheckConvertible(fillValue, dt);
+        var t = Flint.Tensor.Allocate(size.ToArray(), dt, device ?? Flint.Device.CPU);
         t.Backend.Fill(t, fillValue);
         return Finish(t, requiresGrad);
     }
 
+    /// <summary>
+    /// PyTorch's <c>checked_convert</c>: a number that does not fit the dtype is an error (negative integers may wrap
+    /// into unsigned types, infinities and NaN fit float types).
+    /// </summary>
+    private static void CheckConvertible(Scalar value, DType dt)
+    {
+        if (dt == DType.Bool || dt == DType.Float64 || value.IsBoolean) return;
+        bool overflow;
+        if (dt.IsFloatingPoint())
+        {
+            double v = value.ToDouble();
+            double max = dt switch { DType.Float32 => float.MaxValue, DType.Float16 => 65504.0, _ => 3.3895313892515355e38 };
+            overflow = double.IsFinite(v) && (v < -max || v > max);
+        }
+        else if (value.IsFloatingPoint)
+        {
+            double v = value.ToDouble();
+            var (lo, hi) = IntegerRange(dt);
+            // 2^63 as a double: anything at or above it overflows int64.
+            overflow = double.IsNaN(v) || v < lo || (dt == DType.Int64 ? v >= 9223372036854775808.0 : v > hi);
+        }
+        else
+        {
+            long v = value.ToLong();
+            var (lo, hi) = IntegerRange(dt);
+            overflow = dt == DType.UInt8 ? v > hi || -(decimal)v > hi : v < lo || v > hi;
+        }
+        if (overflow)
+            throw new ArgumentException($"value cannot be converted to type {CppTypeName(dt)} without overflow");
+    }
+
+    private static (long Lo, long Hi) IntegerRange(DType dt) => dt switch
+    {
+        DType.Int32 => (int.MinValue, int.MaxValue),
+        DType.Int16 => (short.MinValue, short.MaxValue),
+        DType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+        DType.UInt8 => (byte.MinValue, byte.MaxValue),
+        _ => (long.MinValue, long.MaxValue),
+    };
+
+    private static string CppTypeName(DType dt) => dt switch
+    {
+        DType.Float32 => "float",
+        DType.Float16 => "at::Half",
+        DType.BFloat16 => "at::BFloat16",
+        DType.Int64 => "int64_t",
+        DType.Int32 => "int",
+        DType.Int16 => "int16_t",
+        DType.Int8 => "int8_t",
+        DType.UInt8 => "uint8_t",
+        _ => dt.ShortName(),
+    };
+
     /// <summary>The 2-D identity (<c>torch.eye(n, m)</c>).</summary>
     public static Tensor Eye(long n, long? m = null, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
+        if (n < 0) throw new ArgumentException($"n must be greater or equal to 0, got {n}");
+        if (m < 0) throw new ArgumentException($"m must be greater or equal to 0, got {m}");
         var cols = m ?? n;
         var t = Zeros([n, cols], dtype, device);
         t.AsStrided([Math.Min(n, cols)], [cols + 1], 0).Fill_(1);
@@ -93,12 +150,26 @@ public static partial class Torch
         FullLike(x, 1, dtype, device, requiresGrad);
 
     /// <summary>A filled tensor shaped like <paramref name="x"/> (<c>torch.full_like</c>).</summary>
-    public static Tensor FullLike(Tensor x, Scalar fillValue, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Full(x.shape.ToArray(), fillValue, dtype ?? x.dtype, device ?? x.Device, requiresGrad);
+    public static Tensor FullLike(Tensor x, Scalar fillValue, DType? dtype = null, Device? device = null, bool requiresGrad = false)
+    {
+        var dt = dtype ?? x.dtype;
+        CheckConvertible(fillValue, dt);
+        var t = EmptyLike(x, dt, device);
+        t.Backend.Fill(t, fillValue);
+        return Finish(t, requiresGrad);
+    }
 
-    /// <summary>Uninitialised, shaped like <paramref name="x"/> (<c>torch.empty_like</c>).</summary>
-    public static Tensor EmptyLike(Tensor x, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Empty(x.shape.ToArray(), dtype ?? x.dtype, device ?? x.Device, requiresGrad);
+    /// <summary>
+    /// Uninitialised, shaped like <paramref name="x"/> (<c>torch.empty_like</c>); a dense input's layout (e.g. a
+    /// transpose) is kept, as PyTorch's preserve_format does.
+    /// </summary>
+    public static Tensor EmptyLike(Tensor x, DType? dtype = null, Device? device = null, bool requiresGrad = false)
+    {
+        var dt = dtype ?? x.dtype;
+        var dev = device ?? x.Device;
+        var t = dev == x.Device ? x.EmptyLikeDense(dt) : Flint.Tensor.Allocate((long[])x.shape.Clone(), dt, dev);
+        return Finish(t, requiresGrad);
+    }
 
     /// <summary>
     /// A tensor from a C# array of any rank (<c>torch.tensor(data)</c>), copied. The dtype follows the element type
@@ -154,70 +225,203 @@ public static partial class Torch
 
     /// <summary>
     /// Values from start to end (exclusive) by step (<c>torch.arange</c>): int64 when all three are integers,
-    /// otherwise the default float dtype.
+    /// otherwise the default float dtype. The length is ceil((end - start) / step); values are computed as PyTorch's
+    /// CPU kernel computes them (in double for float32, in blocks like its vectorised loop), so they match bit for bit.
     /// </summary>
     public static Tensor Arange(Scalar start, Scalar end, Scalar? step = null, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
         var st = step ?? 1;
         bool allInt = !start.IsFloatingPoint && !end.IsFloatingPoint && !st.IsFloatingPoint;
         var dt = dtype ?? (allInt ? DType.Int64 : DTypes.Default);
-        double s = start.ToDouble(), e = end.ToDouble(), d = st.ToDouble();
-        if (d == 0) throw new ArgumentException("step must be nonzero");
-        if (double.IsInfinity(s) || double.IsInfinity(e) || double.IsNaN(s) || double.IsNaN(e))
-            throw new ArgumentException($"unsupported range: {start} -> {end}");
-        if ((d > 0 && e < s) || (d < 0 && e > s))
-            throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
-        long n = allInt && dt.IsIntegral()
-            ? (end.ToLong() - start.ToLong() + st.ToLong() - Math.Sign(st.ToLong())) / st.ToLong()
-            : (long)Math.Ceiling((e - s) / d);
-        var values = new double[n];
-        for (long i = 0; i < n; i++) values[i] = s + i * d;
-        return Finish(FromArray(values).To(dt, device ?? Flint.Device.CPU), requiresGrad);
+        if (dt == DType.Bool) throw new NotSupportedException("\"arange_cpu\" not implemented for 'Bool'");
+        Tensor t;
+        if (dt.IsIntegral())
+        {
+            long xs = ToLongChecked(start), xe = ToLongChecked(end), xd = ToLongChecked(st);
+            if (xd == 0) throw new ArgumentException("step must be nonzero");
+            if (!((xd > 0 && xe >= xs) || (xd < 0 && xe <= xs)))
+                throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
+            double sized = dt == DType.Int64
+                ? Math.Ceiling((double)(xe - xs) / xd)
+                : Math.Ceiling((end.ToDouble() - start.ToDouble()) / st.ToDouble());
+            var n = CheckRangeSize(sized);
+            var v = new long[n];
+            for (long i = 0; i < n; i++) v[i] = unchecked(xs + xd * i);
+            t = FromArray(v);
+        }
+        else
+        {
+            bool half = dt is DType.Float16 or DType.BFloat16;
+            double xs = start.ToDouble(), xe = end.ToDouble(), xd = st.ToDouble();
+            if (half) { xs = (float)xs; xe = (float)xe; xd = (float)xd; }
+            if (xd == 0 || double.IsNaN(xd)) throw new ArgumentException("step must be nonzero");
+            if (!double.IsFinite(xs) || !double.IsFinite(xe))
+                throw new ArgumentException($"unsupported range: {Sampling.Num(xs)} -> {Sampling.Num(xe)}");
+            if (!((xd > 0 && xe >= xs) || (xd < 0 && xe <= xs)))
+                throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
+            var n = CheckRangeSize(Math.Ceiling((end.ToDouble() - start.ToDouble()) / st.ToDouble()));
+            t = FromArray(ArangeValues(n, xs, xd, dt));
+        }
+        return Finish(t.To(dt, device ?? Flint.Device.CPU), requiresGrad);
     }
 
     /// <summary>Values 0 .. end-1 (<c>torch.arange(end)</c>).</summary>
     public static Tensor Arange(Scalar end, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
         Arange(0, end, 1, dtype, device, requiresGrad);
 
+    private static long ToLongChecked(Scalar s)
+    {
+        if (s.IsFloatingPoint && !(s.ToDouble() >= -9223372036854775808.0 && s.ToDouble() < 9223372036854775808.0))
+            throw new ArgumentException("value cannot be converted to type int64_t without overflow");
+        return s.ToLong();
+    }
+
+    private static long CheckRangeSize(double size)
+    {
+        if (!(size >= 0 && size <= long.MaxValue)) throw new ArgumentException("invalid size, possible overflow?");
+        return (long)size;
+    }
+
+    /// <summary>The lanes of PyTorch's AVX2 <c>Vectorized&lt;T&gt;</c> for a dtype (32 bytes).</summary>
+    private static int VectorLanes(DType dt) => 32 / dt.ElementSize();
+
     /// <summary>
-    /// <paramref name="steps"/> evenly spaced values from start to end inclusive (<c>torch.linspace</c>), computed
-    /// in the result's precision with PyTorch's two-sided formula so values match bit for bit.
+    /// arange's kernel: blocks of two vectors whose base is start + step * idx and whose lanes add k * step (both
+    /// fused multiply-adds in PyTorch's build), then a scalar tail; float32 computes in double, half types in float.
+    /// Each value is rounded to the dtype.
+    /// </summary>
+    private static double[] ArangeValues(long n, double start, double step, DType dt)
+    {
+        var v = new double[n];
+        int vs = VectorLanes(dt);
+        double Acc(double a, double b, double c) =>
+            dt is DType.Float16 or DType.BFloat16 ? MathF.FusedMultiplyAdd((float)a, (float)b, (float)c) : Math.FusedMultiplyAdd(a, b, c);
+        long i = 0;
+        for (; i <= n - 2 * vs; i += 2 * vs)
+            for (long j = i; j < i + 2 * vs; j += vs)
+            {
+                double b = RoundTo(Acc(step, j, start), dt);
+                for (int k = 0; k < vs; k++) v[j + k] = RoundTo(Acc(k, step, b), dt);
+            }
+        for (; i < n; i++) v[i] = RoundTo(Acc(step, i, start), dt);
+        return v;
+    }
+
+    /// <summary>Rounds a value to a float dtype's precision (kept as the double holding it).</summary>
+    private static double RoundTo(double x, DType dt) => dt switch
+    {
+        DType.Float32 => (float)x,
+        DType.Float16 => (double)(Half)(float)x,
+        DType.BFloat16 => (float)(BFloat16)(float)x,
+        _ => x,
+    };
+
+    /// <summary>
+    /// <paramref name="steps"/> evenly spaced values from start to end inclusive (<c>torch.linspace</c>): the first
+    /// half counts up from start and the second down from end, in the result's precision and in the blocks of PyTorch's
+    /// vectorised kernel, so values match bit for bit. Integer dtypes truncate.
     /// </summary>
     public static Tensor Linspace(double start, double end, long steps, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var dt = dtype ?? DTypes.Default;
+        if (dt == DType.Bool) throw new NotSupportedException("\"linspace_cpu\" not implemented for 'Bool'");
         Tensor t;
-        if (dt == DType.Float64 || dt.IsIntegral())
-        {
-            var v = new double[steps];
-            double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-            long half = steps / 2;
-            for (long i = 0; i < steps; i++) v[i] = i < half ? start + step * i : end - step * (steps - i - 1);
-            t = FromArray(v);
-        }
-        else
-        {
-            var v = new float[steps];
-            float fs = (float)start, fe = (float)end;
-            float step = steps > 1 ? (fe - fs) / (steps - 1) : 0;
-            long half = steps / 2;
-            for (long i = 0; i < steps; i++) v[i] = i < half ? fs + step * i : fe - step * (steps - i - 1);
-            t = FromArray(v);
-        }
-        return Finish(t.To(dt, device ?? Flint.Device.CPU), requiresGrad);
+        if (steps == 1) t = Full([1], start, dt);
+        else if (dt.IsIntegral()) t = FromArray(LinspaceIntegers(start, end, steps, dt)).To(dt);
+        else t = FromArray(LinspaceFloats(start, end, steps, dt)).To(dt);
+        return Finish(t.To(null, device ?? Flint.Device.CPU), requiresGrad);
     }
 
-    /// <summary>base raised to <paramref name="steps"/> evenly spaced exponents (<c>torch.logspace</c>).</summary>
+    private static double[] LinspaceFloats(double startD, double endD, long steps, DType dt)
+    {
+        var v = new double[steps];
+        if (steps == 0) return v;
+        int vs = VectorLanes(dt);
+        long half = steps / 2;
+        if (dt == DType.Float64 || dt == DType.Float32)
+        {
+            // step_t is the dtype: float32 steps and sums are float operations.
+            bool f = dt == DType.Float32;
+            double start = RoundTo(startD, dt), end = RoundTo(endD, dt);
+            double step = f ? (float)((float)end - (float)start) / (float)(steps - 1) : (end - start) / (steps - 1);
+            double Scalar(long idx) => idx < half
+                ? (f ? MathF.FusedMultiplyAdd((float)step, idx, (float)start) : Math.FusedMultiplyAdd(step, idx, start))
+                : (f ? MathF.FusedMultiplyAdd(-(float)step, steps - idx - 1, (float)end) : Math.FusedMultiplyAdd(-step, steps - idx - 1, end));
+            long i = 0;
+            for (; i <= steps - 2 * vs; i += 2 * vs)
+                for (long j = i; j < i + 2 * vs; j += vs)
+                {
+                    double b = Scalar(j);
+                    for (int k = 0; k < vs; k++) v[j + k] = f ? (float)b + (float)k * (float)step : b + k * step;
+                }
+            for (; i < steps; i++) v[i] = Scalar(i);
+            return v;
+        }
+        // Half and BFloat16: every operation rounds to the dtype.
+        double R(double x) => RoundTo(x, dt);
+        double s0 = R(startD), e0 = R(endD);
+        double stp = R(R(e0 - s0) / R(steps - 1));
+        double S(long idx) => idx < half ? R(s0 + R(stp * R(idx))) : R(e0 - R(stp * R(steps - idx - 1)));
+        long i2 = 0;
+        for (; i2 <= steps - 2 * vs; i2 += 2 * vs)
+            for (long j = i2; j < i2 + 2 * vs; j += vs)
+            {
+                double b = S(j);
+                for (int k = 0; k < vs; k++) v[j + k] = R(b + R(R(k) * stp));
+            }
+        for (; i2 < steps; i2++) v[i2] = S(i2);
+        return v;
+    }
+
+    private static long[] LinspaceIntegers(double startD, double endD, long steps, DType dt)
+    {
+        var v = new long[steps];
+        if (steps == 0) return v;
+        long start = (long)startD, end = (long)endD;
+        double step = ((double)end - start) / (steps - 1);
+        int vs = VectorLanes(dt);
+        long half = steps / 2;
+        static long Cast(double x) => (long)x; // C++'s truncating static_cast
+        double Scalar(long idx) => idx < half
+            ? Math.FusedMultiplyAdd(step, idx, start)
+            : Math.FusedMultiplyAdd(-step, steps - idx - 1, end);
+        long i = 0;
+        for (; i <= steps - 2 * vs; i += 2 * vs)
+            for (long j = i; j < i + 2 * vs; j += vs)
+            {
+                // Vectorized<int>::arange takes its base as the integer type, then adds k * step in double.
+                long b = Cast(Scalar(j));
+                for (int k = 0; k < vs; k++) v[j + k] = Cast(b + k * step);
+            }
+        for (; i < steps; i++) v[i] = Cast(Scalar(i));
+        return v;
+    }
+
+    /// <summary>
+    /// base raised to <paramref name="steps"/> evenly spaced exponents (<c>torch.logspace</c>), computed in double as
+    /// PyTorch's kernel does and then converted to the dtype.
+    /// </summary>
     public static Tensor Logspace(double start, double end, long steps, double @base = 10.0, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
+        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var dt = dtype ?? DTypes.Default;
+        if (dt is DType.Bool or DType.Float16)
+            throw new NotSupportedException($"\"logspace_cpu\" not implemented for '{dt.ScalarTypeName()}'");
         var v = new double[steps];
-        double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-        long half = steps / 2;
-        for (long i = 0; i < steps; i++)
-            v[i] = Math.Pow(@base, i < half ? start + step * i : end - step * (steps - i - 1));
-        return Finish(FromArray(v).To(dt, device ?? Flint.Device.CPU), requiresGrad);
+        if (steps == 1) v[0] = Math.Pow(@base, start);
+        else if (steps > 1)
+        {
+            // scalar_start / scalar_end are of the dtype; the step is their difference (in the dtype) over steps - 1.
+            double s = dt.IsIntegral() ? (long)start : RoundTo(start, dt);
+            double e = dt.IsIntegral() ? (long)end : RoundTo(end, dt);
+            double step = (dt.IsIntegral() ? e - s : RoundTo(e - s, dt)) / (steps - 1);
+            long half = steps / 2;
+            for (long i = 0; i < steps; i++)
+                v[i] = Math.Pow(@base, i < half ? s + step * i : e - step * (steps - i - 1));
+        }
+        var t = dt.IsIntegral() ? FromArray(v).To(dt) : FromArray(Array.ConvertAll(v, x => RoundTo(x, dt))).To(dt);
+        return Finish(t.To(null, device ?? Flint.Device.CPU), requiresGrad);
     }
 }
 
@@ -242,4 +446,35 @@ public partial class Tensor
     /// <summary>A copy of <paramref name="data"/> with this tensor's dtype and device unless given (<c>x.new_tensor(data)</c>).</summary>
     public Tensor NewTensor(Array data, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
         Torch.Tensor(data, dtype ?? this.dtype, device ?? Device, requiresGrad);
+
+    /// <summary>A zero-dim tensor of a number with this tensor's dtype and device unless given (<c>x.new_tensor(3.5)</c>).</summary>
+    public Tensor NewTensor(Scalar value, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
+        Torch.Full([], value, dtype ?? this.dtype, device ?? Device, requiresGrad);
+
+    /// <summary><c>x.new_ones(d0)</c>.</summary>
+    public Tensor NewOnes(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewOnes([d0], dtype, device, requiresGrad);
+    /// <summary><c>x.new_ones(d0, d1)</c>.</summary>
+    public Tensor NewOnes(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewOnes([d0, d1], dtype, device, requiresGrad);
+    /// <summary><c>x.new_ones(d0, d1, d2)</c>.</summary>
+    public Tensor NewOnes(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewOnes([d0, d1, d2], dtype, device, requiresGrad);
+    /// <summary><c>x.new_ones(d0, d1, d2, d3)</c>.</summary>
+    public Tensor NewOnes(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewOnes([d0, d1, d2, d3], dtype, device, requiresGrad);
+
+    /// <summary><c>x.new_zeros(d0)</c>.</summary>
+    public Tensor NewZeros(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewZeros([d0], dtype, device, requiresGrad);
+    /// <summary><c>x.new_zeros(d0, d1)</c>.</summary>
+    public Tensor NewZeros(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewZeros([d0, d1], dtype, device, requiresGrad);
+    /// <summary><c>x.new_zeros(d0, d1, d2)</c>.</summary>
+    public Tensor NewZeros(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewZeros([d0, d1, d2], dtype, device, requiresGrad);
+    /// <summary><c>x.new_zeros(d0, d1, d2, d3)</c>.</summary>
+    public Tensor NewZeros(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewZeros([d0, d1, d2, d3], dtype, device, requiresGrad);
+
+    /// <summary><c>x.new_empty(d0)</c>.</summary>
+    public Tensor NewEmpty(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewEmpty([d0], dtype, device, requiresGrad);
+    /// <summary><c>x.new_empty(d0, d1)</c>.</summary>
+    public Tensor NewEmpty(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewEmpty([d0, d1], dtype, device, requiresGrad);
+    /// <summary><c>x.new_empty(d0, d1, d2)</c>.</summary>
+    public Tensor NewEmpty(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewEmpty([d0, d1, d2], dtype, device, requiresGrad);
+    /// <summary><c>x.new_empty(d0, d1, d2, d3)</c>.</summary>
+    public Tensor NewEmpty(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewEmpty([d0, d1, d2, d3], dtype, device, requiresGrad);
 }
