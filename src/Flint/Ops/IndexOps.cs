@@ -10,7 +10,7 @@ namespace Flint;
 /// is a restriding of its operands onto the backend's two index primitives (<c>IndexGather</c>, <c>IndexScatter</c>),
 /// with derivatives as in PyTorch's derivatives.yaml.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Values along <paramref name="dim"/> picked by <paramref name="index"/>: <c>out[i][j] = self[i][index[i][j]]</c>

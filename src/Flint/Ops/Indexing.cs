@@ -9,7 +9,7 @@ namespace Flint;
 /// <c>x[mask]</c>, <c>x[idx] = v</c>), advanced indexing (<c>index</c>, <c>index_put</c>) and the implicit conversion of
 /// numbers to tensors that lets a subscript be assigned a number.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     // Set on zero-dim tensors made from a C# number: type promotion treats them as Python scalars.
     internal bool wrappedNumber;

@@ -7,7 +7,7 @@ namespace Flint;
 /// cat copies each input once into its slice of the output (a strided copy, converted to the promoted dtype);
 /// the splits return views sharing memory.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Views of consecutive pieces of <paramref name="splitSize"/> along <paramref name="dim"/> (the last may be

@@ -226,7 +226,7 @@ public static partial class Torch
         Sampling.Multinomial(input, numSamples, replacement, generator);
 }
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Fills with uniform samples from [from, to) (<c>x.uniform_(from, to)</c>).</summary>
     public Tensor Uniform_(double from = 0, double to = 1, Generator? generator = null) =>

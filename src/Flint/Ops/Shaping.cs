@@ -8,7 +8,7 @@ namespace Flint;
 /// diagonal, diag_embed and unfold. Those PyTorch returns as views (flatten when possible, unflatten, movedim,
 /// diagonal, unfold) share memory; the rest copy once through the backend.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Merges dims <paramref name="startDim"/>..<paramref name="endDim"/> into one, as a view when the strides allow

@@ -1,6 +1,6 @@
 namespace Flint;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The tensor as PyTorch prints it (<c>repr(x)</c>), e.g. <c>tensor([[1., 2.],\n        [3., 4.]])</c>, with the
