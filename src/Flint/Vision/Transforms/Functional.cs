@@ -265,24 +265,23 @@ public static class Functional
         return m;
     }
 
-    // torchvision's _compute_affine_output_size (tensor rotate with expand).
+    // torchvision's _compute_affine_output_size (tensor rotate with expand): the corners through the matrix in
+    // float32, shifted to [0, w] x [0, h], truncated to 1e-4 before ceil and floor.
     private static (int W, int H) AffineOutputSize(double[] m, int w, int h)
     {
-        double[,] pts = { { -0.5 * w, -0.5 * h }, { -0.5 * w, 0.5 * h }, { 0.5 * w, 0.5 * h }, { 0.5 * w, -0.5 * h } };
-        // Inverse of the 2x3 matrix's linear part applied to the corners (theta inverted back).
-        double det = m[0] * m[4] - m[1] * m[3];
-        double i0 = m[4] / det, i1 = -m[1] / det, i3 = -m[3] / det, i4 = m[0] / det;
-        double i2 = -(i0 * m[2] + i1 * m[5]), i5 = -(i3 * m[2] + i4 * m[5]);
+        var t = m.Select(v => (float)v).ToArray();
+        float[,] pts = { { -0.5f * w, -0.5f * h }, { -0.5f * w, 0.5f * h }, { 0.5f * w, 0.5f * h }, { 0.5f * w, -0.5f * h } };
         float minX = float.MaxValue, maxX = float.MinValue, minY = float.MaxValue, maxY = float.MinValue;
         for (int k = 0; k < 4; k++)
         {
-            float x = (float)(pts[k, 0] * i0 + pts[k, 1] * i1 + i2), y = (float)(pts[k, 0] * i3 + pts[k, 1] * i4 + i5);
+            float x = pts[k, 0] * t[0] + pts[k, 1] * t[1] + t[2], y = pts[k, 0] * t[3] + pts[k, 1] * t[4] + t[5];
             minX = Math.Min(minX, x); maxX = Math.Max(maxX, x); minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
         }
+        minX += w * 0.5f; maxX += w * 0.5f; minY += h * 0.5f; maxY += h * 0.5f;
         const float tol = 1e-4f;
-        float cmaxX = MathF.Ceiling(maxX / tol - 1e-6f) * tol, cminX = MathF.Floor(minX / tol + 1e-6f) * tol;
-        float cmaxY = MathF.Ceiling(maxY / tol - 1e-6f) * tol, cminY = MathF.Floor(minY / tol + 1e-6f) * tol;
-        return ((int)MathF.Ceiling(cmaxX - cminX), (int)MathF.Ceiling(cmaxY - cminY));
+        float cmaxX = MathF.Ceiling(MathF.Truncate(maxX / tol) * tol), cminX = MathF.Floor(MathF.Truncate(minX / tol) * tol);
+        float cmaxY = MathF.Ceiling(MathF.Truncate(maxY / tol) * tol), cminY = MathF.Floor(MathF.Truncate(minY / tol) * tol);
+        return ((int)(cmaxX - cminX), (int)(cmaxY - cminY));
     }
 
     /// <summary><c>F.rgb_to_grayscale(img, num_output_channels)</c> on an image: Pillow's L conversion.</summary>
