@@ -51,6 +51,23 @@ for name in CMP:
     f.op(f"{name}_/int", name + "_", [ints, ints2], lambda x, y, name=name: getattr(x.clone(), name + "_")(y), grad=False)
     f.op(f"{name}_/bool_float", name + "_", [bools, rand(4)], lambda x, y, name=name: getattr(x.clone(), name + "_")(y), grad=False)
 
+# Longer inputs: full vectors of every lane width (32 bytes of bool/uint8, 16 int16, 8 float, 4 double) plus tails.
+f.op("eq/long_uint8", "eq", [torch.randint(0, 3, (70,), dtype=torch.uint8), torch.randint(0, 3, (70,), dtype=torch.uint8)], torch.eq,
+     grad=False)
+f.op("lt/long_int16", "lt", [torch.randint(-3, 3, (40,), dtype=torch.int16), torch.randint(-3, 3, (40,), dtype=torch.int16)], torch.lt,
+     grad=False)
+f.op("ge/long_f32", "ge", [rand(37), rand(37)], torch.ge, grad=False)
+f.op("ne/long_f64", "ne", [rand(37, dtype=F64), rand(37, dtype=F64)], torch.ne, grad=False)
+f.op("logical_and/long_bool", "logical_and", [torch.rand(70) > 0.5, torch.rand(70) > 0.5], torch.logical_and, grad=False)
+f.op("logical_xor/long_int8", "logical_xor", [torch.randint(-1, 2, (70,), dtype=torch.int8), torch.randint(-1, 2, (70,), dtype=torch.int8)],
+     torch.logical_xor, grad=False)
+long_special = special.repeat(4)
+f.op("isnan/long_f32", "isnan", [long_special.float()], torch.isnan, grad=False)
+f.op("isfinite/long_f64", "isfinite", [long_special], torch.isfinite, grad=False)
+f.op("signbit/long_f64", "signbit", [long_special], torch.signbit, grad=False)
+f.op("signbit/long_int16", "signbit", [torch.randint(-3, 3, (40,), dtype=torch.int16)], torch.signbit, grad=False)
+f.op("logical_not/long_bool", "logical_not", [torch.rand(70) > 0.5], torch.logical_not, grad=False)
+
 # C# operators < <= > >= with a number on the left.
 f.op("rlt/f32", "rlt", [0.5, rand(3, 4)], lambda s, x: s < x, grad=False)
 f.op("rge/int", "rge", [2, ints], lambda s, x: s >= x, grad=False)

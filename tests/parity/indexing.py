@@ -129,6 +129,17 @@ for dt in (torch.float32, torch.float64):
     f.op(f"put_acc/{n}", "put", [x34, L(1, 7, 1), rand(3, dtype=dt)], lambda x, i, s: x.put(i, s, accumulate=True),
          kwargs={"accumulate": True})
 
+    # Edge cases: negative fill index, zero-dim operands, zero-dim tensor subscripts, transposed self.
+    f.op(f"index_fill_neg/{n}", "index_fill", [x34, L(-1, 0)], lambda x, i: x.index_fill(1, i, 2.0), kwargs={"dim": 1, "value": 2.0})
+    f.op(f"gather_0d/{n}", "gather", [torch.tensor(1.5, dtype=dt), torch.tensor(0)], lambda x, i: x.gather(0, i), kwargs={"dim": 0})
+    f.op(f"index_add_0d_idx/{n}", "index_add", [x34, torch.tensor(1), rand(1, 4, dtype=dt)], lambda x, i, s: x.index_add(0, i, s),
+         kwargs={"dim": 0})
+    getitem(f"get_0d_long/{n}", x, [["i", 0], ["t", 0]], torch.tensor(2))
+    getitem(f"get_0d_bool/{n}", x, [["t", 0], ["i", 1]], torch.tensor(True))
+    f.op(f"put_t/{n}", "put", [rand(4, 3, dtype=dt), L(0, 5), rand(2, dtype=dt)], lambda x, i, s: x.put(i, s), views=["t", None, None])
+    f.op(f"masked_fill_tview/{n}", "masked_fill", [rand(4, 3, dtype=dt), m], lambda x, m: x.masked_fill(m, 0.0), kwargs={"value": 0.0},
+         views=["t", None])
+
 # Integer dtypes, nonzero, argwhere (no gradients).
 i34 = torch.randint(-3, 4, (3, 4))
 f.op("nonzero/int", "nonzero", [i34], lambda x: x.nonzero(), grad=False)

@@ -191,4 +191,11 @@ def state_resume():
 
 
 case("state/resume", "state_resume", state_resume)
+
+# bfloat16 paths of bernoulli and randperm
+case("bernoulli_/bfloat16", "bernoulli_s", lambda: torch.empty(30, dtype=torch.bfloat16).bernoulli_(0.4), seed=13,
+     size=[30], p=0.4, dtype="bfloat16")
+case("bernoulli/bf16_p", "bernoulli", lambda p: torch.bernoulli(p), seed=13, inputs=(p32.bfloat16(),))
+case("randperm/bfloat16", "randperm", lambda: torch.randperm(300, dtype=torch.bfloat16), seed=12, n=300,
+     dtype="bfloat16")
 f.save()

@@ -27,16 +27,19 @@ internal partial interface IBackend
     /// The advanced-indexing gather (ATen's <c>index</c> kernel): for every element e of <paramref name="output"/>,
     /// <c>output[e] = src[e + Σk wrap(indices[k][e]) * indexStrides[k]]</c>. <paramref name="src"/> is restrided to
     /// the output's shape (stride 0 along the dims the indices replace) and every index tensor is int64 and broadcast
-    /// to the output's shape. Negative indices count from the end of their dim (<paramref name="indexSizes"/>).
+    /// to the output's shape. With <paramref name="negativeWraps"/> negative indices count from the end of their dim
+    /// (<paramref name="indexSizes"/>); otherwise they are out of bounds, as in gather and index_select.
     /// </summary>
-    void IndexGather(Tensor output, Tensor src, Tensor[] indices, long[] indexSizes, long[] indexStrides, IndexOutOfBounds error);
+    void IndexGather(Tensor output, Tensor src, Tensor[] indices, long[] indexSizes, long[] indexStrides, bool negativeWraps,
+        IndexOutOfBounds error);
 
     /// <summary>
     /// The advanced-indexing scatter: for every element e of <paramref name="values"/>,
     /// <c>dst[e + Σk wrap(indices[k][e]) * indexStrides[k]] ⊕= values[e]</c>, in order, on one thread (so duplicate
     /// indices accumulate deterministically). <paramref name="dst"/> is restrided to the values' shape.
     /// </summary>
-    void IndexScatter(Tensor dst, Tensor values, Tensor[] indices, long[] indexSizes, long[] indexStrides, ScatterMode mode, IndexOutOfBounds error);
+    void IndexScatter(Tensor dst, Tensor values, Tensor[] indices, long[] indexSizes, long[] indexStrides, ScatterMode mode,
+        bool negativeWraps, IndexOutOfBounds error);
 
     /// <summary>The coordinates of the non-zero elements of x in row-major order, as an int64 tensor (n, x.dim()).</summary>
     Tensor Nonzero(Tensor x);

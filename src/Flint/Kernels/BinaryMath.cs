@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Flint.Kernels;
 
@@ -353,4 +354,91 @@ public readonly struct BitwiseXorKernel : IBinaryKernel
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         TensorPrimitives.Xor(MemoryMarshal.AsBytes(a), MemoryMarshal.AsBytes(b), MemoryMarshal.AsBytes(c));
+}
+
+/// <summary>
+/// ReLU's gradient, <c>threshold_backward(grad, result, 0)</c>: a (the incoming gradient) where b (the result) is
+/// above 0, else 0; a NaN result passes the gradient, as PyTorch's <c>x &lt;= threshold ? 0 : grad</c>.
+/// </summary>
+public readonly struct ReluBackwardKernel : IBinaryKernel
+{
+    /// <inheritdoc/>
+    public static string Name => "threshold_backward";
+    /// <inheritdoc/>
+    public static string Cuda => "b <= 0 ? 0 : a";
+
+    /// <inheritdoc/>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
+        BinaryLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IBinaryVector<T> where T : unmanaged, INumber<T>
+    {
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) =>
+            Vector256.ConditionalSelect(Vector256.LessThanOrEqual(b, Vector256<T>.Zero), Vector256<T>.Zero, a);
+    }
+}
+
+/// <summary>Sigmoid's gradient, <c>sigmoid_backward(grad, output)</c> = a * (1 - b) * b, as PyTorch's CPU kernel.</summary>
+public readonly struct SigmoidBackwardKernel : IBinaryKernel
+{
+    /// <inheritdoc/>
+    public static string Name => "sigmoid_backward";
+    /// <inheritdoc/>
+    public static string Cuda => "a * (1 - b) * b";
+
+    /// <inheritdoc/>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
+        BinaryLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IBinaryVector<T> where T : unmanaged, INumber<T>
+    {
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a * (Vector256<T>.One - b) * b;
+    }
+}
+
+/// <summary>Tanh's gradient, <c>tanh_backward(grad, output)</c> = a * (1 - b²), as PyTorch's CPU kernel.</summary>
+public readonly struct TanhBackwardKernel : IBinaryKernel
+{
+    /// <inheritdoc/>
+    public static string Name => "tanh_backward";
+    /// <inheritdoc/>
+    public static string Cuda => "a * (1 - b * b)";
+
+    /// <inheritdoc/>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
+        BinaryLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IBinaryVector<T> where T : unmanaged, INumber<T>
+    {
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a * (Vector256<T>.One - b * b);
+    }
+}
+
+/// <summary>A vector form of a binary function, for <see cref="BinaryLoop"/>.</summary>
+internal interface IBinaryVector<T> where T : unmanaged
+{
+    Vector256<T> Invoke(Vector256<T> a, Vector256<T> b);
+}
+
+/// <summary>Runs a binary vector form over spans in <see cref="Vector256{T}"/> steps with a padded tail.</summary>
+internal static class BinaryLoop
+{
+    public static void Run<TV, T>(TV f, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c)
+        where TV : struct, IBinaryVector<T> where T : unmanaged
+    {
+        int n = c.Length, step = Vector256<T>.Count, i = 0;
+        ref T pa = ref MemoryMarshal.GetReference(a);
+        ref T pb = ref MemoryMarshal.GetReference(b);
+        ref T pc = ref MemoryMarshal.GetReference(c);
+        for (; i <= n - step; i += step)
+            f.Invoke(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i)).StoreUnsafe(ref pc, (nuint)i);
+        if (i == n) return;
+        Span<T> ta = stackalloc T[step], tb = stackalloc T[step];
+        ta.Clear();
+        tb.Clear();
+        a[i..n].CopyTo(ta);
+        b[i..n].CopyTo(tb);
+        var r = f.Invoke(Vector256.Create<T>(ta), Vector256.Create<T>(tb));
+        for (int k = 0; i + k < n; k++) c[i + k] = r.GetElement(k);
+    }
 }

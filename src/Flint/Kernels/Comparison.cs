@@ -1,6 +1,68 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Flint.Kernels;
+
+/// <summary>A vector predicate of two operands: all-ones lanes where it holds.</summary>
+internal interface IVectorPredicate<T> where T : unmanaged
+{
+    Vector256<T> Invoke(Vector256<T> a, Vector256<T> b);
+}
+
+/// <summary>
+/// The loop of the comparison kernels: compare a <see cref="Vector256{T}"/> at a time, take the lane mask's sign bits
+/// and spread them to bools eight at a time through a table. The tail is padded into a vector.
+/// </summary>
+internal static class CompareLoop
+{
+    // Byte b -> eight bools, bool j being bit j of b.
+    private static readonly ulong[] Spread = BuildSpread();
+
+    private static ulong[] BuildSpread()
+    {
+        var t = new ulong[256];
+        for (int b = 0; b < 256; b++)
+            for (int j = 0; j < 8; j++)
+                if ((b >> j & 1) != 0) t[b] |= 1UL << (8 * j);
+        return t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(uint bits, int count, ref byte dst)
+    {
+        for (int k = 0; k < count; k += 8)
+        {
+            var v = Spread[(bits >> k) & 0xFF];
+            if (count - k >= 8) Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, k), v);
+            else
+                for (int j = 0; j < count - k; j++) Unsafe.Add(ref dst, k + j) = (byte)(v >> (8 * j));
+        }
+    }
+
+    public static void Run<TV, T>(TV f, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c)
+        where TV : struct, IVectorPredicate<T> where T : unmanaged
+    {
+        int n = c.Length, step = Vector256<T>.Count, i = 0;
+        ref T pa = ref MemoryMarshal.GetReference(a);
+        ref T pb = ref MemoryMarshal.GetReference(b);
+        ref byte pc = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetReference(c));
+        for (; i <= n - step; i += step)
+        {
+            var m = f.Invoke(Vector256.LoadUnsafe(ref pa, (nuint)i), Vector256.LoadUnsafe(ref pb, (nuint)i));
+            Store(m.ExtractMostSignificantBits(), step, ref Unsafe.Add(ref pc, i));
+        }
+        if (i == n) return;
+        Span<T> ta = stackalloc T[step], tb = stackalloc T[step];
+        ta.Clear();
+        tb.Clear();
+        a[i..n].CopyTo(ta);
+        b[i..n].CopyTo(tb);
+        var r = f.Invoke(Vector256.Create<T>(ta), Vector256.Create<T>(tb));
+        Store(r.ExtractMostSignificantBits(), n - i, ref Unsafe.Add(ref pc, i));
+    }
+}
 
 /// <summary>a == b (<c>torch.eq</c>); NaN equals nothing.</summary>
 public readonly struct EqKernel : ICompareKernel
@@ -10,9 +72,12 @@ public readonly struct EqKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a == b";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = a[i] == b[i];
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.Equals(a, b);
     }
 }
 
@@ -24,9 +89,12 @@ public readonly struct NeKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a != b";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = a[i] != b[i];
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => ~Vector256.Equals(a, b);
     }
 }
 
@@ -38,9 +106,12 @@ public readonly struct LtKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a < b";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = a[i] < b[i];
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.LessThan(a, b);
     }
 }
 
@@ -52,9 +123,12 @@ public readonly struct LeKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a <= b";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = a[i] <= b[i];
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.LessThanOrEqual(a, b);
     }
 }
 
@@ -66,9 +140,12 @@ public readonly struct GtKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a > b";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = a[i] > b[i];
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.GreaterThan(a, b);
     }
 }
 
@@ -80,9 +157,12 @@ public readonly struct GeKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a >= b";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = a[i] >= b[i];
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.GreaterThanOrEqual(a, b);
     }
 }
 
@@ -94,9 +174,12 @@ public readonly struct LogicalAndKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a != 0 && b != 0";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = (a[i] != T.Zero) & (b[i] != T.Zero);
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => ~(Vector256.Equals(a, Vector256<T>.Zero) | Vector256.Equals(b, Vector256<T>.Zero));
     }
 }
 
@@ -108,9 +191,12 @@ public readonly struct LogicalOrKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a != 0 || b != 0";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = (a[i] != T.Zero) | (b[i] != T.Zero);
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => ~(Vector256.Equals(a, Vector256<T>.Zero) & Vector256.Equals(b, Vector256<T>.Zero));
     }
 }
 
@@ -122,9 +208,12 @@ public readonly struct LogicalXorKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "(a != 0) != (b != 0)";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = (a[i] != T.Zero) ^ (b[i] != T.Zero);
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.Equals(a, Vector256<T>.Zero) ^ Vector256.Equals(b, Vector256<T>.Zero);
     }
 }
 
@@ -179,9 +268,12 @@ public readonly struct IsNanKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "isnan(a)";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = T.IsNaN(a[i]);
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => ~Vector256.Equals(a, a);
     }
 }
 
@@ -235,9 +327,12 @@ public readonly struct IsFiniteKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "isfinite(a)";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = T.IsFinite(a[i]);
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.Equals(a - a, Vector256<T>.Zero);
     }
 }
 
@@ -249,9 +344,13 @@ public readonly struct SignBitKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "signbit(a)";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = T.IsNegative(a[i]);
+        // The loop reads each lane's top bit, which is the sign bit itself.
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => a;
     }
 }
 
@@ -263,8 +362,11 @@ public readonly struct LogicalNotKernel : ICompareKernel
     /// <inheritdoc/>
     public static string Cuda => "a == 0";
     /// <inheritdoc/>
-    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
+    public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T> =>
+        CompareLoop.Run<Op<T>, T>(default, a, b, c);
+
+    private readonly struct Op<T> : IVectorPredicate<T> where T : unmanaged, INumber<T>
     {
-        for (int i = 0; i < c.Length; i++) c[i] = a[i] == T.Zero;
+        public Vector256<T> Invoke(Vector256<T> a, Vector256<T> b) => Vector256.Equals(a, Vector256<T>.Zero);
     }
 }

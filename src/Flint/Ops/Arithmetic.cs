@@ -22,7 +22,7 @@ public partial class Tensor
     {
         var al = alpha?.ToDouble() ?? 1;
         var r = Arith(new AddKernel(1), this, other, al);
-        if (Graph.Needs(this)) Graph.Record(r, "AddBackward1", [this], [], n => [n.Grad]);
+        if (Graph.Needs(this)) Graph.Record(r, "AddBackward0", [this], [], n => [n.Grad]);
         return r;
     }
 
@@ -44,7 +44,7 @@ public partial class Tensor
     {
         var al = alpha?.ToDouble() ?? 1;
         var r = Arith(new SubKernel(1), this, other, al);
-        if (Graph.Needs(this)) Graph.Record(r, "SubBackward1", [this], [], n => [n.Grad]);
+        if (Graph.Needs(this)) Graph.Record(r, "SubBackward0", [this], [], n => [n.Grad]);
         return r;
     }
 
@@ -72,7 +72,7 @@ public partial class Tensor
     public Tensor Mul(Scalar other)
     {
         var r = Arith(new MulKernel(), this, other);
-        if (Graph.Needs(this)) Graph.Record(r, "MulBackward1", [this], [], n => [n.Grad.Mul(other)]);
+        if (Graph.Needs(this)) Graph.Record(r, "MulBackward0", [this], [], n => [n.Grad.Mul(other)]);
         return r;
     }
 
@@ -98,7 +98,7 @@ public partial class Tensor
         var dt = ResultTypeState.Of(this, other);
         if (!dt.IsFloatingPoint()) dt = DTypes.Default;
         var r = Elementwise.Binary(new DivKernel(), this, Elementwise.Wrap(other, dt, Device), dt);
-        if (Graph.Needs(this)) Graph.Record(r, "DivBackward1", [this], [], n => [n.Grad.Div(other)]);
+        if (Graph.Needs(this)) Graph.Record(r, "DivBackward0", [this], [], n => [n.Grad.Div(other)]);
         return r;
     }
 

@@ -212,7 +212,7 @@ public partial class Tensor
                 });
             return q;
         }
-        var dt = RoundingDivisionType(ResultTypeState.Of(this, other), roundingMode);
+        var dt = RoundingDivisionType(ResultTypeState.Of(this, other), roundingMode, other);
         var r = roundingMode == "trunc"
             ? Elementwise.Binary(new DivTruncKernel(), this, other, dt)
             : Elementwise.Binary(new DivFloorKernel(), this, other, dt);
@@ -232,8 +232,9 @@ public partial class Tensor
             if (Graph.Needs(this)) Graph.Record(q, "DivBackward2", [this], [], n => [n.Grad.Div(other)]);
             return q;
         }
-        var dt = RoundingDivisionType(ResultTypeState.Of(this, other), roundingMode);
+        var dt = ResultTypeState.Of(this, other);
         var w = Elementwise.Wrap(other, dt, Device);
+        RoundingDivisionType(dt, roundingMode, w);
         var r = roundingMode == "trunc"
             ? Elementwise.Binary(new DivTruncKernel(), this, w, dt)
             : Elementwise.Binary(new DivFloorKernel(), this, w, dt);
@@ -247,7 +248,7 @@ public partial class Tensor
         if (roundingMode is null)
             return MathCommon.Binary_(this, new DivKernel(), other, MathCommon.FloatType(ResultTypeState.Of(this, other)),
                 s => s.Div(other, null));
-        var dt = RoundingDivisionType(ResultTypeState.Of(this, other), roundingMode);
+        var dt = RoundingDivisionType(ResultTypeState.Of(this, other), roundingMode, other);
         return roundingMode == "trunc"
             ? MathCommon.Binary_(this, new DivTruncKernel(), other, dt, s => s.Div(other, roundingMode))
             : MathCommon.Binary_(this, new DivFloorKernel(), other, dt, s => s.Div(other, roundingMode));
@@ -261,19 +262,21 @@ public partial class Tensor
             var ft = MathCommon.FloatType(ResultTypeState.Of(this, other));
             return MathCommon.Binary_(this, new DivKernel(), Elementwise.Wrap(other, ft, Device), ft, s => s.Div(other, null));
         }
-        var dt = RoundingDivisionType(ResultTypeState.Of(this, other), roundingMode);
+        var dt = ResultTypeState.Of(this, other);
         var w = Elementwise.Wrap(other, dt, Device);
+        RoundingDivisionType(dt, roundingMode, w);
         return roundingMode == "trunc"
             ? MathCommon.Binary_(this, new DivTruncKernel(), w, dt, s => s.Div(other, roundingMode))
             : MathCommon.Binary_(this, new DivFloorKernel(), w, dt, s => s.Div(other, roundingMode));
     }
 
-    private static DType RoundingDivisionType(DType dt, string mode)
+    private static DType RoundingDivisionType(DType dt, string mode, Tensor divisor)
     {
         if (mode is not ("trunc" or "floor"))
             throw new ArgumentException(
                 $"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'");
         if (dt == DType.Bool) throw MathCommon.NotImplemented($"div_{mode}_cpu", dt);
+        MathCommon.CheckIntegerDivisor(divisor, dt);
         return dt;
     }
 
@@ -281,6 +284,7 @@ public partial class Tensor
     {
         var dt = ResultTypeState.Of(this, other);
         if (dt == DType.Bool) throw MathCommon.NotImplemented(kernel, dt);
+        MathCommon.CheckIntegerDivisor(other, dt);
         return dt;
     }
 
@@ -288,6 +292,7 @@ public partial class Tensor
     {
         var dt = ResultTypeState.Of(this, other);
         if (dt == DType.Bool) throw MathCommon.NotImplemented(kernel, dt);
+        MathCommon.CheckIntegerDivisor(Elementwise.Wrap(other, dt, Device), dt);
         return dt;
     }
 
@@ -484,6 +489,7 @@ public static partial class Torch
     {
         var dt = ResultTypeState.Of(other, self);
         if (dt == DType.Bool) throw MathCommon.NotImplemented("remainder_cpu", dt);
+        MathCommon.CheckIntegerDivisor(other, dt);
         var r = Elementwise.Binary(new RemainderKernel(), Elementwise.Wrap(self, dt, other.Device), other, dt);
         if (Graph.Needs(other)) MathCommon.RecordNotImplemented(r, "remainder", other);
         return r;

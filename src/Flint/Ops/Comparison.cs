@@ -167,19 +167,13 @@ public partial class Tensor
 
     /// <summary>True if every element is close to other's (<c>torch.allclose</c>); see <see cref="IsClose"/>.</summary>
     public bool AllClose(Tensor other, double rtol = 1e-05, double atol = 1e-08, bool equalNan = false) =>
-        AllTrue(IsClose(other, rtol, atol, equalNan));
+        MathCommon.AllTrue(IsClose(other, rtol, atol, equalNan));
 
     /// <summary>True if both have the same shape and equal elements (<c>torch.equal</c>); dtypes may differ.</summary>
     public bool Equal(Tensor other)
     {
         Elementwise.CheckSameDevice(this, other);
-        return shape.AsSpan().SequenceEqual(other.shape) && AllTrue(Eq(other));
-    }
-
-    private static bool AllTrue(Tensor mask)
-    {
-        var c = mask.Cpu().Contiguous();
-        return c.Numel() == 0 || !c.Data<bool>().Contains(false);
+        return shape.AsSpan().SequenceEqual(other.shape) && MathCommon.AllTrue(Eq(other));
     }
 
     // Python's repr of a float in error messages: -1 prints as -1, 0.5 as 0.5.

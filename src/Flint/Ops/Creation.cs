@@ -71,7 +71,7 @@ public static partial class Torch
     public static Tensor Full(Size size, Scalar fillValue, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
         var dt = dtype ?? fillValue.DefaultDType;
-        CheckConvertible(fillValue, dt);
+        CheckConvertible(fillValue, dt, CppTypeName(dt));
         var t = Flint.Tensor.Allocate(size.ToArray(), dt, device ?? Flint.Device.CPU);
         t.Backend.Fill(t, fillValue);
         return Finish(t, requiresGrad);
@@ -81,7 +81,7 @@ public static partial class Torch
     /// PyTorch's <c>checked_convert</c>: a number that does not fit the dtype is an error (negative integers may wrap
     /// into unsigned types, infinities and NaN fit float types).
     /// </summary>
-    private static void CheckConvertible(Scalar value, DType dt)
+    private static void CheckConvertible(Scalar value, DType dt, string typeName)
     {
         if (dt == DType.Bool || dt == DType.Float64 || value.IsBoolean) return;
         bool overflow;
@@ -105,7 +105,7 @@ public static partial class Torch
             overflow = dt == DType.UInt8 ? v > hi || -(decimal)v > hi : v < lo || v > hi;
         }
         if (overflow)
-            throw new ArgumentException($"value cannot be converted to type {CppTypeName(dt)} without overflow");
+            throw new ArgumentException($"value cannot be converted to type {typeName} without overflow");
     }
 
     private static (long Lo, long Hi) IntegerRange(DType dt) => dt switch
@@ -153,7 +153,7 @@ public static partial class Torch
     public static Tensor FullLike(Tensor x, Scalar fillValue, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
         var dt = dtype ?? x.dtype;
-        CheckConvertible(fillValue, dt);
+        CheckConvertible(fillValue, dt, CppTypeName(dt));
         var t = EmptyLike(x, dt, device);
         t.Backend.Fill(t, fillValue);
         return Finish(t, requiresGrad);
@@ -197,15 +197,25 @@ public static partial class Torch
     /// A zero-dim tensor from a number (<c>torch.tensor(1.0)</c>): a C# double is a Python float (default dtype).
     /// </summary>
     public static Tensor Tensor(double value, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Full([], value, dtype, device, requiresGrad);
+        NumberTensor(value, dtype, device, requiresGrad);
 
     /// <summary>A zero-dim int64 tensor (<c>torch.tensor(3)</c>).</summary>
     public static Tensor Tensor(long value, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Full([], value, dtype, device, requiresGrad);
+        NumberTensor(value, dtype, device, requiresGrad);
 
     /// <summary>A zero-dim bool tensor (<c>torch.tensor(True)</c>).</summary>
     public static Tensor Tensor(bool value, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Full([], value, dtype, device, requiresGrad);
+        NumberTensor(value, dtype, device, requiresGrad);
+
+    // torch.tensor(number): a number that does not fit an integer dtype is an error; floats overflow to inf.
+    private static Tensor NumberTensor(Scalar value, DType? dtype, Device? device, bool requiresGrad)
+    {
+        var dt = dtype ?? value.DefaultDType;
+        if (dt.IsIntegral()) CheckConvertible(value, dt, dt.ShortName());
+        var t = Flint.Tensor.Allocate([], dt, device ?? Flint.Device.CPU);
+        t.Backend.Fill(t, value);
+        return Finish(t, requiresGrad);
+    }
 
     /// <summary>A zero-dim tensor from a <see cref="Scalar"/>.</summary>
     public static Tensor ScalarTensor(Scalar value, DType? dtype = null, Device? device = null) => Full([], value, dtype, device);

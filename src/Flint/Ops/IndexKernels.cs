@@ -84,7 +84,7 @@ internal static class IndexOps
         output.Backend.IndexGather(output.AliasNoGrad((long[])ish.Clone()),
             Restrided(src, (long[])ish.Clone(), ZeroAt(NeStrides(src), d)),
             [Restrided(index, (long[])ish.Clone(), (long[])NeStrides(index).Clone())],
-            [NeShape(src)[d]], [NeStrides(src)[d]], DimError(d));
+            [NeShape(src)[d]], [NeStrides(src)[d]], false, DimError(d));
     }
 
     public static ScatterMode ScatterModeOf(string? reduce) => reduce switch
@@ -138,7 +138,7 @@ internal static class IndexOps
             : Restrided(src, (long[])ish.Clone(), (long[])NeStrides(src).Clone());
         target.Backend.IndexScatter(Restrided(target, (long[])ish.Clone(), ZeroAt(NeStrides(target), d)), values,
             [Restrided(index, (long[])ish.Clone(), (long[])NeStrides(index).Clone())],
-            [NeShape(target)[d]], [NeStrides(target)[d]], mode, DimError(d));
+            [NeShape(target)[d]], [NeStrides(target)[d]], mode, false, DimError(d));
     }
 
     public static void ScatterReduceInto(Tensor target, int d, Tensor index, Tensor src, string reduce, bool includeSelf)
@@ -167,7 +167,7 @@ internal static class IndexOps
         // mean: divide by how many values met at each position (self counting once unless excluded).
         var count = Torch.Full(target.shape, includeSelf ? 1 : 0, dt, target.Device);
         ScatterInto(count, d, index, Elementwise.Wrap(1, dt, target.Device), ScatterMode.Add);
-        count.Backend.MaskedFill(count, Compare.Equal(count, 0), 1);
+        count.Backend.MaskedFill(count, count.Eq(0), 1);
         Elementwise.BinaryInto(new MeanDivideKernel(), target, count, target, dt);
     }
 
@@ -207,12 +207,12 @@ internal static class IndexOps
                 break;
             case "prod":
             {
-                var maskedSelf = self.MaskedFill(Compare.Equal(self, 0), 1);
+                var maskedSelf = self.MaskedFill(self.Eq(0), 1);
                 var maskedSelfResult = maskedSelf.ScatterReduce(d, index, src, reduce, includeSelf);
                 gradSelf = grad.Mul(maskedSelfResult).Div(maskedSelf);
-                var srcZero = Compare.Equal(src, 0);
+                var srcZero = src.Eq(0);
                 var srcNumZeros = Torch.ZerosLike(self).ScatterAdd(d, index, srcZero.To(dt)).Gather(d, index);
-                var srcSingleZero = Compare.And(srcZero, Compare.Equal(srcNumZeros, 1));
+                var srcSingleZero = srcZero.LogicalAnd(srcNumZeros.Eq(1));
                 var maskedSrc = src.MaskedFill(srcSingleZero, 1);
                 var maskedSrcResult = self.ScatterReduce(d, index, maskedSrc, reduce, includeSelf);
                 gradSrc = Where(srcSingleZero, grad.Mul(maskedSrcResult).Gather(d, index),
@@ -223,7 +223,7 @@ internal static class IndexOps
             {
                 var ones = includeSelf ? Torch.OnesLike(grad) : Torch.ZerosLike(grad);
                 var n = ones.ScatterAdd(d, index, Torch.OnesLike(src));
-                n = n.MaskedFill(Compare.Equal(n, 0), 1);
+                n = n.MaskedFill(n.Eq(0), 1);
                 gradSelf = grad.Div(n);
                 gradSrc = grad.Gather(d, index).Div(n.Gather(d, index));
                 break;
@@ -231,8 +231,8 @@ internal static class IndexOps
             default:
             {
                 var value = result.Gather(d, index);
-                var selfIsResult = Compare.Equal(self, result).To(dt);
-                var srcIsResult = Compare.Equal(src, value).To(dt);
+                var selfIsResult = self.Eq(result).To(dt);
+                var srcIsResult = src.Eq(value).To(dt);
                 var nToDistribute = selfIsResult.ScatterAdd(d, index, srcIsResult);
                 var gradDistributed = grad.Div(nToDistribute);
                 gradSelf = selfIsResult.Mul(gradDistributed);
@@ -246,7 +246,7 @@ internal static class IndexOps
 
     // where(mask, a, b) from masked fills, so NaN or inf in the unused branch never leaks.
     private static Tensor Where(Tensor mask, Tensor a, Tensor b) =>
-        a.MaskedFill(Compare.Not(mask), 0).Add(b.MaskedFill(mask, 0));
+        a.MaskedFill(mask.LogicalNot(), 0).Add(b.MaskedFill(mask, 0));
 
     public static void RecordNotImplemented(Tensor r, string op, Tensor self, Tensor? src) =>
         Graph.Record(r, "NotImplemented", [self, src], [],
@@ -260,7 +260,8 @@ internal static class IndexOps
         if (Shapes.Numel(osh) == 0) return;
         output.Backend.IndexGather(output.AliasNoGrad((long[])osh.Clone()),
             Restrided(src, (long[])osh.Clone(), ZeroAt(NeStrides(src), d)), [AlongDim(idx, osh, d)],
-            [NeShape(src)[d]], [NeStrides(src)[d]], InSelfError);
+            [NeShape(src)[d]], [NeStrides(src)[d]], false,
+            d == 0 || src.Dim() <= 1 ? InSelfError : (i, _, size) => new IndexOutOfRangeException($"INDICES element is out of DATA bounds, id={i} axis_dim={size}"));
     }
 
     public static Tensor CheckIndexAdd(Tensor self, int d, Tensor index, Tensor source)
@@ -301,17 +302,18 @@ internal static class IndexOps
         var values = source;
         if (alpha is { } a && a.ToDouble() != 1)
             using (Torch.NoGrad()) values = source.Mul(a).To(target.dtype);
-        ScatterAlongDim(target, d, idx, values, ScatterMode.Add, InSelfError);
+        ScatterAlongDim(target, d, idx, values, ScatterMode.Add, false, InSelfError);
     }
 
     // Writes source slices (source broadcast to the target's slice shape) at positions idx along d.
-    private static void ScatterAlongDim(Tensor target, int d, Tensor idx, Tensor source, ScatterMode mode, IndexOutOfBounds error)
+    private static void ScatterAlongDim(Tensor target, int d, Tensor idx, Tensor source, ScatterMode mode, bool negativeWraps,
+        IndexOutOfBounds error)
     {
         var tsh = WithDim(target, d, idx.shape[0]);
         if (Shapes.Numel(tsh) == 0) return;
         var values = Restrided(source, (long[])tsh.Clone(), Shapes.ExpandStrides(source.shape, source.strides, tsh));
         target.Backend.IndexScatter(Restrided(target, (long[])tsh.Clone(), ZeroAt(NeStrides(target), d)), values,
-            [AlongDim(idx, tsh, d)], [NeShape(target)[d]], [NeStrides(target)[d]], mode, error);
+            [AlongDim(idx, tsh, d)], [NeShape(target)[d]], [NeStrides(target)[d]], mode, negativeWraps, error);
     }
 
     public static void CheckIndexCopy(Tensor self, int d, Tensor index, Tensor source)
@@ -346,7 +348,7 @@ internal static class IndexOps
     private static string SliceText(long[] shape, int d) => string.Join(" ", Shapes.RemoveAt(shape, d));
 
     public static void IndexCopyInto(Tensor target, int d, Tensor index, Tensor source) =>
-        ScatterAlongDim(target, d, AsLongVector(index), source, ScatterMode.Assign,
+        ScatterAlongDim(target, d, AsLongVector(index), source, ScatterMode.Assign, false,
             (i, _, size) => new IndexOutOfRangeException($"index_copy_(): index {i} is out of bounds for dimension {d} with size {size}"));
 
     public static void CheckIndexFill(Tensor index)
@@ -356,7 +358,8 @@ internal static class IndexOps
     }
 
     public static void IndexFillInto(Tensor target, int d, Tensor index, Scalar value) =>
-        ScatterAlongDim(target, d, AsLongVector(index), Elementwise.Wrap(value, target.dtype, target.Device), ScatterMode.Assign, DimError(d));
+        ScatterAlongDim(target, d, AsLongVector(index), Elementwise.Wrap(value, target.dtype, target.Device), ScatterMode.Assign,
+            true, DimError(d));
 
     /// <summary>The distinct values of an index, sorted (<c>torch._unique(index, sorted=False)</c>'s set).</summary>
     public static Tensor Unique(Tensor index)
@@ -386,7 +389,7 @@ internal static class IndexOps
         if (!b.AsSpan().SequenceEqual(target.shape))
             throw new ArgumentException(
                 $"output with shape {Shapes.Format(target.shape)} doesn't match the broadcast shape {Shapes.Format(b)}");
-        var m = mask.dtype == DType.Bool ? mask : Compare.NotEqual(mask, 0);
+        var m = mask.dtype == DType.Bool ? mask : mask.Ne(0);
         return Elementwise.Expand(m, target.shape);
     }
 
@@ -419,7 +422,7 @@ internal static class IndexOps
         var indices = new Tensor[nd];
         for (int k = 0; k < nd; k++) indices[k] = nz.AliasNoGrad([count], [nd], nz.offset + k);
         target.Backend.IndexScatter(Restrided(target, [count], [0]), values, indices, (long[])target.shape.Clone(),
-            (long[])target.strides.Clone(), ScatterMode.Assign, DimError(0));
+            (long[])target.strides.Clone(), ScatterMode.Assign, true, DimError(0));
     }
 
     /// <summary>PyTorch's masked_scatter_backward: the gradient at the mask's positions, zero-padded to source's size.</summary>
@@ -457,32 +460,7 @@ internal static class IndexOps
         var idx = index.IsContiguous() ? index : DenseCopy(index, contiguous: true);
         var src = source.IsContiguous() ? source : DenseCopy(source, contiguous: true);
         target.Backend.IndexScatter(Restrided(target, [n], [0]), src.AliasNoGrad([n], [1]), [idx.AliasNoGrad([n], [1])],
-            [numel], [1], accumulate ? ScatterMode.Add : ScatterMode.Assign, FlatError(numel));
-    }
-}
-
-/// <summary>Bool masks for the index ops' internals and derivatives (not public comparison ops).</summary>
-internal static class Compare
-{
-    public static Tensor Equal(Tensor a, Scalar b) => Elementwise.Compare(new EqualKernel(), a, Elementwise.Wrap(b, a.dtype, a.Device));
-
-    public static Tensor Equal(Tensor a, Tensor b) => Elementwise.Compare(new EqualKernel(), a, b);
-
-    public static Tensor NotEqual(Tensor a, Scalar b) => Not(Equal(a, b));
-
-    public static Tensor Not(Tensor mask) => Equal(mask, false);
-
-    public static Tensor And(Tensor a, Tensor b) => a.MaskedFill(Not(b), false);
-
-    private readonly struct EqualKernel : ICompareKernel
-    {
-        public static string Name => "eq";
-        public static string Cuda => "a == b";
-
-        public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
-        {
-            for (int i = 0; i < c.Length; i++) c[i] = a[i] == b[i];
-        }
+            [numel], [1], accumulate ? ScatterMode.Add : ScatterMode.Assign, true, FlatError(numel));
     }
 }
 

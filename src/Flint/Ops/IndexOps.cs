@@ -396,7 +396,7 @@ public partial class Tensor
         long numel = Numel();
         if (r.Numel() > 0)
             Backend.IndexGather(r, new Tensor(src.storage, (long[])index.shape.Clone(), new long[index.Dim()], src.offset, dtype),
-                [index], [numel], [1], IndexOps.FlatError(numel));
+                [index], [numel], [1], true, IndexOps.FlatError(numel));
         if (Graph.Needs(this))
         {
             var inShape = shape;

@@ -203,7 +203,7 @@ internal static class AdvancedIndex
     {
         var info = Make(self, indices);
         var r = Tensor.Allocate(info.ResultShape, self.dtype, self.Device);
-        if (r.Numel() > 0) self.Backend.IndexGather(r, info.Src, info.Indices, info.Sizes, info.Strides, Error);
+        if (r.Numel() > 0) self.Backend.IndexGather(r, info.Src, info.Indices, info.Sizes, info.Strides, true, Error);
         return r;
     }
 
@@ -219,7 +219,7 @@ internal static class AdvancedIndex
         var v = Elementwise.Cast(values, self.dtype, self.Device);
         var ve = new Tensor(v.storage, info.ResultShape, Shapes.ExpandStrides(v.shape, v.strides, info.ResultShape), v.offset, v.dtype, v.version);
         self.Backend.IndexScatter(info.Src, ve, info.Indices, info.Sizes, info.Strides,
-            accumulate ? ScatterMode.Add : ScatterMode.Assign, Error);
+            accumulate ? ScatterMode.Add : ScatterMode.Assign, true, Error);
     }
 
     private static bool IsExpandable(long[] shape, long[] target)

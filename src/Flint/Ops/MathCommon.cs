@@ -126,6 +126,29 @@ internal static class MathCommon
         Graph.Record(result, "torch::autograd::NotImplemented", inputs, [],
             _ => throw new InvalidOperationException($"derivative for aten::{atenName} is not implemented"));
 
-    /// <summary>A zero-dim tensor of value 0 with the dtype and device of <paramref name="like"/>.</summary>
-    public static Tensor ZeroScalar(Tensor like) => Elementwise.Wrap(0, like.dtype, like.Device);
+    /// <summary>
+    /// PyTorch's error for integer division by zero, raised before the kernel runs (where it would surface from a worker
+    /// thread). The divisor is checked in the compute type, so a number that wraps to zero there counts.
+    /// </summary>
+    public static void CheckIntegerDivisor(Tensor divisor, DType compute)
+    {
+        if (compute.IsFloatingPoint()) return;
+        var d = Elementwise.Cast(divisor, compute, divisor.Device);
+        if (AnyTrue(Elementwise.Compare(new EqKernel(), d, Elementwise.Wrap(0, compute, d.Device))))
+            throw new DivideByZeroException("ZeroDivisionError");
+    }
+
+    /// <summary>True if every element of a bool tensor is true (true when empty).</summary>
+    public static bool AllTrue(Tensor mask)
+    {
+        var c = mask.Cpu().Contiguous();
+        return c.Numel() == 0 || !c.Data<bool>().Contains(false);
+    }
+
+    /// <summary>True if some element of a bool tensor is true.</summary>
+    public static bool AnyTrue(Tensor mask)
+    {
+        var c = mask.Cpu().Contiguous();
+        return c.Numel() > 0 && c.Data<bool>().Contains(true);
+    }
 }

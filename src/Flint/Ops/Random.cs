@@ -502,8 +502,8 @@ internal static unsafe class Sampling
         if (!dt.IsFloatingPoint()) throw NotImplemented("check_uniform_bounds", dt);
         double min = dt switch { DType.Float32 => float.MinValue, DType.Float16 => (double)System.Half.MinValue, DType.BFloat16 => -3.3895313892515355e38, _ => double.MinValue };
         double max = -min;
-        if (!(from >= min && from <= max)) throw new ArgumentException($"from is out of bounds for {TypeMetaName(dt)}");
-        if (!(to >= min && to <= max)) throw new ArgumentException($"to is out of bounds for {TypeMetaName(dt)}");
+        if (!(from >= min && from <= max)) throw new ArgumentException($"from is out of bounds for {MathCommon.CppTypeName(dt)}");
+        if (!(to >= min && to <= max)) throw new ArgumentException($"to is out of bounds for {MathCommon.CppTypeName(dt)}");
         if (!(from <= to))
             throw new ArgumentException($"uniform_ expects to return a [from, to) range, but found from={Num(from)} > to={Num(to)}");
         if (!(to - from <= max))
@@ -519,18 +519,13 @@ internal static unsafe class Sampling
                 {
                     case DType.Float32:
                     {
-                        float f = (float)from, range = (float)to - f;
-                        var p = (float*)dst.Ptr;
-                        for (long i = 0; i < n; i++) p[i] = MathF.FusedMultiplyAdd(g.NextSingle(), range, f);
+                        float f = (float)from;
+                        UniformFloats((float*)dst.Ptr, n, f, (float)to - f, g);
                         break;
                     }
                     case DType.Float64:
-                    {
-                        double range = to - from;
-                        var p = (double*)dst.Ptr;
-                        for (long i = 0; i < n; i++) p[i] = Math.FusedMultiplyAdd(g.NextDouble(), range, from);
+                        UniformDoubles((double*)dst.Ptr, n, from, to - from, g);
                         break;
-                    }
                     case DType.Float16:
                     {
                         var hf = (Half)(float)from;
@@ -553,20 +548,47 @@ internal static unsafe class Sampling
         });
     }
 
-    /// <summary>The C++ type name PyTorch's TypeMeta prints in bounds errors.</summary>
-    private static string TypeMetaName(DType dt) => dt switch
+    private const int Block = 512;
+
+    /// <summary>p[i] = fma(u24 * 2^-24, range, from) for the next n draws: uniform_real_distribution&lt;float&gt;.</summary>
+    private static void UniformFloats(float* p, long n, float from, float range, Generator g)
     {
-        DType.Float32 => "float",
-        DType.Float64 => "double",
-        DType.Float16 => "c10::Half",
-        DType.BFloat16 => "c10::BFloat16",
-        DType.Int64 => "long int",
-        DType.Int32 => "int",
-        DType.Int16 => "short int",
-        DType.Int8 => "signed char",
-        DType.UInt8 => "unsigned char",
-        _ => "bool",
-    };
+        uint* raw = stackalloc uint[Block];
+        var vr = Vector256.Create(range);
+        var vf = Vector256.Create(from);
+        var mask = Vector256.Create((1u << 24) - 1);
+        var scale = Vector256.Create(1.0f / (1u << 24));
+        for (long i = 0; i < n; i += Block)
+        {
+            int m = (int)Math.Min(Block, n - i);
+            g.NextUInt32s(new Span<uint>(raw, m));
+            var o = p + i;
+            int j = 0;
+            for (; j <= m - 8; j += 8)
+            {
+                var x = Vector256.ConvertToSingle((Vector256.Load(raw + j) & mask).AsInt32()) * scale;
+                Vector256.FusedMultiplyAdd(x, vr, vf).Store(o + j);
+            }
+            for (; j < m; j++) o[j] = MathF.FusedMultiplyAdd((raw[j] & ((1u << 24) - 1)) * (1.0f / (1u << 24)), range, from);
+        }
+    }
+
+    /// <summary>p[i] = fma(u53 * 2^-53, range, from) for the next n 64-bit draws: uniform_real_distribution&lt;double&gt;.</summary>
+    private static void UniformDoubles(double* p, long n, double from, double range, Generator g)
+    {
+        uint* raw = stackalloc uint[2 * Block];
+        for (long i = 0; i < n; i += Block)
+        {
+            int m = (int)Math.Min(Block, n - i);
+            g.NextUInt32s(new Span<uint>(raw, 2 * m));
+            var o = p + i;
+            for (int j = 0; j < m; j++)
+            {
+                ulong v = ((ulong)raw[2 * j] << 32 | raw[2 * j + 1]) & ((1UL << 53) - 1);
+                o[j] = Math.FusedMultiplyAdd(v * (1.0 / (1UL << 53)), range, from);
+            }
+        }
+    }
 
     // ---------------------------------------------------------------- normal
 
@@ -605,7 +627,7 @@ internal static unsafe class Sampling
 
     private static void NormalFillFloat(float* data, long size, float mean, float std, Generator g)
     {
-        for (long i = 0; i < size; i++) data[i] = g.NextSingle();
+        UniformFloats(data, size, 0, 1, g);
         for (long i = 0; i < size - 15; i += 16) NormalFill16Float(data + i, mean, std);
         if (size % 16 != 0)
         {
@@ -700,7 +722,7 @@ internal static unsafe class Sampling
 
     private static void NormalFillDouble(double* data, long size, double mean, double std, Generator g)
     {
-        for (long i = 0; i < size; i++) data[i] = g.NextDouble();
+        UniformDoubles(data, size, 0, 1, g);
         for (long i = 0; i < size - 15; i += 16) NormalFill16Double(data + i, mean, std);
         if (size % 16 != 0)
         {
@@ -827,7 +849,7 @@ internal static unsafe class Sampling
     public static void BernoulliScalar(Tensor t, double p, Generator? generator)
     {
         if (!(p >= 0 && p <= 1)) throw new ArgumentException($"bernoulli_ expects p to be in [0, 1], but got p={Num(p)}");
-        if (t.dtype is DType.Float16 or DType.BFloat16) throw NotImplemented("bernoulli_scalar_cpu_", t.dtype);
+        if (t.dtype == DType.Float16) throw NotImplemented("bernoulli_scalar_cpu_", t.dtype);
         FillDoubles(t, generator, new BernoulliSampler(p));
     }
 
@@ -838,8 +860,8 @@ internal static unsafe class Sampling
 
     public static void BernoulliTensor(Tensor t, Tensor p, Generator? generator)
     {
-        if (t.dtype is DType.Float16 or DType.BFloat16) throw NotImplemented("bernoulli_tensor_cpu_self_", t.dtype);
-        if (p.dtype is not (DType.Float32 or DType.Float64)) throw NotImplemented("bernoulli_tensor_cpu_p_", p.dtype);
+        if (t.dtype == DType.Float16) throw NotImplemented("bernoulli_tensor_cpu_self_", t.dtype);
+        if (p.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16)) throw NotImplemented("bernoulli_tensor_cpu_p_", p.dtype);
         if (t.Numel() == 0) return;
         var pe = p.Detach().To(Device.CPU).Expand(t.shape);
         var perm = IterationPermutation(t, pe);
@@ -964,12 +986,12 @@ internal static unsafe class Sampling
         if (dt.IsFloatingPoint())
         {
             double max = dt switch { DType.Float32 => float.MaxValue, DType.Float16 => 65504.0, DType.BFloat16 => 3.3895313892515355e38, _ => double.MaxValue };
-            if (!(from >= -max && from <= max)) throw new ArgumentException($"from is out of bounds for {TypeMetaName(dt)}");
-            if (!(toInc >= -max && toInc <= max)) throw new ArgumentException($"to - 1 is out of bounds for {TypeMetaName(dt)}");
+            if (!(from >= -max && from <= max)) throw new ArgumentException($"from is out of bounds for {MathCommon.CppTypeName(dt)}");
+            if (!(toInc >= -max && toInc <= max)) throw new ArgumentException($"to - 1 is out of bounds for {MathCommon.CppTypeName(dt)}");
             return;
         }
-        if (from < MinInt(dt) || from > MaxInt(dt)) throw new ArgumentException($"from is out of bounds for {TypeMetaName(dt)}");
-        if (toInc < MinInt(dt) || toInc > MaxInt(dt)) throw new ArgumentException($"to - 1 is out of bounds for {TypeMetaName(dt)}");
+        if (from < MinInt(dt) || from > MaxInt(dt)) throw new ArgumentException($"from is out of bounds for {MathCommon.CppTypeName(dt)}");
+        if (toInc < MinInt(dt) || toInc > MaxInt(dt)) throw new ArgumentException($"to - 1 is out of bounds for {MathCommon.CppTypeName(dt)}");
     }
 
     /// <summary>PyTorch's <c>random_from_to_impl</c>: [from, to), or [from, the dtype's largest integer] when to is null.</summary>
@@ -1031,13 +1053,13 @@ internal static unsafe class Sampling
     /// <summary>PyTorch's check that n fits the dtype's consecutive integers (randperm).</summary>
     public static void CheckMaxIntWithPrecision(long n, DType dt)
     {
-        if (dt.IsFloatingPoint())
+        switch (dt)
         {
-            long max = 1L << Digits(dt);
-            if (n > max + 1)
-                throw new ArgumentException($"n cannot be greater than {max + 1} for {dt.TorchName()}.");
-            return;
+            case DType.Float16 when n > 2049: throw new ArgumentException("n cannot be greater than 2049 for Half type.");
+            case DType.Float32 when n > (1L << 24) + 1: throw new ArgumentException("n cannot be greater than 2^24+1 for Float type.");
+            case DType.Float64 when n > (1L << 53) + 1: throw new ArgumentException("n cannot be greater than 2^53+1 for Double type.");
         }
+        if (dt.IsFloatingPoint()) return;
         if (n - 1 > MaxInt(dt))
             throw new ArgumentException($"value cannot be converted to type {CppIntName(dt)} without overflow");
     }
@@ -1058,6 +1080,7 @@ internal static unsafe class Sampling
         if (input.Dim() is < 1 or > 2) throw new ArgumentException("prob_dist must be 1 or 2 dim");
         if (!input.dtype.IsFloatingPoint())
             throw new ArgumentException($"multinomial only supports floating-point dtypes for input, got: {input.dtype.ScalarTypeName()}");
+        if (input.dtype == DType.Float16) throw new NotSupportedException("multinomial is not implemented for half on CPU");
         if (numSamples <= 0) throw new ArgumentException("cannot sample n_sample <= 0 samples");
         long categories = input.Size(-1);
         if (!replacement && numSamples > categories)

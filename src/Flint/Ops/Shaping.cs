@@ -65,12 +65,17 @@ public partial class Tensor
         if (dst.Distinct().Count() != dst.Length)
             throw new ArgumentException($"movedim: repeated dim in `destination` ({Shapes.Format(destination)})");
         if (nd == 0) return Alias();
+        // The moved dims take their destinations; the others fill the free positions in their original order.
         var order = new long[nd];
         Array.Fill(order, -1);
         for (int i = 0; i < src.Length; i++) order[dst[i]] = src[i];
-        var rest = Enumerable.Range(0, nd).Where(x => Array.IndexOf(src, x) < 0).GetEnumerator();
+        int next = 0;
         for (int i = 0; i < nd; i++)
-            if (order[i] < 0 && rest.MoveNext()) order[i] = rest.Current;
+        {
+            if (order[i] >= 0) continue;
+            while (Array.IndexOf(src, next) >= 0) next++;
+            order[i] = next++;
+        }
         return Permute(order);
     }
 

@@ -118,8 +118,7 @@ public partial class Tensor
     public Tensor Cosh_() => FloatUnary_(new CoshKernel(), static s => s.Cosh());
 
     /// <summary>Hyperbolic tangent (<c>torch.tanh</c>).</summary>
-    public Tensor Tanh() => FloatUnary(new TanhKernel(), "TanhBackward0", false, true,
-        static (g, _, r) => g.Mul(r!.Mul(r!).Rsub(1)));
+    public Tensor Tanh() => FloatUnary(new TanhKernel(), "TanhBackward0", false, true, static (g, _, r) => TanhBackward(g, r!));
     /// <summary>In-place <see cref="Tanh"/> (<c>x.tanh_()</c>).</summary>
     public Tensor Tanh_() => FloatUnary_(new TanhKernel(), static s => s.Tanh());
 
@@ -142,8 +141,7 @@ public partial class Tensor
     public Tensor Atanh_() => FloatUnary_(new AtanhKernel(), static s => s.Atanh());
 
     /// <summary>1 / (1 + e^-x) (<c>torch.sigmoid</c>).</summary>
-    public Tensor Sigmoid() => FloatUnary(new SigmoidKernel(), "SigmoidBackward0", false, true,
-        static (g, _, r) => g.Mul(r!.Rsub(1)).Mul(r!));
+    public Tensor Sigmoid() => FloatUnary(new SigmoidKernel(), "SigmoidBackward0", false, true, static (g, _, r) => SigmoidBackward(g, r!));
     /// <summary>In-place <see cref="Sigmoid"/> (<c>x.sigmoid_()</c>).</summary>
     public Tensor Sigmoid_() => FloatUnary_(new SigmoidKernel(), static s => s.Sigmoid());
 
@@ -288,8 +286,47 @@ public partial class Tensor
         return MathCommon.Unary_(this, new ReluKernel(), dtype, static s => s.Relu());
     }
 
-    // threshold_backward(grad, result, 0): the gradient where the result is positive, 0 elsewhere.
-    private static Tensor ThresholdBackward(Tensor g, Tensor r) => Torch.Where(r.Le(0), 0.0, g);
+    // The gradients of relu, sigmoid and tanh as single fused passes (PyTorch's threshold_backward, sigmoid_backward
+    // and tanh_backward), themselves differentiable with PyTorch's double-backward formulas.
+
+    /// <summary>threshold_backward(grad, result, 0): the gradient where the result is positive, 0 elsewhere.</summary>
+    internal static Tensor ThresholdBackward(Tensor grad, Tensor result)
+    {
+        var r = Elementwise.Binary(new ReluBackwardKernel(), grad, result, ResultTypeState.Of(grad, result));
+        if (Graph.Needs(grad, result))
+            Graph.Record(r, "ThresholdBackwardBackward0", [grad, result], [result], static n =>
+                [n.NeedsInputGrad(0) ? ThresholdBackward(n.Grad, n.Saved(0)) : null,
+                 n.NeedsInputGrad(1) ? Torch.ZerosLike(n.Grad) : null]);
+        return r;
+    }
+
+    /// <summary>sigmoid_backward(grad, output) = grad * (1 - output) * output.</summary>
+    internal static Tensor SigmoidBackward(Tensor grad, Tensor output)
+    {
+        var r = Elementwise.Binary(new SigmoidBackwardKernel(), grad, output, ResultTypeState.Of(grad, output));
+        if (Graph.Needs(grad, output))
+            Graph.Record(r, "SigmoidBackwardBackward0", [grad, output], [grad, output], static n =>
+            {
+                Tensor g = n.Saved(0), y = n.Saved(1);
+                return [n.NeedsInputGrad(0) ? SigmoidBackward(n.Grad, y) : null,
+                        n.NeedsInputGrad(1) ? n.Grad.Mul(g).Mul(y.Mul(-2).Add(1)) : null];
+            });
+        return r;
+    }
+
+    /// <summary>tanh_backward(grad, output) = grad * (1 - output²).</summary>
+    internal static Tensor TanhBackward(Tensor grad, Tensor output)
+    {
+        var r = Elementwise.Binary(new TanhBackwardKernel(), grad, output, ResultTypeState.Of(grad, output));
+        if (Graph.Needs(grad, output))
+            Graph.Record(r, "TanhBackwardBackward0", [grad, output], [grad, output], static n =>
+            {
+                Tensor g = n.Saved(0), y = n.Saved(1);
+                return [n.NeedsInputGrad(0) ? TanhBackward(n.Grad, y) : null,
+                        n.NeedsInputGrad(1) ? n.Grad.Mul(y.Mul(-2).Mul(g)) : null];
+            });
+        return r;
+    }
 
     /// <summary>|x| (<c>torch.abs</c>); integers stay integral, bool is refused.</summary>
     public Tensor Abs() => KeepType(new AbsKernel(), "AbsBackward0", "abs_cpu", static (g, x, _) => g.Mul(x!.Sgn()), saveSelf: true);

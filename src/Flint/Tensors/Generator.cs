@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Flint;
@@ -205,6 +206,56 @@ public sealed class Generator
         y ^= (y << 15) & 0xefc60000;
         y ^= y >> 18;
         return y;
+    }
+
+    /// <summary>
+    /// The next <c>dst.Length</c> outputs of <see cref="NextUInt32"/>, in order, tempered a vector at a time: the bulk
+    /// path of the uniform fills.
+    /// </summary>
+    internal void NextUInt32s(Span<uint> dst)
+    {
+        int i = 0;
+        while (i < dst.Length)
+        {
+            if (left == 1)
+            {
+                NextState();
+                left = N + 1; // the next draw consumes state[0] and leaves left == N, as NextUInt32 does
+            }
+            int k = Math.Min(left - 1, dst.Length - i);
+            Temper(state.AsSpan((int)next, k), dst.Slice(i, k));
+            next += (uint)k;
+            left -= k;
+            i += k;
+        }
+    }
+
+    private static void Temper(ReadOnlySpan<uint> src, Span<uint> dst)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var m1 = Vector256.Create(0x9d2c5680u);
+            var m2 = Vector256.Create(0xefc60000u);
+            for (; j <= src.Length - Vector256<uint>.Count; j += Vector256<uint>.Count)
+            {
+                var y = Vector256.Create(src.Slice(j, Vector256<uint>.Count));
+                y ^= Vector256.ShiftRightLogical(y, 11);
+                y ^= Vector256.ShiftLeft(y, 7) & m1;
+                y ^= Vector256.ShiftLeft(y, 15) & m2;
+                y ^= Vector256.ShiftRightLogical(y, 18);
+                y.CopyTo(dst.Slice(j, Vector256<uint>.Count));
+            }
+        }
+        for (; j < src.Length; j++)
+        {
+            uint y = src[j];
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9d2c5680;
+            y ^= (y << 15) & 0xefc60000;
+            y ^= y >> 18;
+            dst[j] = y;
+        }
     }
 
     /// <summary>The next 64 bits, high word first (<c>generator->random64()</c>).</summary>

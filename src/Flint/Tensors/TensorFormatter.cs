@@ -234,7 +234,6 @@ internal static class TensorFormatter
             if (!floating)
             {
                 for (long i = 0; i < p.Count; i++) MaxWidth = Math.Max(MaxWidth, Plain(p, i).Length);
-                if (o.SciMode is { } forcedInt) sciMode = forcedInt;
                 return;
             }
             var vals = p.Floats!;

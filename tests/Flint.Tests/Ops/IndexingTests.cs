@@ -234,6 +234,65 @@ public class IndexingTests
     }
 
     [Fact]
+    public void GradFnNamesMatchPyTorch()
+    {
+        var x = Arange(12, 3, 4).RequiresGrad_();
+        var i = Torch.Tensor(new long[] { 0, 2 });
+        var col = Torch.Tensor(new long[,] { { 0 }, { 1 }, { 2 } });
+        var src = Torch.Ones(3, 1, requiresGrad: true);
+        var v = Torch.Tensor(2.0f, requiresGrad: true);
+        var m = Torch.Tensor(new[] { true, false, true, false });
+        var cases = new (string Name, Func<Tensor> Make)[]
+        {
+            ("UnsafeViewBackward0", () => x.T().Reshape(12)),
+            ("ViewBackward0", () => x.Unflatten(1, 2, 2)),
+            ("PermuteBackward0", () => x.Movedim(0, 1)),
+            ("TransposeBackward0", () => x.Swapdims(0, 1)),
+            ("RepeatBackward0", () => x.Repeat(2, 1)),
+            ("RepeatBackward0", () => x.Tile(2)),
+            ("IndexSelectBackward0", () => x.RepeatInterleave(2, 0)),
+            ("IndexSelectBackward0", () => x.RepeatInterleave(Torch.Tensor(new long[] { 1, 2, 0 }), 0)),
+            ("CatBackward0", () => Torch.Cat([x, x])),
+            ("CatBackward0", () => Torch.Hstack([x, x])),
+            ("CatBackward0", () => Torch.Dstack([x, x])),
+            ("StackBackward0", () => Torch.Stack([x, x])),
+            ("SplitWithSizesBackward0", () => x.Split([1L, 3L], 1)[0]),
+            ("SplitBackward0", () => x.Chunk(2)[0]),
+            ("SliceBackward0", () => x.TensorSplit(3, 1)[0]),
+            ("FlipBackward0", () => x.Fliplr()),
+            ("RollBackward0", () => x.Roll(1)),
+            ("Rot90Backward0", () => x.Rot90()),
+            ("TrilBackward0", () => x.Tril()),
+            ("TriuBackward0", () => x.Triu(1)),
+            ("DiagBackward0", () => x.Diag(1)),
+            ("DiagEmbedBackward0", () => x.DiagEmbed()),
+            ("UnfoldBackward0", () => x.Unfold(1, 2, 1)),
+            ("GatherBackward0", () => x.Gather(1, col)),
+            ("GatherBackward0", () => x.TakeAlongDim(col, 1)),
+            ("ScatterBackward0", () => x.Scatter(1, col, src)),
+            ("ScatterBackward1", () => x.Scatter(1, col, 2.0)),
+            ("NotImplemented", () => x.Scatter(1, col, 2.0, "multiply")),
+            ("ScatterAddBackward0", () => x.ScatterAdd(1, col, src)),
+            ("ScatterReduceBackward0", () => x.ScatterReduce(1, col, src, "amax")),
+            ("IndexAddBackward0", () => x.IndexAdd(1, i, Torch.Ones(3, 2))),
+            ("IndexCopyBackward0", () => x.IndexCopy(1, i, Torch.Ones(3, 2))),
+            ("IndexFillBackward0", () => x.IndexFill(1, i, 2.0)),
+            ("IndexFillBackward1", () => x.IndexFill(1, i, v)),
+            ("IndexPutBackward0", () => x.IndexPut([i], Torch.Ones(4))),
+            ("MaskedFillBackward0", () => x.MaskedFill(m, 2.0)),
+            ("MaskedFillBackward1", () => x.MaskedFill(m, v)),
+            ("MaskedSelectBackward0", () => x.MaskedSelect(m)),
+            ("MaskedScatterBackward0", () => x.MaskedScatter(m, Torch.Ones(12))),
+            ("TakeBackward0", () => x.Take(i)),
+            ("PutBackward0", () => x.Put(i, Torch.Ones(2))),
+            ("IndexBackward0", () => x[true]),
+        };
+        foreach (var (name, make) in cases) Assert.Equal(name, make().GradFn!.Name);
+        Assert.Null(x.Nonzero().GradFn);
+        Assert.Same(x, x.Flatten(1, 1));
+    }
+
+    [Fact]
     public void ViewsOfSplitsAndDiagonalsWriteThrough()
     {
         var x = Torch.Zeros(3, 3);
@@ -353,6 +412,18 @@ public class IndexingTests
         Err<ArgumentException>("stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [2, 4] at entry 1",
             () => Torch.Stack([Torch.Zeros(2, 3), Torch.Zeros(2, 4)]));
         Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexSelect(0, Torch.Tensor(new long[] { 5 })));
+        Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexSelect(0, Torch.Tensor(new long[] { -1 })));
+        Err<IndexOutOfRangeException>("INDICES element is out of DATA bounds, id=4 axis_dim=4", () => x.IndexSelect(1, Torch.Tensor(new long[] { 4 })));
+        Err<IndexOutOfRangeException>("index -1 is out of bounds for dimension 1 with size 4",
+            () => x.Gather(1, Torch.Tensor(new long[,] { { -1 } })));
+        Err<IndexOutOfRangeException>("index -1 is out of bounds for dimension 1 with size 4",
+            () => x.ScatterAdd(1, Torch.Tensor(new long[,] { { -1 } }), Torch.Ones(1, 1)));
+        Err<IndexOutOfRangeException>("index out of range in self", () => x.IndexAdd(1, Torch.Tensor(new long[] { -1 }), Torch.Ones(3, 1)));
+        Err<IndexOutOfRangeException>("index_copy_(): index -1 is out of bounds for dimension 1 with size 4",
+            () => x.IndexCopy(1, Torch.Tensor(new long[] { -1 }), Torch.Ones(3, 1)));
+        Err<IndexOutOfRangeException>("index -5 is out of bounds for dimension 1 with size 4", () => x.IndexFill(1, Torch.Tensor(new long[] { -5 }), 1));
+        Err<IndexOutOfRangeException>("out of range: tried to access index -13 on a tensor of 12 elements.",
+            () => x.Take(Torch.Tensor(new long[] { -13 })));
         Err<IndexOutOfRangeException>("index 5 is out of bounds for dimension 1 with size 4",
             () => x.Gather(1, Torch.Tensor(new long[,] { { 5 } })));
         Err<ArgumentException>("gather(): Expected dtype int64 for index", () => x.Gather(1, Torch.Zeros(new long[] { 3, 1 }, DType.Int32)));

@@ -86,6 +86,12 @@ public class MathTests
         Throws<DivideByZeroException>("ZeroDivisionError", () => I.Fmod(Torch.Tensor(new long[] { 1, 0, 1 })));
         Throws<DivideByZeroException>("ZeroDivisionError", () => I.FloorDivide(0));
         Throws<DivideByZeroException>("ZeroDivisionError", () => I.Div(0, "trunc"));
+        // Large enough to run on several threads: the error still surfaces as PyTorch's, not wrapped.
+        var big = Torch.Arange(100_000);
+        Throws<DivideByZeroException>("ZeroDivisionError", () => big.Remainder(big.Mul(0)));
+        Throws<DivideByZeroException>("ZeroDivisionError", () => big.Clone().FloorDivide_(big.Sub(50_000)));
+        // A number that wraps to zero in the tensor's type divides by zero too.
+        Throws<DivideByZeroException>("ZeroDivisionError", () => Torch.Tensor(new sbyte[] { 5 }).Remainder(256));
         Throws<NotSupportedException>("\"remainder_cpu\" not implemented for 'Bool'", () => B.Remainder(B));
         Throws<NotSupportedException>("\"fmod_cpu\" not implemented for 'Bool'", () => B.Fmod(B));
         Throws<NotSupportedException>("\"div_floor_cpu\" not implemented for 'Bool'", () => B.FloorDivide(B));
@@ -256,11 +262,76 @@ public class MathTests
         Assert.Equal(new[] { 0.0, 0.0, 0.0 }, x.Grad!.ToArray<double>());
     }
 
+    /// <summary>Large enough for several threads and every vector tail: results match plain C# per element.</summary>
+    [Fact]
+    public void LargeTensorsMatchScalarMath()
+    {
+        const int n = 100_003;
+        var xs = new float[n];
+        var ys = new float[n];
+        for (int k = 0; k < n; k++)
+        {
+            xs[k] = MathF.Sin(k * 0.37f) * 3;
+            ys[k] = MathF.Cos(k * 0.11f) * 2;
+        }
+        var x = Torch.FromArray(xs);
+        var y = Torch.FromArray(ys);
+        var tanh = x.Tanh().ToArray<float>();
+        var gt = x.Gt(y).ToArray<bool>();
+        var where = Torch.Where(x.Gt(y), x, 0.5).ToArray<float>();
+        var addcmul = x.Addcmul(y, x, 0.25).ToArray<float>();
+        var clamp = x.Clamp(-1, 2).ToArray<float>();
+        var relu = x.Relu().ToArray<float>();
+        for (int k = 0; k < n; k++)
+        {
+            var t = (float)Math.Tanh(xs[k]);
+            Assert.True(Math.Abs(tanh[k] - t) <= 2.5e-7 * Math.Abs(t), $"tanh at {k}");
+            Assert.Equal(xs[k] > ys[k], gt[k]);
+            Assert.Equal(xs[k] > ys[k] ? xs[k] : 0.5f, where[k]);
+            Assert.Equal(xs[k] + 0.25f * ys[k] * xs[k], addcmul[k]);
+            Assert.Equal(Math.Min(Math.Max(xs[k], -1f), 2f), clamp[k]);
+            Assert.Equal(Math.Max(xs[k], 0f), relu[k]);
+        }
+    }
+
+    [Fact]
+    public void AliasesCallTheirOps()
+    {
+        var x = Torch.Tensor(new[] { -0.5, 0.25, 0.75 });
+        var y = Torch.Tensor(new[] { 0.5, 0.25, -0.75 });
+        void Same(Tensor expected, Tensor actual) => Assert.Equal(expected.ToArray<double>(), actual.ToArray<double>());
+        Same(x.Abs(), Torch.Absolute(x));
+        Same(x.Asin(), x.Arcsin());
+        Same(x.Acos(), Torch.Arccos(x));
+        Same(x.Atan(), x.Arctan());
+        Same(x.Asinh(), Torch.Arcsinh(x));
+        Same(x.Add(2).Acosh(), x.Add(2).Arccosh());
+        Same(x.Atanh(), Torch.Arctanh(x));
+        Same(x.Atan2(y), Torch.Arctan2(x, y));
+        Same(Torch.Tensor(new[] { -0.0, 0.0, 0.0 }), x.Fix());
+        Same(x.Neg(), Torch.Negative(x));
+        Assert.Equal(new[] { false, false, true }, Torch.Greater(x, y).ToArray<bool>());
+        Assert.Equal(new[] { false, true, true }, x.GreaterEqual(y).ToArray<bool>());
+        Assert.Equal(new[] { true, false, false }, Torch.Less(x, y).ToArray<bool>());
+        Assert.Equal(new[] { true, true, false }, x.LessEqual(y).ToArray<bool>());
+        Assert.Equal(new[] { true, false, true }, Torch.NotEqual(x, y).ToArray<bool>());
+        Assert.Equal(new[] { false, false, true }, x.Greater(0.5).ToArray<bool>());
+    }
+
+    [Fact]
+    public void ActivationGradientsAreDifferentiableNodes()
+    {
+        var x = Torch.Tensor(new[] { -0.5, 0.25, 1.5 }, requiresGrad: true);
+        Assert.Equal("TanhBackwardBackward0", Torch.Autograd.Grad(x.Tanh().Sum(), [x], createGraph: true)[0]!.GradFn!.Name);
+        Assert.Equal("SigmoidBackwardBackward0", Torch.Autograd.Grad(x.Sigmoid().Sum(), [x], createGraph: true)[0]!.GradFn!.Name);
+        Assert.Equal("ThresholdBackwardBackward0", Torch.Autograd.Grad(x.Relu().Sum(), [x], createGraph: true)[0]!.GradFn!.Name);
+    }
+
     public static IEnumerable<object[]> SecondOrderCases =>
         new[]
         {
             "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan", "asin", "acos",
-            "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "sigmoid", "logit", "erf", "erfc", "erfinv",
+            "atan", "sinh", "cosh", "tanh", "relu", "asinh", "acosh", "atanh", "sigmoid", "logit", "erf", "erfc", "erfinv",
             "reciprocal", "square", "abs", "pow_scalar", "pow", "rpow", "atan2", "hypot", "xlogy", "lerp", "lerp_tensor",
             "addcmul", "addcdiv", "clamp", "maximum", "where", "remainder",
         }.Select(n => new object[] { n });
@@ -293,6 +364,7 @@ public class MathTests
             "sinh" => x => x.Sinh(),
             "cosh" => x => x.Cosh(),
             "tanh" => x => x.Tanh(),
+            "relu" => x => x.Sub(1).Relu().Mul(x),
             "asinh" => x => x.Asinh(),
             "acosh" => x => x.Add(1).Acosh(),
             "atanh" => x => x.Mul(0.4).Atanh(),
@@ -327,5 +399,38 @@ public class MathTests
             using var mode = Torch.EnableGrad();
             return Torch.Autograd.Grad(f(xs[0]).Sum(), [xs[0]], createGraph: true)[0]!;
         }, [input]));
+    }
+}
+
+/// <summary>Runs alone: it changes the process-wide default dtype.</summary>
+[CollectionDefinition("Math default dtype", DisableParallelization = true)]
+public class MathDefaultDtypeCollection;
+
+/// <summary>Integer and bool inputs to float math take the default dtype, whatever it is set to.</summary>
+[Collection("Math default dtype")]
+public class MathDefaultDtypeTests
+{
+    [Fact]
+    public void FloatMathFollowsTheDefaultDtype()
+    {
+        var i = Torch.Tensor(new long[] { 1, 2 });
+        var b = Torch.Tensor(new[] { true, false });
+        Torch.SetDefaultDtype(DType.Float64);
+        try
+        {
+            Assert.Equal(DType.Float64, i.Exp().DType);
+            Assert.Equal(DType.Float64, b.Sigmoid().DType);
+            Assert.Equal(DType.Float64, i.Atan2(i).DType);
+            Assert.Equal(DType.Float64, i.Xlogy(i).DType);
+            Assert.Equal(DType.Float64, i.Div(i, null).DType);
+            Assert.Equal(DType.Float64, i.Pow(0.5).DType);
+            Assert.Equal(DType.Float64, Torch.Where(b, 1.0, 0).DType);
+            Assert.Equal(DType.Float64, i.Clamp(0.5, 1.5).DType);
+            Assert.Equal(DType.Float32, i.Float().Exp().DType);
+        }
+        finally
+        {
+            Torch.SetDefaultDtype(DType.Float32);
+        }
     }
 }

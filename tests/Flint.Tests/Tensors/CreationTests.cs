@@ -133,6 +133,8 @@ public class CreationTests
     [InlineData("full_half", "value cannot be converted to type at::Half without overflow")]
     [InlineData("full_nan_int", "value cannot be converted to type int without overflow")]
     [InlineData("zeros_neg", "Trying to create tensor with negative dimension -1: [-1]")]
+    [InlineData("tensor_u8", "value cannot be converted to type uint8 without overflow")]
+    [InlineData("tensor_i32", "value cannot be converted to type int32 without overflow")]
     public void ErrorsAsPyTorch(string what, string message)
     {
         Action act = what switch
@@ -150,6 +152,8 @@ public class CreationTests
             "full_half" => () => Torch.Full([2], 70000, DType.Float16),
             "full_nan_int" => () => Torch.Full([2], double.NaN, DType.Int32),
             "zeros_neg" => () => Torch.Zeros(-1),
+            "tensor_u8" => () => Torch.Tensor(300, DType.UInt8),
+            "tensor_i32" => () => Torch.Tensor(1e20, DType.Int32),
             _ => throw new NotSupportedException(what),
         };
         var ex = Assert.ThrowsAny<Exception>(act);
@@ -162,6 +166,16 @@ public class CreationTests
         Assert.Equal("\"arange_cpu\" not implemented for 'Bool'", Assert.Throws<NotSupportedException>(() => Torch.Arange(5, DType.Bool)).Message);
         Assert.Equal("\"linspace_cpu\" not implemented for 'Bool'", Assert.Throws<NotSupportedException>(() => Torch.Linspace(0, 1, 3, DType.Bool)).Message);
         Assert.Equal("\"logspace_cpu\" not implemented for 'Half'", Assert.Throws<NotSupportedException>(() => Torch.Logspace(0, 1, 3, dtype: DType.Float16)).Message);
+    }
+
+    [Fact]
+    public void NumberTensorsOverflowFloatsToInfinityAsPyTorch()
+    {
+        Assert.Equal(float.PositiveInfinity, Torch.Tensor(1e40, DType.Float32).Item<float>());
+        Assert.Equal(Half.PositiveInfinity, Torch.Tensor(1e6, DType.Float16).Item<Half>());
+        Assert.Equal(2L, Torch.Tensor(2.5, DType.Int64).Item<long>());
+        Assert.Equal((byte)255, Torch.Tensor(-1, DType.UInt8).Item<byte>());
+        Assert.True(Torch.Tensor(5, DType.Bool).Item<bool>());
     }
 
     [Fact]

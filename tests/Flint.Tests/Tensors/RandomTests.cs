@@ -218,6 +218,10 @@ public class RandomTests
     [InlineData("multinomial_inf", "invalid multinomial distribution (encountering probability entry = infinity or NaN)")]
     [InlineData("normal_shapes", "The size of tensor a (6) must match the size of tensor b (3) at non-singleton dimension 1")]
     [InlineData("leaf_inplace", "a leaf Variable that requires grad is being used in an in-place operation.")]
+    [InlineData("bernoulli_half", "\"bernoulli_scalar_cpu_\" not implemented for 'Half'")]
+    [InlineData("randperm_half", "n cannot be greater than 2049 for Half type.")]
+    [InlineData("randperm_int8", "value cannot be converted to type int8_t without overflow")]
+    [InlineData("multinomial_half", "multinomial is not implemented for half on CPU")]
     public void ErrorsAsPyTorch(string what, string message)
     {
         var x = Torch.Empty(3);
@@ -255,6 +259,10 @@ public class RandomTests
             "multinomial_inf" => () => Torch.Multinomial(Torch.Tensor(new[] { 1f, float.PositiveInfinity }), 1, true),
             "normal_shapes" => () => Torch.Normal(Torch.Zeros(6), Torch.Ones(2, 3)),
             "leaf_inplace" => () => Torch.Ones(3, requiresGrad: true).Uniform_(),
+            "bernoulli_half" => () => Torch.Empty(3, DType.Float16).Bernoulli_(0.5),
+            "randperm_half" => () => Torch.Randperm(3000, dtype: DType.Float16),
+            "randperm_int8" => () => Torch.Randperm(129, dtype: DType.Int8),
+            "multinomial_half" => () => Torch.Multinomial(Torch.Ones(5, dtype: DType.Float16), 3, true),
             _ => throw new NotSupportedException(what),
         };
         var ex = Assert.ThrowsAny<Exception>(act);

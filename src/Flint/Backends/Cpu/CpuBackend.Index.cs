@@ -5,15 +5,17 @@ namespace Flint.Backends.Cpu;
 
 internal sealed partial class CpuBackend
 {
-    public void IndexGather(Tensor output, Tensor src, Tensor[] indices, long[] indexSizes, long[] indexStrides, IndexOutOfBounds error)
+    public void IndexGather(Tensor output, Tensor src, Tensor[] indices, long[] indexSizes, long[] indexStrides, bool negativeWraps,
+        IndexOutOfBounds error)
     {
-        var v = new IndexGatherVisitor(output, src, indices, indexSizes, indexStrides, error);
+        var v = new IndexGatherVisitor(output, src, indices, indexStrides, new IndexBounds(indexSizes, negativeWraps, error));
         Dispatch.On(output.dtype, ref v);
     }
 
-    public void IndexScatter(Tensor dst, Tensor values, Tensor[] indices, long[] indexSizes, long[] indexStrides, ScatterMode mode, IndexOutOfBounds error)
+    public void IndexScatter(Tensor dst, Tensor values, Tensor[] indices, long[] indexSizes, long[] indexStrides, ScatterMode mode,
+        bool negativeWraps, IndexOutOfBounds error)
     {
-        var v = new IndexScatterVisitor(dst, values, indices, indexSizes, indexStrides, mode, error);
+        var v = new IndexScatterVisitor(dst, values, indices, indexStrides, mode, new IndexBounds(indexSizes, negativeWraps, error));
         Dispatch.On(dst.dtype, ref v);
     }
 
@@ -53,12 +55,12 @@ internal sealed partial class CpuBackend
         return r;
     }
 
-    private readonly struct IndexGatherVisitor(Tensor output, Tensor src, Tensor[] indices, long[] sizes, long[] strides, IndexOutOfBounds error)
+    private readonly struct IndexGatherVisitor(Tensor output, Tensor src, Tensor[] indices, long[] strides, IndexBounds bounds)
         : ITypeVisitor
     {
         public void Visit<T>() where T : unmanaged
         {
-            var row = new IndexGatherRow<T> { Sizes = sizes, ByteStrides = ByteStrides(strides, output.dtype), Error = error };
+            var row = new IndexGatherRow<T> { ByteStrides = ByteStrides(strides, output.dtype), Bounds = bounds };
             try
             {
                 StridedLoop.Run(row, IndexOperands(output, src, indices));
@@ -70,8 +72,8 @@ internal sealed partial class CpuBackend
         }
     }
 
-    private readonly struct IndexScatterVisitor(Tensor dst, Tensor values, Tensor[] indices, long[] sizes, long[] strides, ScatterMode mode,
-        IndexOutOfBounds error) : ITypeVisitor
+    private readonly struct IndexScatterVisitor(Tensor dst, Tensor values, Tensor[] indices, long[] strides, ScatterMode mode,
+        IndexBounds bounds) : ITypeVisitor
     {
         public void Visit<T>() where T : unmanaged
         {
@@ -81,11 +83,11 @@ internal sealed partial class CpuBackend
             if (plan.Numel == 0) return;
             switch (mode)
             {
-                case ScatterMode.Assign: Run(plan, new IndexScatterRow<T, AssignOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
-                case ScatterMode.Add: Run(plan, new IndexScatterRow<T, AddOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
-                case ScatterMode.Multiply: Run(plan, new IndexScatterRow<T, MulOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
-                case ScatterMode.Max: Run(plan, new IndexScatterRow<T, MaxOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
-                default: Run(plan, new IndexScatterRow<T, MinOp> { Sizes = sizes, ByteStrides = bs, Error = error }); break;
+                case ScatterMode.Assign: Run(plan, new IndexScatterRow<T, AssignOp> { ByteStrides = bs, Bounds = bounds }); break;
+                case ScatterMode.Add: Run(plan, new IndexScatterRow<T, AddOp> { ByteStrides = bs, Bounds = bounds }); break;
+                case ScatterMode.Multiply: Run(plan, new IndexScatterRow<T, MulOp> { ByteStrides = bs, Bounds = bounds }); break;
+                case ScatterMode.Max: Run(plan, new IndexScatterRow<T, MaxOp> { ByteStrides = bs, Bounds = bounds }); break;
+                default: Run(plan, new IndexScatterRow<T, MinOp> { ByteStrides = bs, Bounds = bounds }); break;
             }
         }
 
@@ -182,18 +184,27 @@ internal sealed partial class CpuBackend
     }
 }
 
+/// <summary>The valid range of each index operand and how an index outside it is reported.</summary>
+internal sealed class IndexBounds(long[] sizes, bool negativeWraps, IndexOutOfBounds error)
+{
+    public readonly long[] Sizes = sizes;
+    public readonly bool NegativeWraps = negativeWraps;
+    public readonly IndexOutOfBounds Error = error;
+}
+
 /// <summary>Reads the indices of one element and returns the byte offset they address, or throws PyTorch's error.</summary>
 internal static unsafe class IndexOffsets
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long Of(byte** p, long* s, long i, long[] sizes, long[] byteStrides, IndexOutOfBounds error)
+    public static long Of(byte** p, long* s, long i, long[] byteStrides, IndexBounds bounds)
     {
         long off = 0;
+        var sizes = bounds.Sizes;
         for (int k = 0; k < sizes.Length; k++)
         {
             long idx = *(long*)(p[2 + k] + i * s[2 + k]);
             long size = sizes[k];
-            if (idx < -size || idx >= size) throw error(idx, k, size);
+            if (idx >= size || idx < (bounds.NegativeWraps ? -size : 0)) throw bounds.Error(idx, k, size);
             if (idx < 0) idx += size;
             off += idx * byteStrides[k];
         }
@@ -204,25 +215,23 @@ internal static unsafe class IndexOffsets
 /// <summary>output[e] = src[e + offset(indices[e])].</summary>
 internal unsafe struct IndexGatherRow<T> : IRowKernel where T : unmanaged
 {
-    public long[] Sizes;
     public long[] ByteStrides;
-    public IndexOutOfBounds Error;
+    public IndexBounds Bounds;
 
     public void Run(byte** p, long* s, long n)
     {
         byte* o = p[0], src = p[1];
         long so = s[0], ss = s[1];
         for (long i = 0; i < n; i++)
-            *(T*)(o + i * so) = *(T*)(src + i * ss + IndexOffsets.Of(p, s, i, Sizes, ByteStrides, Error));
+            *(T*)(o + i * so) = *(T*)(src + i * ss + IndexOffsets.Of(p, s, i, ByteStrides, Bounds));
     }
 }
 
 /// <summary>dst[e + offset(indices[e])] = op(that, values[e]).</summary>
 internal unsafe struct IndexScatterRow<T, TOp> : IRowKernel where T : unmanaged where TOp : struct, IScatterOp
 {
-    public long[] Sizes;
     public long[] ByteStrides;
-    public IndexOutOfBounds Error;
+    public IndexBounds Bounds;
 
     public void Run(byte** p, long* s, long n)
     {
@@ -230,7 +239,7 @@ internal unsafe struct IndexScatterRow<T, TOp> : IRowKernel where T : unmanaged 
         long sd = s[0], sv = s[1];
         for (long i = 0; i < n; i++)
         {
-            T* q = (T*)(d + i * sd + IndexOffsets.Of(p, s, i, Sizes, ByteStrides, Error));
+            T* q = (T*)(d + i * sd + IndexOffsets.Of(p, s, i, ByteStrides, Bounds));
             *q = TOp.Combine(*q, *(T*)(v + i * sv));
         }
     }

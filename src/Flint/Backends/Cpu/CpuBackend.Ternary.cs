@@ -67,21 +67,28 @@ internal unsafe struct TernaryRow<TOp, TS, TC> : IRowKernel
     }
 }
 
-/// <summary>out = cond ? x : y over one storage type; cond is bool.</summary>
+/// <summary>
+/// out = cond ? x : y over one storage type; cond is bool. Contiguous operands are used in place; strided or broadcast
+/// ones (a number as x or y has stride 0) go through chunk buffers.
+/// </summary>
 internal unsafe struct WhereRow<T> : IRowKernel where T : unmanaged
 {
     public void Run(byte** p, long* s, long n)
     {
-        byte* o = p[0], c = p[1], x = p[2], y = p[3];
-        long so = s[0], sc = s[1], sx = s[2], sy = s[3];
-        if (so == sizeof(T) && sc == 1 && sx == sizeof(T) && sy == sizeof(T))
+        T* bx = stackalloc T[Rows.Chunk];
+        T* by = stackalloc T[Rows.Chunk];
+        T* bo = stackalloc T[Rows.Chunk];
+        bool* bc = stackalloc bool[Rows.Chunk];
+        for (long i = 0; i < n; i += Rows.Chunk)
         {
-            T* po = (T*)o, px = (T*)x, py = (T*)y;
-            bool* pc = (bool*)c;
-            for (long i = 0; i < n; i++) po[i] = pc[i] ? px[i] : py[i];
-            return;
+            int m = (int)Math.Min(Rows.Chunk, n - i);
+            var x = Rows.Read<T, T>(p[2] + i * s[2], s[2], m, bx);
+            var y = Rows.Read<T, T>(p[3] + i * s[3], s[3], m, by);
+            var c = Rows.Read<bool, bool>(p[1] + i * s[1], s[1], m, bc);
+            bool direct = s[0] == sizeof(T);
+            var o = direct ? new Span<T>(p[0] + i * s[0], m) : new Span<T>(bo, m);
+            for (int k = 0; k < m; k++) o[k] = c[k] ? x[k] : y[k];
+            if (!direct) Rows.Write<T, T>(bo, p[0] + i * s[0], s[0], m);
         }
-        for (long i = 0; i < n; i++)
-            *(T*)(o + i * so) = *(bool*)(c + i * sc) ? *(T*)(x + i * sx) : *(T*)(y + i * sy);
     }
 }
