@@ -296,6 +296,8 @@ public class DataLoaderTests
         Assert.Equal("Size mismatch between tensors", Assert.Throws<ArgumentException>(() => new TensorDataset(Torch.Zeros(3), Torch.Zeros(4))).Message);
         Assert.Equal("Sum of input lengths does not equal the length of the input dataset!",
             Assert.Throws<ArgumentException>(() => Datasets.RandomSplit(both, new long[] { 2, 2 })).Message);
+        Assert.Equal([3, 2], Datasets.RandomSplit(both, [3, 2], new Generator().ManualSeed(0)).Select(p => p.Count));
+        Assert.Equal([3, 2], Datasets.RandomSplit(both, [0.6, 0.4], new Generator().ManualSeed(0)).Select(p => p.Count));
         var (x, y) = new DataLoader<Tensor[]>(td, batchSize: 3).First();
         Assert.Equal([3L, 2], x.Shape.ToArray());
         Assert.Equal([3L], y.Shape.ToArray());
