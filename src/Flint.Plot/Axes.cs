@@ -554,8 +554,7 @@ public sealed class Axes
     private void AddLegend(ScottPlot.Plot plot, PixelRect rect, (double, double) xl, (double, double) yl)
     {
         if (legend is not { } lg) return;
-        var labels = artists.Select(a => a switch { LineArtist l => l.Label, ScatterArtist s => s.Label, _ => null })
-            .Where(IsLegendLabel).Select(l => l!).ToArray();
+        var labels = LegendLabels();
         if (labels.Length == 0) return;
         double fs = lg.FontSize;
         var lp = plot.Legend;
@@ -573,11 +572,25 @@ public sealed class Axes
         lp.SymbolWidth = (float)(2 * fs);
         lp.SymbolPadding = (float)(0.8 * fs);
         lp.InterItemPadding = new PixelPadding(0, 0, (float)(0.25 * fs), (float)(0.25 * fs));
-        string loc = lg.Loc == "best"
-            ? LegendPlacement.Best(this, labels, fs, rect, xl, yl)
-            : lg.Loc;
-        lp.Alignment = LegendPlacement.Alignment(loc)!.Value;
+        lp.Alignment = LegendPlacement.Alignment(LegendLocation(labels, rect, xl, yl))!.Value;
     }
+
+    /// <summary>The legend's location name (<c>best</c> resolved), or null when no legend is shown.</summary>
+    internal string? LegendLocation()
+    {
+        var labels = LegendLabels();
+        if (legend is null || labels.Length == 0) return null;
+        var (xl, yl) = ViewLimits();
+        var rect = DataRect(Figure.Figsize.Width * 72, Figure.Figsize.Height * 72, xl, yl);
+        return LegendLocation(labels, rect, xl, yl);
+    }
+
+    private string LegendLocation(string[] labels, PixelRect rect, (double, double) xl, (double, double) yl) =>
+        legend!.Value.Loc == "best" ? LegendPlacement.Best(this, labels, legend.Value.FontSize, rect, xl, yl) : legend.Value.Loc;
+
+    private string[] LegendLabels() =>
+        [.. artists.Select(a => a switch { LineArtist l => l.Label, ScatterArtist s => s.Label, _ => null })
+            .Where(IsLegendLabel).Select(l => l!)];
 
     /// <summary>The display points (in points, y down) of each line's vertices and each scatter point, for "best".</summary>
     internal (List<(float X, float Y)[]> Lines, List<(float X, float Y)> Points) DisplayData(PixelRect rect,
