@@ -463,6 +463,9 @@ public sealed class Axes
         {
             axis.FrameLineStyle.Width = (float)Style.AxesLineWidth;
             axis.FrameLineStyle.Color = Colors.Black;
+            // matplotlib snaps spines, ticks and grid lines to whole pixels.
+            axis.FrameLineStyle.AntiAlias = false;
+            axis.MajorTickStyle.AntiAlias = false;
             axis.MajorTickStyle.Length = (float)Style.TickSize;
             axis.MajorTickStyle.Width = (float)Style.AxesLineWidth;
             axis.MajorTickStyle.Color = Colors.Black;
@@ -483,6 +486,9 @@ public sealed class Axes
         plot.Axes.Bottom.Label.FontSize = (float)xLabelSize;
         plot.Axes.Left.Label.Text = yLabel;
         plot.Axes.Left.Label.FontSize = (float)yLabelSize;
+        // The top spine has no ticks: its panel is the title's gap (axes.titlepad, 6 points).
+        plot.Axes.Top.MinimumSize = plot.Axes.Top.MaximumSize = (float)Style.TitlePad;
+        plot.Axes.Title.VerticalPadding = 0;
         plot.Axes.Title.Label.Text = title;
         plot.Axes.Title.Label.FontSize = (float)titleSize;
         plot.Axes.Title.Label.FontName = font;
@@ -492,6 +498,8 @@ public sealed class Axes
             plot.ShowGrid();
             plot.Grid.MajorLineColor = PlotColors.Hex(0xb0b0b0);
             plot.Grid.MajorLineWidth = (float)Style.AxesLineWidth;
+            plot.Grid.XAxisStyle.MajorLineStyle.AntiAlias = false;
+            plot.Grid.YAxisStyle.MajorLineStyle.AntiAlias = false;
         }
     }
 
@@ -507,7 +515,11 @@ public sealed class Axes
                     sc.LineWidth = l.LineStyle is null ? 0 : (float)l.LineWidth;
                     sc.LinePattern = l.LineStyle is null ? LinePattern.Solid : LineFormat.Pattern(l.LineStyle, l.LineWidth);
                     sc.MarkerShape = l.Marker is { } m ? LineFormat.Shape(m) : MarkerShape.None;
-                    sc.MarkerSize = l.Marker is { } mk ? (float)LineFormat.Size(mk, l.MarkerSize, Figure.Dpi) : 0;
+                    // A line's markers carry an edge of lines.markeredgewidth in their colour around the filled shape.
+                    sc.MarkerSize = l.Marker is { } mk
+                        ? (float)(LineFormat.Size(mk, l.MarkerSize, Figure.Dpi) + (LineFormat.IsFilled(mk) ? Style.MarkerEdgeWidth : 0))
+                        : 0;
+                    sc.MarkerLineWidth = (float)Style.MarkerEdgeWidth;
                     if (!labelled && IsLegendLabel(l.Label)) { sc.LegendText = l.Label!; labelled = true; }
                 }
                 break;

@@ -110,6 +110,9 @@ internal readonly record struct LineFormat(string? LineStyle, char? Marker, SPCo
         _ => throw new ArgumentException($"marker '{marker}' is not drawn by Flint.Plot"),
     };
 
+    /// <summary>Whether a marker is a filled shape (its edge adds to its size) rather than strokes or a pixel.</summary>
+    public static bool IsFilled(char marker) => marker is '.' or 'o' or 'v' or '^' or 's' or 'D' or 'd';
+
     /// <summary>
     /// The drawn size in points of a marker of <paramref name="markersize"/> (<c>lines.markersize</c>, 6): <c>.</c> is
     /// half of it, <c>,</c> one pixel.

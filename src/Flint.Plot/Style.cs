@@ -11,6 +11,12 @@ internal static class Style
     /// <summary><c>axes.titlesize</c> ('large', 1.2 × 10).</summary>
     public const double TitleSize = 12;
 
+    /// <summary><c>axes.titlepad</c>: the gap between the axes and the title.</summary>
+    public const double TitlePad = 6;
+
+    /// <summary><c>lines.markeredgewidth</c>: the edge drawn around a line's markers, in their colour.</summary>
+    public const double MarkerEdgeWidth = 1;
+
     /// <summary><c>lines.linewidth</c>.</summary>
     public const double LineWidth = 1.5;
 
