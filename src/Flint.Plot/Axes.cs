@@ -15,7 +15,7 @@ public sealed class Axes
     private readonly List<Artist> artists = [];
     private int lineCycle, patchCycle;
     private double? xMin, xMax, yMin, yMax;
-    private bool xInverted, yInverted, aspectEqual, grid;
+    private bool yInverted, aspectEqual, grid;
     private string title = "", xLabel = "", yLabel = "";
     private double titleSize = Style.TitleSize, xLabelSize = Style.FontSize, yLabelSize = Style.FontSize;
     private (string Loc, double FontSize)? legend;
@@ -307,7 +307,7 @@ public sealed class Axes
         artists.Clear();
         lineCycle = patchCycle = 0;
         xMin = xMax = yMin = yMax = null;
-        xInverted = yInverted = aspectEqual = grid = false;
+        yInverted = aspectEqual = grid = false;
         title = xLabel = yLabel = "";
         titleSize = Style.TitleSize;
         xLabelSize = yLabelSize = Style.FontSize;
@@ -327,7 +327,7 @@ public sealed class Axes
         }
         var x = Autoscale(dx0, dx1, sx);
         var y = Autoscale(dy0, dy1, sy);
-        var xv = (xMin ?? (xInverted ? x.Hi : x.Lo), xMax ?? (xInverted ? x.Lo : x.Hi));
+        var xv = (xMin ?? x.Lo, xMax ?? x.Hi);
         var yv = (yMin ?? (yInverted ? y.Hi : y.Lo), yMax ?? (yInverted ? y.Lo : y.Hi));
         return (xv, yv);
     }
@@ -418,7 +418,7 @@ public sealed class Axes
         double figW = widthPx / scale, figH = heightPx / scale;
         var (xl, yl) = ViewLimits();
         var rect = DataRect(figW, figH, xl, yl);
-        var plot = new ScottPlot.Plot { ScaleFactor = scale };
+        using var plot = new ScottPlot.Plot { ScaleFactor = scale };
         plot.FigureBackground.Color = Colors.Transparent;
         plot.DataBackground.Color = Colors.White;
         plot.Layout.Fixed(rect);
@@ -455,6 +455,7 @@ public sealed class Axes
         ((float)(rect.Left + (x - xl.Item1) / (xl.Item2 - xl.Item1) * rect.Width),
          (float)(rect.Bottom - (y - yl.Item1) / (yl.Item2 - yl.Item1) * rect.Height));
 
+    /// <summary>matplotlib's look on a ScottPlot plot: spines, outward ticks from <see cref="Ticks"/>, fonts, labels, title, grid.</summary>
     private void StyleAxes(ScottPlot.Plot plot, PixelRect rect, (double, double) xl, (double, double) yl)
     {
         string font = Style.FontName;
@@ -503,6 +504,7 @@ public sealed class Axes
         }
     }
 
+    /// <summary>Adds one artist as ScottPlot plottables (text is drawn afterwards, unclipped).</summary>
     private void AddArtist(ScottPlot.Plot plot, Artist artist, PixelRect rect)
     {
         switch (artist)
@@ -563,6 +565,7 @@ public sealed class Axes
         }
     }
 
+    /// <summary>Shows ScottPlot's legend with matplotlib's paddings and frame, at the requested or best location.</summary>
     private void AddLegend(ScottPlot.Plot plot, PixelRect rect, (double, double) xl, (double, double) yl)
     {
         if (legend is not { } lg) return;
