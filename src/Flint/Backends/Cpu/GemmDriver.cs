@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Flint.Backends.Cpu;
@@ -181,6 +182,7 @@ internal static unsafe class GemmDriver
         Blocked<TS, T, TK>(a, p.Ars, p.Acs, b, p.Brs, p.Bcs, c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, TS* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
@@ -191,22 +193,20 @@ internal static unsafe class GemmDriver
             return;
         }
         // Half precision: accumulate the whole product in a float workspace, then round once into C.
-        var work = GC.AllocateUninitializedArray<T>(checked((int)(m * n)), pinned: true);
-        fixed (T* w = work)
-        {
-            Loops<TS, T, TK>(a, ars, acs, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero);
-            for (long i = 0; i < m; i++)
-                for (long j = 0; j < n; j++)
-                {
-                    TS* ci = c + i * crs + j * ccs;
-                    var v = alpha * w[i * n + j];
-                    *ci = Cvt.To<T, TS>(beta == T.Zero ? v : v + beta * Cvt.To<TS, T>(*ci));
-                }
-        }
+        T* w = GemmWorkspace.Get<T>(GemmWorkspace.Output, m * n);
+        Loops<TS, T, TK>(a, ars, acs, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero);
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++)
+            {
+                TS* ci = c + i * crs + j * ccs;
+                var v = alpha * w[i * n + j];
+                *ci = Cvt.To<T, TS>(beta == T.Zero ? v : v + beta * Cvt.To<TS, T>(*ci));
+            }
     }
 
     // The five BLIS loops: columns of C by NC, the K dimension by KC (B block packed), rows by MC (A block packed),
     // then NR-column and MR-row micro-tiles. Partial edge tiles go through a register-sized scratch tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Loops<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, T* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
@@ -256,6 +256,7 @@ internal static unsafe class GemmDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scatter<T>(T* tile, int ldt, int mt, int nt, T* c, long crs, long ccs, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {
@@ -269,6 +270,7 @@ internal static unsafe class GemmDriver
     }
 
     // C = beta * C (the product of an empty K); beta == 0 writes zeros without reading C.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale<TS, T>(TS* c, long crs, long ccs, long m, long n, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T>
     {
@@ -285,6 +287,7 @@ internal static unsafe class GemmDriver
     /// way is), otherwise accumulated column by column. Operands of another storage type are converted into
     /// workspace buffers first.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gemv<TS, T>(TS* a, long ars, long acs, TS* x, long xs, TS* y, long ys, long m, long k, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T>
     {
