@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -57,6 +56,9 @@ internal static unsafe class GemmDriver
     /// <summary>Below this many multiply-adds a product runs on the calling thread.</summary>
     private const long ParallelGrain = 1L << 20;
 
+    /// <summary>The same for matrix-vector products, which are bound by memory rather than arithmetic.</summary>
+    private const long VectorGrain = 1L << 18;
+
     /// <summary>The kernel family in use: the widest this machine accelerates.</summary>
     public static readonly GemmTier Tier = Best();
 
@@ -103,7 +105,7 @@ internal static unsafe class GemmDriver
         if (p.Batch == 0 || p.M == 0 || p.N == 0) return;
         bool vector = p.M == 1 || p.N == 1;
         long macs = p.Batch * p.M * p.N * Math.Max(p.K, 1);
-        int threads = Parallelism.ThreadsFor(macs, vector ? Parallelism.DefaultGrain : ParallelGrain);
+        int threads = Parallelism.ThreadsFor(macs, vector ? VectorGrain : ParallelGrain);
         if (threads <= 1)
         {
             for (long b = 0; b < p.Batch; b++) One<TS, T, TK>(Slice(p, b, 0, p.M, 0, p.N), alpha, beta);
@@ -168,9 +170,9 @@ internal static unsafe class GemmDriver
         {
             // Matrix-vector: make the vector the right-hand side (y = A x), transposing a row-vector product.
             if (p.N != 1)
-                Gemv(b, p.Bcs, p.Brs, a, p.Acs, c, p.Ccs, p.N, p.K, alpha, beta);
+                GemmVector.Run(b, p.Bcs, p.Brs, a, p.Acs, c, p.Ccs, p.N, p.K, alpha, beta);
             else
-                Gemv(a, p.Ars, p.Acs, b, p.Brs, c, p.Crs, p.M, p.K, alpha, beta);
+                GemmVector.Run(a, p.Ars, p.Acs, b, p.Brs, c, p.Crs, p.M, p.K, alpha, beta);
             return;
         }
         // The kernel stores rows of C with unit column stride; a column-major C is the row-major C^T = B^T A^T.
@@ -280,74 +282,5 @@ internal static unsafe class GemmDriver
                 TS* ci = c + i * crs + j * ccs;
                 *ci = beta == T.Zero ? default : Cvt.To<T, TS>(beta * Cvt.To<TS, T>(*ci));
             }
-    }
-
-    /// <summary>
-    /// y = alpha * A x + beta * y for an m x k matrix: a dot product per row when rows are contiguous (or neither
-    /// way is), otherwise accumulated column by column. Operands of another storage type are converted into
-    /// workspace buffers first.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv<TS, T>(TS* a, long ars, long acs, TS* x, long xs, TS* y, long ys, long m, long k, T alpha, T beta)
-        where TS : unmanaged where T : unmanaged, INumber<T>
-    {
-        T* xv;
-        if (typeof(TS) == typeof(T) && xs == 1) xv = (T*)x;
-        else
-        {
-            xv = GemmWorkspace.Get<T>(GemmWorkspace.Vector, k);
-            for (long i = 0; i < k; i++) xv[i] = Cvt.To<TS, T>(x[i * xs]);
-        }
-        if (ars == 1 && acs != 1)
-        {
-            // Column-major A: y accumulates x[j] * column j.
-            T* acc = GemmWorkspace.Get<T>(GemmWorkspace.Accumulator, m);
-            T* col = typeof(TS) == typeof(T) ? null : GemmWorkspace.Get<T>(GemmWorkspace.Row, m);
-            new Span<T>(acc, checked((int)m)).Clear();
-            var accSpan = new Span<T>(acc, (int)m);
-            for (long j = 0; j < k; j++)
-            {
-                T* cj;
-                if (col is null) cj = (T*)(a + j * acs);
-                else
-                {
-                    for (long i = 0; i < m; i++) col[i] = Cvt.To<TS, T>(a[j * acs + i]);
-                    cj = col;
-                }
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(cj, (int)m), xv[j], accSpan, accSpan);
-            }
-            for (long i = 0; i < m; i++) Store(y + i * ys, acc[i], alpha, beta);
-            return;
-        }
-        T* row = typeof(TS) == typeof(T) && acs == 1 ? null : GemmWorkspace.Get<T>(GemmWorkspace.Row, k);
-        for (long i = 0; i < m; i++)
-        {
-            TS* ai = a + i * ars;
-            T* r;
-            if (row is null) r = (T*)ai;
-            else
-            {
-                for (long j = 0; j < k; j++) row[j] = Cvt.To<TS, T>(ai[j * acs]);
-                r = row;
-            }
-            Store(y + i * ys, Dot(r, xv, k), alpha, beta);
-        }
-    }
-
-    private static void Store<TS, T>(TS* y, T v, T alpha, T beta) where TS : unmanaged where T : unmanaged, INumber<T>
-    {
-        v *= alpha;
-        *y = Cvt.To<T, TS>(beta == T.Zero ? v : v + beta * Cvt.To<TS, T>(*y));
-    }
-
-    private static T Dot<T>(T* x, T* y, long n) where T : unmanaged, INumber<T>
-    {
-        var sum = T.Zero;
-        for (long i = 0; i < n; i += int.MaxValue)
-        {
-            int len = (int)Math.Min(int.MaxValue, n - i);
-            sum += TensorPrimitives.Dot(new ReadOnlySpan<T>(x + i, len), new ReadOnlySpan<T>(y + i, len));
-        }
-        return sum;
     }
 }
