@@ -207,7 +207,8 @@ internal static unsafe class GemmDriver
     }
 
     // The five BLIS loops: columns of C by NC, the K dimension by KC (B block packed), rows by MC (A block packed),
-    // then NR-column and MR-row micro-tiles. Partial edge tiles go through a register-sized scratch tile.
+    // then NR-column and MR-row micro-tiles. Tiles short of rows store only theirs; tiles short of columns (or with
+    // a strided C) go through a register-sized scratch tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Loops<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, T* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta)
@@ -223,6 +224,9 @@ internal static unsafe class GemmDriver
         T* pa = GemmWorkspace.Get<T>(GemmWorkspace.PackedA, mcUse * kcUse);
         T* pb = GemmWorkspace.Get<T>(GemmWorkspace.PackedB, ncUse * kcUse);
         T* tile = stackalloc T[mr * nr];
+        // With one or two row tiles a packed B panel would be read once or twice: copying it would cost as much as
+        // the arithmetic, so a row-major B of the compute type is read in place (partial edge panels still pack).
+        bool inPlaceB = typeof(TS) == typeof(T) && bcs == 1 && m <= 2 * mr;
         for (long jc = 0; jc < n; jc += ncMax)
         {
             int nc = (int)Math.Min(ncMax, n - jc);
@@ -230,7 +234,8 @@ internal static unsafe class GemmDriver
             {
                 int kc = (int)Math.Min(kcMax, k - pc);
                 var betaK = pc == 0 ? beta : T.One;
-                GemmPacking.Pack(b + pc * brs + jc * bcs, bcs, brs, nc, kc, nr, pb);
+                TS* bBlock = b + pc * brs + jc * bcs;
+                if (!inPlaceB) GemmPacking.Pack(bBlock, bcs, brs, nc, kc, nr, pb);
                 for (long ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = (int)Math.Min(mcMax, m - ic);
@@ -239,16 +244,27 @@ internal static unsafe class GemmDriver
                     {
                         int nt = Math.Min(nr, nc - jr);
                         T* bp = pb + (long)jr * kc;
+                        long ldb = nr;
+                        if (inPlaceB && nt == nr)
+                        {
+                            bp = (T*)(bBlock + jr);
+                            ldb = brs;
+                        }
+                        else if (inPlaceB)
+                        {
+                            bp = pb;
+                            GemmPacking.Pack(bBlock + jr * bcs, bcs, brs, nt, kc, nr, pb);
+                        }
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mt = Math.Min(mr, mc - ir);
                             T* ap = pa + (long)ir * kc;
                             T* cp = c + (ic + ir) * crs + (jc + jr) * ccs;
-                            if (mt == mr && nt == nr && ccs == 1)
-                                TK.Run(kc, ap, bp, cp, crs, alpha, betaK);
+                            if (nt == nr && ccs == 1)
+                                TK.Run(kc, ap, bp, ldb, cp, crs, alpha, betaK, mt);
                             else
                             {
-                                TK.Run(kc, ap, bp, tile, nr, T.One, T.Zero);
+                                TK.Run(kc, ap, bp, ldb, tile, nr, T.One, T.Zero, mr);
                                 Scatter(tile, nr, mt, nt, cp, crs, ccs, alpha, betaK);
                             }
                         }
