@@ -16,8 +16,8 @@ internal enum GemmTier
 }
 
 /// <summary>
-/// A batched product C[b] = alpha * A[b] @ B[b] + beta * C[b] over raw storage: element 0 addresses and element
-/// strides (batch, row, column) of each operand, any of them 0 or negative-free but otherwise arbitrary.
+/// A batched product C[b] = alpha * A[b] @ B[b] + beta * C[b] over raw storage: the address of element 0 and the
+/// element strides (batch, row, column) of each operand, which may be anything (0 along broadcast dims).
 /// </summary>
 internal struct GemmProblem
 {
@@ -26,15 +26,6 @@ internal struct GemmProblem
     public long Bbs, Brs, Bcs;
     public long Cbs, Crs, Ccs;
     public long Batch, M, N, K;
-
-    /// <summary>The same product with C transposed: C^T = B^T A^T (rows and columns of every operand swap roles).</summary>
-    public readonly GemmProblem Transposed() => new()
-    {
-        A = B, Abs = Bbs, Ars = Bcs, Acs = Brs,
-        B = A, Bbs = Abs, Brs = Acs, Bcs = Ars,
-        C = C, Cbs = Cbs, Crs = Ccs, Ccs = Crs,
-        Batch = Batch, M = N, N = M, K = K,
-    };
 }
 
 /// <summary>
