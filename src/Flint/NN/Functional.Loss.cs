@@ -125,7 +125,7 @@ public static partial class Functional
             Tensor? gi = null, gt = null;
             if (n.NeedsInputGrad(0))
             {
-                gi = n.Grad.Mul(x.Sub(n.Saved(1))).Div(x.Rsub(1).Mul(x).ClampMin(1e-12));
+                gi = n.Grad.Mul(x.Sub(n.Saved(1))).Div(x.Rsub(1).Mul(x).ClampMin(BceEpsilon));
                 if (w is not null) gi = gi.Mul(w);
                 if (norm != 1) gi = gi.Mul(norm);
             }
@@ -212,6 +212,20 @@ public static partial class Functional
                 var z = t.Neg().Mul(n.Saved(0)).Exp();
                 return [t.Mul(z).Mul(-norm).Div(z.Add(1)).Mul(n.Grad)];
             });
+    }
+
+    /// <summary>
+    /// The multi-label one-versus-all logistic loss: -Σ_c w[c]·(t[c]·log σ(x[c]) + (1 - t[c])·log σ(-x[c])) / C over
+    /// the last dim (<c>torch.nn.functional.multilabel_soft_margin_loss(input, target, weight=None,
+    /// reduction='mean')</c>).
+    /// </summary>
+    public static Tensor MultilabelSoftMarginLoss(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean")
+    {
+        var loss = target.Mul(StableLogSigmoid(input)).Add(target.Rsub(1).Mul(StableLogSigmoid(input.Neg()))).Neg();
+        if (weight is not null) loss = loss.Mul(weight);
+        int classDim = input.Dim() - 1;
+        loss = loss.Sum(classDim).Div(input.Size(classDim));
+        return Apply(loss, ParseStrict(reduction));
     }
 
     /// <summary>
@@ -333,6 +347,9 @@ public static partial class Functional
         var outputNeg = Torch.Where(target.Eq(-1), cos.Sub(margin).ClampMin(0), zeros);
         return Apply(outputPos.Add(outputNeg), r);
     }
+
+    // ATen's EPSILON is the float 1e-12, which a double kernel reads as 9.9999999600419720e-13.
+    private const double BceEpsilon = 1e-12f;
 
     // An in-place step of ATen's kernel writes into a tensor of the input's shape, which an operand must not outgrow.
     private static void CheckInPlaceShape(Tensor input, long[] broadcast)

@@ -34,6 +34,108 @@ public static partial class Functional
         return r != LossReduction.None || empty ? loss : loss.View(outSize);
     }
 
+    /// <summary>
+    /// Cross entropy of logits: log_softmax over the class dim followed by <see cref="NllLoss"/> for class indices,
+    /// or -Σ target·log_softmax(input) when the target holds class probabilities (same shape as the input)
+    /// (<c>torch.nn.functional.cross_entropy(input, target, weight=None, ignore_index=-100, reduction='mean',
+    /// label_smoothing=0.0)</c>). Label smoothing mixes the target with the uniform distribution over the C classes.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100,
+        string reduction = "mean", double labelSmoothing = 0.0)
+    {
+        var r = Parse(reduction);
+        int classDim = input.Dim() == 1 ? 0 : 1;
+        if (input.Shape == target.Shape)
+        {
+            if (!target.IsFloatingPoint())
+                throw new ArgumentException(
+                    $"Expected floating point type for target with class probabilities, got {target.DType.ScalarTypeName()}");
+            if (ignoreIndex >= 0) throw new ArgumentException("ignore_index is not supported for floating point target");
+            return CrossEntropyProbabilities(input, target, weight, r, labelSmoothing, classDim);
+        }
+        if (labelSmoothing > 0)
+        {
+            CheckLabelSmoothing(labelSmoothing);
+            return CrossEntropyLabelSmoothing(input, target, weight, ignoreIndex, r, labelSmoothing, classDim);
+        }
+        return NllLoss(LogSoftmaxOf(input, classDim), target, weight, ignoreIndex, reduction);
+    }
+
+    private static void CheckLabelSmoothing(double labelSmoothing)
+    {
+        if (labelSmoothing > 1.0)
+            throw new ArgumentException($"label_smoothing must be between 0.0 and 1.0. Got: {CppDouble(labelSmoothing)}");
+    }
+
+    // cross_entropy_loss_prob_target: -Σ_c w[c]·t[c]·log_softmax(x)[c], averaged over the N·d1·…·dK positions.
+    private static Tensor CrossEntropyProbabilities(Tensor input, Tensor target, Tensor? weight, LossReduction r,
+        double labelSmoothing, int classDim)
+    {
+        var classes = input.Size(classDim);
+        if (weight is not null && (weight.Dim() != 1 || weight.Numel() != classes))
+            throw new ArgumentException(
+                $"cross_entropy: weight tensor should be defined either for all {classes} classes or no classes but got " +
+                $"weight tensor of shape: {Shapes.Format(weight.shape)}");
+        var logp = LogSoftmaxOf(input, classDim);
+        if (labelSmoothing > 0)
+        {
+            CheckLabelSmoothing(labelSmoothing);
+            target = target.Mul(1 - labelSmoothing).Add(labelSmoothing / classes);
+        }
+        var prod = logp.Mul(target);
+        if (weight is not null) prod = prod.Mul(input.Dim() > 1 ? ClassView(weight, input.Dim()) : weight);
+        return r switch
+        {
+            LossReduction.Mean => input.Numel() == 0
+                ? prod.Sum().Neg().Mul(double.NaN)
+                : DivByNumber(prod.Sum().Neg(), input.Numel() / classes),
+            LossReduction.Sum => prod.Sum().Neg(),
+            _ => prod.Sum(classDim).Neg(),
+        };
+    }
+
+    // cross_entropy_loss_label_smoothing: (1 - ε)·nll + ε/C · Σ_c -w[c]·log_softmax(x)[c], ignored positions dropped.
+    private static Tensor CrossEntropyLabelSmoothing(Tensor input, Tensor target, Tensor? weight, long ignoreIndex,
+        LossReduction r, double labelSmoothing, int classDim)
+    {
+        var classes = input.Size(classDim);
+        var logp = LogSoftmaxOf(input, classDim);
+        var nll = NllLoss(logp, target, weight, ignoreIndex, ReductionName(r));
+        var ignoreMask = target.Eq(ignoreIndex);
+        var smooth = (weight is null ? logp : logp.Mul(ClassView(weight, logp.Dim(), classDim))).Sum(classDim).Neg();
+        smooth = smooth.MaskedFill(ignoreMask, 0.0);
+        Tensor ret = r switch
+        {
+            LossReduction.Mean when weight is not null =>
+                smooth.Sum().Div(weight.Gather(0, target.MaskedSelect(ignoreMask.LogicalNot()).Flatten()).Sum()),
+            LossReduction.Mean => smooth.Sum().Div(ignoreMask.LogicalNot().Sum()),
+            LossReduction.Sum => smooth.Sum(),
+            _ => smooth,
+        };
+        return nll.Mul(1 - labelSmoothing).Add(ret.Mul(labelSmoothing / classes));
+    }
+
+    // The weight (C) viewed to broadcast along the class dim of a tensor with `dims` dims.
+    private static Tensor ClassView(Tensor weight, int dims, int classDim = 1)
+    {
+        var shape = Enumerable.Repeat(1L, dims).ToArray();
+        shape[classDim] = weight.Size(0);
+        return weight.View(shape);
+    }
+
+    private static string ReductionName(LossReduction r) => r switch
+    {
+        LossReduction.Mean => "mean",
+        LossReduction.Sum => "sum",
+        _ => "none",
+    };
+
+    // A double as C++'s ostream prints it in ATen's messages (%g: 1.5, 2, 1e-05).
+    private static string CppDouble(double v) =>
+        v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture).Replace('E', 'e');
+
+    private static Tensor LogSoftmaxOf(Tensor x, int dim) => x.Sub(x.Logsumexp(dim, keepdim: true));
+
     // nll_loss2d: a 4D input (N, C, H, W) and 3D target (N, H, W).
     private static Tensor Nll2d(Tensor input, Tensor target, Tensor? weight, long ignoreIndex, LossReduction r)
     {
@@ -94,11 +196,12 @@ public static partial class Functional
                 LossReduction.Mean => loss.Sum().Div(w.Sum()),
                 _ => loss,
             };
-        }, node, [input], [index, w], n =>
+        }, node, [input], [index, w, ignored], n =>
         {
             var (idx, wt) = (n.Saved(0), n.Saved(1));
             var g = r == LossReduction.Mean ? n.Grad.Div(wt.Sum()) : n.Grad;
-            var coef = wt.Mul(g).Neg().Unsqueeze(classDim);
+            // Ignored positions get no gradient even when the total weight is zero (no 0·inf).
+            var coef = wt.Mul(g).Neg().MaskedFill(n.Saved(2), 0).Unsqueeze(classDim);
             return [Torch.Zeros(input.Shape, coef.DType, input.Device).Scatter(classDim, idx, coef)];
         });
     }

@@ -70,6 +70,13 @@ internal static class LossSupport
         return r;
     }
 
+    /// <summary>
+    /// x / number as ATen's C++ writes it (the <c>div.Scalar</c> overload), recorded as PyTorch records it there:
+    /// <c>DivBackward1</c>.
+    /// </summary>
+    public static Tensor DivByNumber(Tensor x, double divisor) =>
+        Fused(() => x.Div(divisor), "DivBackward1", [x], [], n => [n.Grad.Div(divisor)]);
+
     /// <summary>The factor a mean reduction puts on every element's gradient: 1/numel for mean, 1 otherwise.</summary>
     public static double Norm(LossReduction reduction, long numel) => reduction == LossReduction.Mean ? 1.0 / numel : 1.0;
 
