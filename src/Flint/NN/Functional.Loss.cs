@@ -109,7 +109,8 @@ public static partial class Functional
         CheckNotRequiringGrad("binary_cross_entropy", "weight", weight);
         if (input.DType is not (DType.Float32 or DType.Float64)) throw NotImplemented("binary_cross_entropy", input.DType);
         if (target.DType != input.DType)
-            throw new ArgumentException($"Found dtype {target.DType.ScalarTypeName()} but expected {input.DType.ScalarTypeName()}");
+            throw new InvalidOperationException(
+                $"Found dtype {target.DType.ScalarTypeName()} but expected {input.DType.ScalarTypeName()}");
         using (Torch.NoGrad())
             if (!input.Ge(0).LogicalAnd(input.Le(1)).All().Item<bool>())
                 throw new ArgumentException("all elements of input should be between 0 and 1");
@@ -157,7 +158,7 @@ public static partial class Functional
             throw new InvalidOperationException(
                 $"result type {ResultTypeState.Of(input, target).ScalarTypeName()} can't be cast to the desired output type " +
                 target.DType.ScalarTypeName());
-        if (posWeight is not null) CheckInPlaceShape(input, BroadcastShape(target, posWeight));
+        if (posWeight is not null) CheckInPlaceShape(input, BroadcastShape(posWeight, target));
         if (weight is not null) CheckInPlaceShape(input, BroadcastShape(input, weight));
         var norm = Norm(r, input.Numel());
         return Fused(() =>
