@@ -358,4 +358,46 @@ for dt, dn in DT:
            {"reduction": "sum", "input_lengths": [30, 25], "target_lengths": [12, 9], "blank": 0, "zero_infinity": False},
            gradcheck=False)
 
+# ---- second derivatives: the first derivative d loss / d input (create_graph) is the output, so the fixture's
+# backward gives PyTorch's second derivatives with respect to input and target (PyTorch 1.13 has none for
+# multi_margin_loss and multilabel_margin_loss; Flint's are checked numerically in LossTests) ----
+def first_derivative(loss_fn):
+    def fn(*args):
+        out = loss_fn(*args)
+        return torch.autograd.grad(out, args[0], torch.ones_like(out), create_graph=True)[0]
+    return fn
+
+
+GG = (
+    ("mse_loss", lambda a, b: F.mse_loss(a, b, reduction="sum"), {"reduction": "sum"}, ()),
+    ("smooth_l1_loss", lambda a, b: F.smooth_l1_loss(a, b, beta=2.0), {"reduction": "mean", "beta": 2.0}, ()),
+    ("huber_loss", lambda a, b: F.huber_loss(a, b, reduction="none", delta=1.5), {"reduction": "none", "delta": 1.5}, ()),
+    ("bce", lambda a, b: F.binary_cross_entropy(a, b), {"reduction": "mean"}, ()),
+    ("bce_logits", lambda a, b, c: F.binary_cross_entropy_with_logits(a, b, pos_weight=c, reduction="sum"),
+     {"reduction": "sum", "pos_weight": True}, (2,)),
+    ("soft_margin", lambda a, b: F.soft_margin_loss(a, b), {"reduction": "mean"}, (1,)),
+    ("cross_entropy", lambda a, b: F.cross_entropy(a, b, label_smoothing=0.1), {"reduction": "mean", "label_smoothing": 0.1}, ()),
+    ("kl_div", lambda a, b: F.kl_div(a, b, reduction="batchmean"), {"reduction": "batchmean", "log_target": False}, ()),
+    ("gaussian_nll", lambda a, b, v: F.gaussian_nll_loss(a, b, v), {"reduction": "mean", "full": False, "eps": 1e-6}, ()),
+)
+for dt, dn in DT:
+    for name, loss_fn, kw, nograd in GG:
+        if name == "bce":
+            ins = [rand(3, 4, dtype=dt, low=0.1, high=0.9), rand(3, 4, dtype=dt, low=0, high=1)]
+        elif name == "bce_logits":
+            ins = [rand(3, 4, dtype=dt), rand(3, 4, dtype=dt, low=0, high=1), positive(4, dtype=dt)]
+        elif name == "soft_margin":
+            ins = [rand(3, 4, dtype=dt), signs(3, 4, dtype=dt)]
+        elif name == "cross_entropy":
+            ins = [rand(3, 4, dtype=dt, low=-1, high=1), torch.tensor([2, 0, 3])]
+        elif name == "kl_div":
+            ins = [torch.log_softmax(rand(3, 4, dtype=dt), 1), torch.softmax(rand(3, 4, dtype=dt), 1)]
+        elif name == "gaussian_nll":
+            ins = [rand(3, 4, dtype=dt), rand(3, 4, dtype=dt), positive(3, 4, dtype=dt)]
+        else:
+            ins = [rand(3, 4, dtype=dt), rand(3, 4, dtype=dt)]
+        kwargs = dict(kw, loss=name)
+        f.loss(f"gg_{name}_{dn}", "first_derivative", ins, first_derivative(loss_fn), kwargs, nograd=set(nograd))
+        del f.cases[-1]["kwargs"]["grad_fn"]
+
 f.save()

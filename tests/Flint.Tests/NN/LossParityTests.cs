@@ -65,6 +65,13 @@ public class LossParityTests
                 ? [F.CtcLoss(logProbs, x[1], Torch.Tensor(il), Torch.Tensor(tl), blank, reduction, zi)]
                 : [F.CtcLoss(logProbs, x[1], il, tl, blank, reduction, zi)];
         },
+        "first_derivative" => (x, k) =>
+        {
+            // gradcheck's numerical pass runs under no_grad; the first derivative itself needs autograd.
+            using var _ = Torch.EnableGrad();
+            var loss = Op(k.String("loss")!)(x, k)[0];
+            return [Torch.Autograd.Grad(loss, [x[0]], Torch.OnesLike(loss), createGraph: true)[0]!];
+        },
         _ => throw new NotSupportedException(name),
     };
 }
