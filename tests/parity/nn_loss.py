@@ -263,6 +263,12 @@ for dt, dn in DT:
         f.loss(f"mlsm_3d_{r}_{dn}", "multilabel_soft_margin", [rand(2, 3, 4, dtype=dt), t01.expand(2, 3, 4).clone()],
                lambda a, b: F.multilabel_soft_margin_loss(a, b, reduction=r), {"reduction": r})
 
+# wide enough that the multilabel margin kernel splits frames over threads
+for dt, dn in DT:
+    wide = torch.randint(-1, 40, (64, 40))
+    f.loss(f"multilabel_margin_wide_{dn}", "multilabel_margin", [rand(64, 40, dtype=dt, low=-1, high=1), wide],
+           lambda a, b: F.multilabel_margin_loss(a, b, reduction="none"), {"reduction": "none"}, gradcheck=False)
+
 # ---- triplet losses ----
 for dt, dn in DT:
     a, pos, neg = rand(4, 6, dtype=dt), rand(4, 6, dtype=dt), rand(4, 6, dtype=dt)
