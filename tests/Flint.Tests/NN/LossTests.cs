@@ -298,7 +298,7 @@ public class LossTests
         ce.RegisterForwardHook((m, inputs, output) => { calls++; return null; });
         var x = Torch.Randn(2, 3);
         var c = Torch.Tensor(new long[] { 2, 0 });
-        ParityRunner(F.CrossEntropy(x, c, W, 1, "mean", 0.2), ce.Call(x, c));
+        AssertClose(F.CrossEntropy(x, c, W, 1, "mean", 0.2), ce.Call(x, c));
         Assert.Equal(1, calls);
 
         var ctc = new CTCLoss(zeroInfinity: true);
@@ -309,8 +309,8 @@ public class LossTests
         var viaTensors = ctc.Call(lp, targets, Torch.Tensor(new long[] { 3, 3 }), Torch.Tensor(new long[] { 3, 2 }));
         Assert.Equal(4, seen!.Length);
         var viaArrays = ctc.Call(lp, targets, [3, 3], [3, 2]);
-        ParityRunner(viaTensors, viaArrays);
-        ParityRunner(F.CtcLoss(lp, targets, [3, 3], [3, 2], zeroInfinity: true), viaArrays);
+        AssertClose(viaTensors, viaArrays);
+        AssertClose(F.CtcLoss(lp, targets, [3, 3], [3, 2], zeroInfinity: true), viaArrays);
 
         var bce = new BCEWithLogitsLoss(posWeight: W);
         Assert.Null(bce.Weight);
@@ -319,6 +319,23 @@ public class LossTests
         Assert.Equal(["weight", "pos_weight"], bce.StateDict().Keys);
     }
 
-    private static void ParityRunner(Tensor expected, Tensor actual) =>
+    private sealed class L1Distance : Module<Tensor, Tensor, Tensor>
+    {
+        public override Tensor Forward(Tensor input1, Tensor input2) => input1.Sub(input2).Abs().Sum(-1);
+    }
+
+    [Fact]
+    public void TripletDistanceModuleIsAChild()
+    {
+        // As PyTorch registers a distance given as an nn.Module (its default PairwiseDistance() prints the same way).
+        var distance = new L1Distance();
+        var loss = new TripletMarginWithDistanceLoss(distance, margin: 0.5, swap: true);
+        Assert.Equal("TripletMarginWithDistanceLoss(\n  (distance_function): L1Distance()\n)", loss.ToString());
+        Assert.Same(distance, loss.Children().Single());
+        var (a, p, n) = (Torch.Randn(4, 3), Torch.Randn(4, 3), Torch.Randn(4, 3));
+        AssertClose(F.TripletMarginWithDistanceLoss(a, p, n, distance.Forward, 0.5, true), loss.Call(a, p, n));
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual) =>
         Flint.Tests.Parity.ParityRunner.AssertClose(expected, actual, "module vs functional");
 }
