@@ -30,7 +30,9 @@ public static partial class Functional
             if (target.Lt(0).LogicalOr(target.Ge(dim)).Any().Item<bool>()) throw new ArgumentException("target out of range");
             index = target.Reshape(nframe, 1);
             onehot = Torch.Zeros([nframe, dim], input.DType, input.Device).Scatter(1, index, 1.0);
-            frameWeight = weight is null ? Torch.Ones([nframe, 1], input.DType, input.Device) : weight.IndexSelect(0, index.Flatten()).View(nframe, 1);
+            frameWeight = weight is null
+                ? Torch.Ones([nframe, 1], input.DType, input.Device)
+                : weight.IndexSelect(0, index.Flatten()).View(nframe, 1);
         }
         long[] outShape = r == LossReduction.None && target.Dim() > 0 ? [nframe] : [];
         return Fused(() =>
