@@ -41,7 +41,7 @@ internal static class ActivationLoops
     {
         TensorPrimitives.Add(e, T.One, u);
         BinaryLoop.Run(new Ratio<T>(), e, u, dst);
-        TensorPrimitives.Log(u, u);
+        VectorMath.Log(u, u);
         BinaryLoop.Run(new Scale<T>(), dst, u, dst);
     }
 
@@ -126,7 +126,7 @@ public readonly struct EluKernel(double alpha, double scale, double inputScale) 
             var xs = x.Slice(i, m);
             var ts = t[..m];
             TensorPrimitives.Multiply(xs, negip, ts);
-            TensorPrimitives.Exp(ts, ts);
+            VectorMath.Exp(ts, ts);
             BinaryLoop.Run(new Select<T>(negcoef, poscoef), xs, ts, y.Slice(i, m));
         }
     }
@@ -168,7 +168,7 @@ public readonly struct EluBackwardKernel(double alpha, double scale, double inpu
             var bs = b.Slice(i, m);
             var ts = t[..m];
             TensorPrimitives.Multiply(bs, negip, ts);
-            TensorPrimitives.Exp(ts, ts);
+            VectorMath.Exp(ts, ts);
             TernaryLoop.Run(new FromInput<T>(negcoef, poscoef, negip), a.Slice(i, m), bs, ts, c.Slice(i, m));
         }
     }
@@ -220,7 +220,7 @@ internal static class GeluMath
         TensorPrimitives.Multiply(x, (float)SqrtHalf, dst);
         TensorPrimitives.Multiply(dst, dst, dst);
         TensorPrimitives.Negate(dst, dst);
-        TensorPrimitives.Exp(dst, dst);
+        VectorMath.Exp(dst, dst);
     }
 }
 
@@ -277,7 +277,7 @@ public readonly struct GeluKernel(bool tanh) : IUnaryKernel
             var xs = x.Slice(i, m);
             var ts = t[..m];
             MathLoops.Vectorized(new Inner<T>(), xs, ts);
-            TensorPrimitives.Tanh(ts, ts);
+            VectorMath.Tanh(ts, ts);
             BinaryLoop.Run(new TanhOut<T>(), xs, ts, y.Slice(i, m));
         }
     }
@@ -324,7 +324,7 @@ public readonly struct GeluBackwardKernel(bool tanh) : IBinaryKernel, IFloatBina
             if (tanh)
             {
                 MathLoops.Vectorized(new GeluKernel.Inner<T>(), x, ts);
-                TensorPrimitives.Tanh(ts, ts);
+                VectorMath.Tanh(ts, ts);
                 TernaryLoop.Run(new TanhGrad<T>(), dy, x, ts, cs);
             }
             else if (typeof(T) == typeof(float))
@@ -337,7 +337,7 @@ public readonly struct GeluBackwardKernel(bool tanh) : IBinaryKernel, IFloatBina
                 // x · pdf, pdf = β · exp(x · x · −½).
                 TensorPrimitives.Multiply(xf, xf, uf);
                 TensorPrimitives.Multiply(uf, -0.5f, uf);
-                TensorPrimitives.Exp(uf, uf);
+                VectorMath.Exp(uf, uf);
                 TensorPrimitives.Multiply(uf, (float)GeluMath.PdfScale, uf);
                 TensorPrimitives.Multiply(xf, uf, uf);
                 TensorPrimitives.Add(tf, uf, tf);
@@ -403,7 +403,7 @@ public readonly struct SiluKernel : IUnaryKernel
             int m = Math.Min(ActivationLoops.Chunk, x.Length - i);
             var xs = x.Slice(i, m);
             TensorPrimitives.Negate(xs, t[..m]);
-            TensorPrimitives.Exp(t[..m], t[..m]);
+            VectorMath.Exp(t[..m], t[..m]);
             BinaryLoop.Run(new Out<T>(), xs, t[..m], y.Slice(i, m));
         }
     }
@@ -434,7 +434,7 @@ public readonly struct SiluBackwardKernel : IBinaryKernel, IFloatBinaryMath
             var bs = b.Slice(i, m);
             var ts = t[..m];
             TensorPrimitives.Negate(bs, ts);
-            TensorPrimitives.Exp(ts, ts);
+            VectorMath.Exp(ts, ts);
             TernaryLoop.Run(new Grad<T>(), a.Slice(i, m), bs, ts, c.Slice(i, m));
         }
     }
@@ -471,9 +471,9 @@ public readonly struct MishKernel : IUnaryKernel
             int m = Math.Min(ActivationLoops.Chunk, x.Length - i);
             var xs = x.Slice(i, m);
             var ts = t[..m];
-            TensorPrimitives.Exp(xs, ts);
+            VectorMath.Exp(xs, ts);
             ActivationLoops.Log1p<T>(ts, ts, u[..m]);
-            TensorPrimitives.Tanh(ts, ts);
+            VectorMath.Tanh(ts, ts);
             TensorPrimitives.Multiply(xs, ts, y.Slice(i, m));
         }
     }
@@ -501,13 +501,13 @@ public readonly struct MishBackwardKernel : IBinaryKernel, IFloatBinaryMath
             var x = b.Slice(i, m);
             Span<T> ts = t[..m], ss = s[..m];
             TensorPrimitives.Negate(x, ss);
-            TensorPrimitives.Exp(ss, ss);
+            VectorMath.Exp(ss, ss);
             TensorPrimitives.Add(ss, T.One, ss);
             TensorPrimitives.Reciprocal(ss, ss);
             TensorPrimitives.Multiply(x, ss, ss);
-            TensorPrimitives.Exp(x, ts);
+            VectorMath.Exp(x, ts);
             ActivationLoops.Log1p<T>(ts, ts, u[..m]);
-            TensorPrimitives.Tanh(ts, ts);
+            VectorMath.Tanh(ts, ts);
             TernaryLoop.Run(new Grad<T>(), a.Slice(i, m), ss, ts, c.Slice(i, m));
         }
     }
@@ -542,7 +542,7 @@ public readonly struct SoftplusKernel(double beta, double threshold) : IUnaryKer
             var xs = x.Slice(i, m);
             var ts = t[..m];
             TensorPrimitives.Multiply(xs, b, ts);
-            TensorPrimitives.Exp(ts, ts);
+            VectorMath.Exp(ts, ts);
             ActivationLoops.Log1p<T>(ts, ts, u[..m]);
             BinaryLoop.Run(new Out<T>(b, th), xs, ts, y.Slice(i, m));
         }
@@ -579,7 +579,7 @@ public readonly struct SoftplusBackwardKernel(double beta, double threshold) : I
             var bs = b.Slice(i, m);
             var ts = t[..m];
             TensorPrimitives.Multiply(bs, bt, ts);
-            TensorPrimitives.Exp(ts, ts);
+            VectorMath.Exp(ts, ts);
             TernaryLoop.Run(new Grad<T>(bt, th), a.Slice(i, m), bs, ts, c.Slice(i, m));
         }
     }
@@ -754,7 +754,7 @@ public readonly struct LogSigmoidKernel : IUnaryKernel
             var ts = t[..m];
             TensorPrimitives.Abs(xs, ts);
             TensorPrimitives.Negate(ts, ts);
-            TensorPrimitives.Exp(ts, ts);
+            VectorMath.Exp(ts, ts);
             ActivationLoops.Log1p<T>(ts, ts, u[..m]);
             BinaryLoop.Run(new Out<T>(), xs, ts, y.Slice(i, m));
         }
@@ -790,7 +790,7 @@ public readonly struct LogSigmoidBackwardKernel : IBinaryKernel, IFloatBinaryMat
             var ts = t[..m];
             TensorPrimitives.Abs(bs, ts);
             TensorPrimitives.Negate(ts, ts);
-            TensorPrimitives.Exp(ts, ts);
+            VectorMath.Exp(ts, ts);
             TernaryLoop.Run(new Grad<T>(), bs, ts, a.Slice(i, m), c.Slice(i, m));
         }
     }
@@ -957,7 +957,7 @@ public readonly struct GluKernel : IBinaryKernel, IFloatBinaryMath
             int m = Math.Min(ActivationLoops.Chunk, a.Length - i);
             var ts = t[..m];
             TensorPrimitives.Negate(b.Slice(i, m), ts);
-            TensorPrimitives.Exp(ts, ts);
+            VectorMath.Exp(ts, ts);
             BinaryLoop.Run(new Out<T>(), a.Slice(i, m), ts, c.Slice(i, m));
         }
     }

@@ -11,6 +11,30 @@ namespace Flint.Kernels;
 /// </summary>
 internal static class VectorMath
 {
+    /// <summary>y = exp(x) for float (8 lanes) or double (per element, faster here than the vector library).</summary>
+    public static void Exp<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) new ExpKernel().Apply(MathLoops.As<T, float>(x), MathLoops.As<T, float>(y));
+        else if (typeof(T) == typeof(double)) new ExpKernel().Apply(MathLoops.As<T, double>(x), MathLoops.As<T, double>(y));
+        else throw MathLoops.Unsupported<T>("exp");
+    }
+
+    /// <summary>y = log(x) for float (8 lanes) or double (per element).</summary>
+    public static void Log<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) new LogKernel().Apply(MathLoops.As<T, float>(x), MathLoops.As<T, float>(y));
+        else if (typeof(T) == typeof(double)) new LogKernel().Apply(MathLoops.As<T, double>(x), MathLoops.As<T, double>(y));
+        else throw MathLoops.Unsupported<T>("log");
+    }
+
+    /// <summary>y = tanh(x) for float (8 lanes) or double (per element).</summary>
+    public static void Tanh<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) new TanhKernel().Apply(MathLoops.As<T, float>(x), MathLoops.As<T, float>(y));
+        else if (typeof(T) == typeof(double)) new TanhKernel().Apply(MathLoops.As<T, double>(x), MathLoops.As<T, double>(y));
+        else throw MathLoops.Unsupported<T>("tanh");
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
