@@ -107,6 +107,28 @@ for dt, tag in DT:
     op(f"rrelu_train_bounds_{tag}", "rrelu_train", [act_input(dt, (3, 7))],
        seeded(8, lambda x: F.rrelu(x, 0.2, 0.4, training=True)), kwargs={"seed": 8, "lower": 0.2, "upper": 0.4})
 
+# ---- in-place forms, on a non-leaf (x * 1) so that autograd rebases its history ----
+INPLACE = [
+    ("relu", lambda x, **k: F.relu(x, inplace=True), {}), ("relu6", lambda x, **k: F.relu6(x, inplace=True), {}),
+    ("hardtanh", lambda x, **k: F.hardtanh(x, -0.5, 1.5, inplace=True), {"min_val": -0.5, "max_val": 1.5}),
+    ("leaky_relu", lambda x, **k: F.leaky_relu(x, 0.2, inplace=True), {"negative_slope": 0.2}),
+    ("elu", lambda x, **k: F.elu(x, 0.5, inplace=True), {"alpha": 0.5}), ("selu", lambda x, **k: F.selu(x, inplace=True), {}),
+    ("celu", lambda x, **k: F.celu(x, 2.0, inplace=True), {"alpha": 2.0}), ("silu", lambda x, **k: F.silu(x, inplace=True), {}),
+    ("mish", lambda x, **k: F.mish(x, inplace=True), {}), ("hardsigmoid", lambda x, **k: F.hardsigmoid(x, inplace=True), {}),
+    ("hardswish", lambda x, **k: F.hardswish(x, inplace=True), {}),
+    ("threshold", lambda x, **k: F.threshold(x, 0.3, -2.0, inplace=True), {"threshold": 0.3, "value": -2.0}),
+    ("rrelu_eval", lambda x, **k: F.rrelu(x, inplace=True), {}),
+]
+for dt, tag in DT:
+    for name, fn, kw in INPLACE:
+        op(f"{name}_inplace_{tag}", "inplace", [act_input(dt)], lambda x, fn=fn: fn(x * 1), kwargs={"act": name, **kw})
+    op(f"rrelu_train_inplace_{tag}", "inplace", [act_input(dt)], seeded(9, lambda x: F.rrelu(x * 1, training=True, inplace=True)),
+       kwargs={"act": "rrelu_train", "seed": 9})
+    op(f"dropout_inplace_{tag}", "inplace", [rand(5, 6, dtype=dt)], seeded(10, lambda x: F.dropout(x * 1, 0.3, inplace=True)),
+       kwargs={"act": "dropout", "seed": 10, "p": 0.3})
+    op(f"alpha_dropout_inplace_{tag}", "inplace", [rand(5, 6, dtype=dt)],
+       seeded(11, lambda x: F.alpha_dropout(x * 1, 0.3, training=True, inplace=True)), kwargs={"act": "alpha_dropout", "seed": 11, "p": 0.3})
+
 # ---- softmax family ----
 for dt, tag in DT:
     for name, fn in (("softmax", F.softmax), ("log_softmax", F.log_softmax), ("softmin", F.softmin)):
