@@ -339,4 +339,29 @@ public static partial class Functional
                 nf[i] = xf[i] <= 0 ? (float)(gen.NextDouble() * (hi - lo) + lo) : 1;
         return Torch.FromArray(nf, input.shape).To(input.DType).To(input.Device);
     }
+
+    /// <summary>In-place <see cref="Relu"/> (<c>F.relu_(input)</c>).</summary>
+    public static Tensor Relu_(Tensor input) => Relu(input, inplace: true);
+
+    /// <summary>In-place <see cref="Hardtanh"/> (<c>F.hardtanh_(input, min_val, max_val)</c>).</summary>
+    public static Tensor Hardtanh_(Tensor input, double minVal = -1, double maxVal = 1) => Hardtanh(input, minVal, maxVal, inplace: true);
+
+    /// <summary>In-place <see cref="LeakyRelu"/> (<c>F.leaky_relu_(input, negative_slope)</c>).</summary>
+    public static Tensor LeakyRelu_(Tensor input, double negativeSlope = 0.01) => LeakyRelu(input, negativeSlope, inplace: true);
+
+    /// <summary>In-place <see cref="Elu"/> (<c>F.elu_(input, alpha)</c>).</summary>
+    public static Tensor Elu_(Tensor input, double alpha = 1.0) => Elu(input, alpha, inplace: true);
+
+    /// <summary>In-place <see cref="Selu"/> (<c>F.selu_(input)</c>).</summary>
+    public static Tensor Selu_(Tensor input) => Selu(input, inplace: true);
+
+    /// <summary>In-place <see cref="Celu"/> (<c>F.celu_(input, alpha)</c>).</summary>
+    public static Tensor Celu_(Tensor input, double alpha = 1.0) => Celu(input, alpha, inplace: true);
+
+    /// <summary>In-place <see cref="Threshold"/> (<c>F.threshold_(input, threshold, value)</c>).</summary>
+    public static Tensor Threshold_(Tensor input, double threshold, double value) => Threshold(input, threshold, value, inplace: true);
+
+    /// <summary>In-place <see cref="Rrelu"/> (<c>F.rrelu_(input, lower, upper, training)</c>).</summary>
+    public static Tensor Rrelu_(Tensor input, double lower = 1.0 / 8, double upper = 1.0 / 3, bool training = false) =>
+        Rrelu(input, lower, upper, training, inplace: true);
 }

@@ -114,4 +114,30 @@ public class LayerBehaviourTests
         Assert.Equal(new long[] { 4 }, ln.weight!.Shape.ToArray());
         Assert.Equal("LayerNorm((4,), eps=1e-05, elementwise_affine=True)", ln.ToString());
     }
+
+    [Fact]
+    public void FunctionalInPlaceAliasesWriteIntoTheirInput()
+    {
+        var x = Torch.Linspace(-2, 2, 9);
+        (Func<Tensor, Tensor> inplace, Func<Tensor, Tensor> outOfPlace)[] pairs =
+        [
+            (t => Flint.NN.Functional.Relu_(t), t => Flint.NN.Functional.Relu(t)),
+            (t => Flint.NN.Functional.Hardtanh_(t, -0.5, 0.5), t => Flint.NN.Functional.Hardtanh(t, -0.5, 0.5)),
+            (t => Flint.NN.Functional.LeakyRelu_(t, 0.3), t => Flint.NN.Functional.LeakyRelu(t, 0.3)),
+            (t => Flint.NN.Functional.Elu_(t, 0.7), t => Flint.NN.Functional.Elu(t, 0.7)),
+            (t => Flint.NN.Functional.Selu_(t), t => Flint.NN.Functional.Selu(t)),
+            (t => Flint.NN.Functional.Celu_(t, 1.5), t => Flint.NN.Functional.Celu(t, 1.5)),
+            (t => Flint.NN.Functional.Threshold_(t, 0.5, 9), t => Flint.NN.Functional.Threshold(t, 0.5, 9)),
+            (t => Flint.NN.Functional.Rrelu_(t), t => Flint.NN.Functional.Rrelu(t)),
+        ];
+        foreach (var (inplace, outOfPlace) in pairs)
+        {
+            var y = x.Clone();
+            Assert.Same(y, inplace(y));
+            Assert.True(outOfPlace(x).Equal(y));
+        }
+        var leaf = Torch.Ones(3).RequiresGrad_();
+        Assert.Equal("a leaf Variable that requires grad is being used in an in-place operation.",
+            Assert.Throws<InvalidOperationException>(() => Flint.NN.Functional.Elu_(leaf)).Message);
+    }
 }
