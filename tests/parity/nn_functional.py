@@ -143,6 +143,16 @@ for dt, tag in DT:
 op("softmax_dtype", "softmax", [rand(3, 4)], lambda x: F.softmax(x, 1, dtype=torch.float64), kwargs={"dim": 1, "dtype": "float64"})
 op("log_softmax_dtype", "log_softmax", [rand(3, 4)], lambda x: F.log_softmax(x, 0, dtype=torch.float64), kwargs={"dim": 0, "dtype": "float64"})
 op("softmax_bf16", "softmax", [rand(3, 9).bfloat16()], lambda x: F.softmax(x, 1), kwargs={"dim": 1}, grad=False)
+# bfloat16: PyTorch's CPU kernels compute in float and round once; gradients too.
+BF = torch.bfloat16
+op("softmax_bf16_grad", "softmax", [rand(3, 9).to(BF)], lambda x: F.softmax(x, 1), kwargs={"dim": 1})
+op("log_softmax_bf16_grad", "log_softmax", [rand(4, 3).to(BF)], lambda x: F.log_softmax(x, 0), kwargs={"dim": 0})
+op("gelu_bf16", "gelu", [act_input(BF)], lambda x: F.gelu(x))
+op("silu_bf16", "silu", [act_input(BF)], lambda x: F.silu(x))
+op("elu_bf16", "elu", [act_input(BF)], lambda x: F.elu(x))
+op("layer_norm_bf16", "layer_norm", [rand(3, 8).to(BF), rand(8).to(BF), rand(8).to(BF)],
+   lambda x, w, b: F.layer_norm(x, (8,), w, b), kwargs={"shape": [8]})
+op("batch_norm_bf16", "batch_norm_nostats", [rand(6, 3, 2).to(BF)], lambda x: F.batch_norm(x, None, None, training=True))
 
 # ---- linear, bilinear ----
 for dt, tag in DT:
