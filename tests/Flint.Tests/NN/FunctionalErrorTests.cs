@@ -7,6 +7,7 @@ namespace Flint.Tests.NN;
 /// PyTorch 1.13's error messages for wrong calls of torch.nn.functional and the layers (texts copied from running
 /// PyTorch), and the dtypes each CPU kernel refuses.
 /// </summary>
+[Collection("DefaultGenerator")]
 public class FunctionalErrorTests
 {
     private static void Throws<TE>(string message, Action call) where TE : Exception =>

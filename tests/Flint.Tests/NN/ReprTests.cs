@@ -4,6 +4,7 @@ using Flint.Tests.Parity;
 namespace Flint.Tests.NN;
 
 /// <summary>Printed text of layers with non-default arguments and of container models, against PyTorch 1.13's repr().</summary>
+[Collection("DefaultGenerator")]
 public class ReprTests
 {
     private sealed class MLP : Module<Tensor, Tensor>
