@@ -107,6 +107,28 @@ for dt, tag in DT:
     op(f"rrelu_train_bounds_{tag}", "rrelu_train", [act_input(dt, (3, 7))],
        seeded(8, lambda x: F.rrelu(x, 0.2, 0.4, training=True)), kwargs={"seed": 8, "lower": 0.2, "upper": 0.4})
 
+# ---- in-place forms, on a non-leaf (x * 1) so that autograd rebases its history ----
+INPLACE = [
+    ("relu", lambda x, **k: F.relu(x, inplace=True), {}), ("relu6", lambda x, **k: F.relu6(x, inplace=True), {}),
+    ("hardtanh", lambda x, **k: F.hardtanh(x, -0.5, 1.5, inplace=True), {"min_val": -0.5, "max_val": 1.5}),
+    ("leaky_relu", lambda x, **k: F.leaky_relu(x, 0.2, inplace=True), {"negative_slope": 0.2}),
+    ("elu", lambda x, **k: F.elu(x, 0.5, inplace=True), {"alpha": 0.5}), ("selu", lambda x, **k: F.selu(x, inplace=True), {}),
+    ("celu", lambda x, **k: F.celu(x, 2.0, inplace=True), {"alpha": 2.0}), ("silu", lambda x, **k: F.silu(x, inplace=True), {}),
+    ("mish", lambda x, **k: F.mish(x, inplace=True), {}), ("hardsigmoid", lambda x, **k: F.hardsigmoid(x, inplace=True), {}),
+    ("hardswish", lambda x, **k: F.hardswish(x, inplace=True), {}),
+    ("threshold", lambda x, **k: F.threshold(x, 0.3, -2.0, inplace=True), {"threshold": 0.3, "value": -2.0}),
+    ("rrelu_eval", lambda x, **k: F.rrelu(x, inplace=True), {}),
+]
+for dt, tag in DT:
+    for name, fn, kw in INPLACE:
+        op(f"{name}_inplace_{tag}", "inplace", [act_input(dt)], lambda x, fn=fn: fn(x * 1), kwargs={"act": name, **kw})
+    op(f"rrelu_train_inplace_{tag}", "inplace", [act_input(dt)], seeded(9, lambda x: F.rrelu(x * 1, training=True, inplace=True)),
+       kwargs={"act": "rrelu_train", "seed": 9})
+    op(f"dropout_inplace_{tag}", "inplace", [rand(5, 6, dtype=dt)], seeded(10, lambda x: F.dropout(x * 1, 0.3, inplace=True)),
+       kwargs={"act": "dropout", "seed": 10, "p": 0.3})
+    op(f"alpha_dropout_inplace_{tag}", "inplace", [rand(5, 6, dtype=dt)],
+       seeded(11, lambda x: F.alpha_dropout(x * 1, 0.3, training=True, inplace=True)), kwargs={"act": "alpha_dropout", "seed": 11, "p": 0.3})
+
 # ---- softmax family ----
 for dt, tag in DT:
     for name, fn in (("softmax", F.softmax), ("log_softmax", F.log_softmax), ("softmin", F.softmin)):
@@ -121,6 +143,16 @@ for dt, tag in DT:
 op("softmax_dtype", "softmax", [rand(3, 4)], lambda x: F.softmax(x, 1, dtype=torch.float64), kwargs={"dim": 1, "dtype": "float64"})
 op("log_softmax_dtype", "log_softmax", [rand(3, 4)], lambda x: F.log_softmax(x, 0, dtype=torch.float64), kwargs={"dim": 0, "dtype": "float64"})
 op("softmax_bf16", "softmax", [rand(3, 9).bfloat16()], lambda x: F.softmax(x, 1), kwargs={"dim": 1}, grad=False)
+# bfloat16: PyTorch's CPU kernels compute in float and round once; gradients too.
+BF = torch.bfloat16
+op("softmax_bf16_grad", "softmax", [rand(3, 9).to(BF)], lambda x: F.softmax(x, 1), kwargs={"dim": 1})
+op("log_softmax_bf16_grad", "log_softmax", [rand(4, 3).to(BF)], lambda x: F.log_softmax(x, 0), kwargs={"dim": 0})
+op("gelu_bf16", "gelu", [act_input(BF)], lambda x: F.gelu(x))
+op("silu_bf16", "silu", [act_input(BF)], lambda x: F.silu(x))
+op("elu_bf16", "elu", [act_input(BF)], lambda x: F.elu(x))
+op("layer_norm_bf16", "layer_norm", [rand(3, 8).to(BF), rand(8).to(BF), rand(8).to(BF)],
+   lambda x, w, b: F.layer_norm(x, (8,), w, b), kwargs={"shape": [8]})
+op("batch_norm_bf16", "batch_norm_nostats", [rand(6, 3, 2).to(BF)], lambda x: F.batch_norm(x, None, None, training=True))
 
 # ---- linear, bilinear ----
 for dt, tag in DT:

@@ -307,7 +307,9 @@ public readonly struct GeluBackwardKernel(bool tanh) : IBinaryKernel, IFloatBina
     /// <inheritdoc/>
     public static string Name => "GeluBackwardKernelImpl";
     /// <inheritdoc/>
-    public static string Cuda => "gelu_backward(a, b, tanh)";
+    public static string Cuda =>
+        "tanh ? a * (0.5 * (1 + tanh(0.7978845608028654 * (b + 0.044715 * b * b * b))) + 0.5 * b * (1 - tanh(0.7978845608028654 * (b + 0.044715 * b * b * b)) * tanh(0.7978845608028654 * (b + 0.044715 * b * b * b))) * 0.7978845608028654 * (1 + 3 * 0.044715 * b * b))" +
+        " : a * (0.5 * (1 + erf(b * 0.7071067811865476)) + b * 0.3989422804014327 * exp(b * b * -0.5))";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         ActivationLoops.Binary(this, Name, a, b, c);
@@ -485,7 +487,7 @@ public readonly struct MishBackwardKernel : IBinaryKernel, IFloatBinaryMath
     /// <inheritdoc/>
     public static string Name => "mish_backward";
     /// <inheritdoc/>
-    public static string Cuda => "mish_backward(a, b)";
+    public static string Cuda => "a * (tanh(log1p(exp(b))) + b * (1 / (1 + exp(-b))) * (1 - tanh(log1p(exp(b))) * tanh(log1p(exp(b)))))";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         ActivationLoops.Binary(this, Name, a, b, c);

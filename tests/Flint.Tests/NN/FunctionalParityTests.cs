@@ -98,6 +98,35 @@ public class FunctionalParityTests
         "dropout3d" => (x, k) => [Seeded(k, () => F.Dropout3d(x[0], k.Double("p")))],
         "alpha_dropout" => (x, k) => [Seeded(k, () => F.AlphaDropout(x[0], k.Double("p"), training: true))],
         "feature_alpha_dropout" => (x, k) => [Seeded(k, () => F.FeatureAlphaDropout(x[0], k.Double("p"), training: true))],
+        "inplace" => (x, k) =>
+        {
+            var y = x[0].Mul(1);
+            var r = InPlace(k.String("act")!, y, k);
+            Assert.Same(y, r);
+            return [r];
+        },
         _ => throw new NotSupportedException(name),
+    };
+
+    // The in-place form of an activation or dropout, applied to a non-leaf.
+    private static Tensor InPlace(string act, Tensor y, Kwargs k) => act switch
+    {
+        "relu" => F.Relu(y, inplace: true),
+        "relu6" => F.Relu6(y, inplace: true),
+        "hardtanh" => F.Hardtanh(y, k.Double("min_val"), k.Double("max_val"), inplace: true),
+        "leaky_relu" => F.LeakyRelu(y, k.Double("negative_slope"), inplace: true),
+        "elu" => F.Elu(y, k.Double("alpha"), inplace: true),
+        "selu" => F.Selu(y, inplace: true),
+        "celu" => F.Celu(y, k.Double("alpha"), inplace: true),
+        "silu" => F.Silu(y, inplace: true),
+        "mish" => F.Mish(y, inplace: true),
+        "hardsigmoid" => F.Hardsigmoid(y, inplace: true),
+        "hardswish" => F.Hardswish(y, inplace: true),
+        "threshold" => F.Threshold(y, k.Double("threshold"), k.Double("value"), inplace: true),
+        "rrelu_eval" => F.Rrelu(y, inplace: true),
+        "rrelu_train" => Seeded(k, () => F.Rrelu(y, training: true, inplace: true)),
+        "dropout" => Seeded(k, () => F.Dropout(y, k.Double("p"), inplace: true)),
+        "alpha_dropout" => Seeded(k, () => F.AlphaDropout(y, k.Double("p"), training: true, inplace: true)),
+        _ => throw new NotSupportedException(act),
     };
 }
