@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Flint.Kernels;
 
 namespace Flint.Backends.Cpu;
 
@@ -74,14 +75,14 @@ internal sealed partial class CpuBackend
                     for (int i = 0; i < n; i += SoftmaxColumns)
                     {
                         var part = tmp[..Math.Min(SoftmaxColumns, n - i)];
-                        TensorPrimitives.Exp(ys.Slice(i, part.Length), part);
+                        VectorMath.Exp(ys.Slice(i, part.Length), part);
                         sum += TensorPrimitives.Sum<T>(part);
                     }
                     TensorPrimitives.Subtract(ys, T.Log(sum), ys);
                 }
                 else
                 {
-                    TensorPrimitives.Exp(ys, ys);
+                    VectorMath.Exp(ys, ys);
                     TensorPrimitives.Multiply(ys, T.One / TensorPrimitives.Sum<T>(ys), ys);
                 }
             });
@@ -102,16 +103,16 @@ internal sealed partial class CpuBackend
                 TensorPrimitives.Subtract(xs, max, ys);
                 if (log)
                 {
-                    TensorPrimitives.Exp(ys, tmp);
+                    VectorMath.Exp(ys, tmp);
                     TensorPrimitives.Add(sum, tmp, sum);
                 }
                 else
                 {
-                    TensorPrimitives.Exp(ys, ys);
+                    VectorMath.Exp(ys, ys);
                     TensorPrimitives.Add(sum, ys, sum);
                 }
             }
-            if (log) TensorPrimitives.Log(sum, sum);
+            if (log) VectorMath.Log(sum, sum);
             for (long r = 0; r < size; r++)
             {
                 var ys = new Span<T>(by + r * inner, w);
@@ -137,7 +138,7 @@ internal sealed partial class CpuBackend
                 {
                     // g − exp(y) · Σg
                     var sum = TensorPrimitives.Sum(gs);
-                    TensorPrimitives.Exp(ys, gis);
+                    VectorMath.Exp(ys, gis);
                     TensorPrimitives.MultiplyAdd(gis, -sum, gs, gis);
                 }
                 else
@@ -173,7 +174,7 @@ internal sealed partial class CpuBackend
                 var gis = new Span<T>((T*)pgi + b + r * inner, w);
                 if (log)
                 {
-                    TensorPrimitives.Exp(ys, tmp);
+                    VectorMath.Exp(ys, tmp);
                     TensorPrimitives.Multiply(tmp, acc, tmp);
                     TensorPrimitives.Subtract(gs, tmp, gis);
                 }
