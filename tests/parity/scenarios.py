@@ -1,0 +1,75 @@
+"""Expected outcomes of the scenario examples (SCENARIOS.md) that PyTorch can state exactly.
+
+Writes tests/fixtures/scenarios/NAME.json, read by tests/Flint.Tests/Scenarios. Each function mirrors one example in
+examples/Scenarios with the same numbers.
+
+Run with Debian's torch: /usr/bin/python3 tests/parity/scenarios.py
+"""
+import json
+import os
+
+import torch
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "scenarios")
+
+
+def write(name, obj):
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(obj, f, indent=1)
+
+
+# O1: every optimizer, 5 steps on the same float64 problem (examples/Scenarios/O1Optimizers.cs).
+W0 = [[1.0, -1.5], [0.5, 2.0], [-0.3, 0.8]]
+T = [[0.5, 0.0], [1.0, -1.0], [0.0, 0.5]]
+C = [[1.0, 2.0], [3.0, 0.5], [1.0, 1.0]]
+STEPS = 5
+
+
+def o1_loss(w):
+    t = torch.tensor(T, dtype=torch.float64)
+    c = torch.tensor(C, dtype=torch.float64)
+    return ((w - t).pow(2) * c).sum() + 0.1 * w.pow(4).sum()
+
+
+def o1():
+    makers = {
+        "SGD": lambda p: torch.optim.SGD(p, lr=0.05),
+        "SGD(momentum)": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
+        "ASGD": lambda p: torch.optim.ASGD(p, lr=0.05, t0=2),
+        "Adadelta": lambda p: torch.optim.Adadelta(p, lr=1.0),
+        "Adagrad": lambda p: torch.optim.Adagrad(p, lr=0.1),
+        "Adam": lambda p: torch.optim.Adam(p, lr=0.1),
+        "AdamW": lambda p: torch.optim.AdamW(p, lr=0.1, weight_decay=0.1),
+        "Adamax": lambda p: torch.optim.Adamax(p, lr=0.1),
+        "LBFGS": lambda p: torch.optim.LBFGS(p, lr=1, max_iter=4, line_search_fn="strong_wolfe"),
+        "NAdam": lambda p: torch.optim.NAdam(p, lr=0.1),
+        "RAdam": lambda p: torch.optim.RAdam(p, lr=0.1),
+        "RMSprop": lambda p: torch.optim.RMSprop(p, lr=0.01),
+        "Rprop": lambda p: torch.optim.Rprop(p, lr=0.05),
+        "SparseAdam": lambda p: torch.optim.SparseAdam(p, lr=0.1),
+    }
+    result = {}
+    for name, make in makers.items():
+        w = torch.tensor(W0, dtype=torch.float64, requires_grad=True)
+        opt = make([w])
+        losses = []
+        for _ in range(STEPS):
+            def closure():
+                opt.zero_grad()
+                loss = o1_loss(w)
+                loss.backward()
+                if name == "SparseAdam":
+                    # Rows 0 and 2 only, as an Embedding(sparse=True) looking up ids [0, 2] would give.
+                    rows = torch.tensor([[0, 2]])
+                    w.grad = torch.sparse_coo_tensor(rows, w.grad[[0, 2]], w.shape)
+                return loss
+            losses.append(float(opt.step(closure) if name == "LBFGS" else closure()))
+            if name != "LBFGS":
+                opt.step()
+        result[name] = {"losses": losses, "weight": w.detach().tolist()}
+    write("o1", result)
+
+
+if __name__ == "__main__":
+    o1()
