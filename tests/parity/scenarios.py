@@ -71,5 +71,40 @@ def o1():
     write("o1", result)
 
 
+
+# O2: the Optimizer API on SGD (examples/Scenarios/O2OptimizerApi.cs).
+def o2():
+    w1 = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64, requires_grad=True)
+    w2 = torch.tensor([0.5, -0.5], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([w1], lr=0.1, momentum=0.9, weight_decay=0.01)
+    trace = []
+
+    def step(loss_fn):
+        opt.zero_grad()
+        loss_fn().backward()
+        opt.step()
+        trace.append({"w1": w1.detach().tolist(), "w2": w2.detach().tolist()})
+
+    step(lambda: (w1 ** 2).sum())
+    opt.add_param_group({"params": [w2], "lr": 0.01})
+    step(lambda: (w1 ** 2).sum() + (w2 ** 3).sum())
+    # Save and resume: a new optimizer over the same parameters continues where the first left off.
+    sd = opt.state_dict()
+    opt = torch.optim.SGD([w1], lr=0.1, momentum=0.9, weight_decay=0.01)
+    opt.add_param_group({"params": [w2], "lr": 0.01})
+    opt.load_state_dict(sd)
+    step(lambda: (w1 ** 2).sum() + (w2 ** 3).sum())
+    for g in opt.param_groups:
+        g["lr"] *= 0.5
+    step(lambda: (w1 ** 2).sum() + (w2 ** 3).sum())
+    # Weight decay alone: a zero loss gradient still shrinks the weights (and momentum carries on).
+    step(lambda: (w1 * 0).sum() + (w2 * 0).sum())
+    scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.1)
+    scheduler.step()
+    write("o2", {"trace": trace, "lrs": [g["lr"] for g in opt.param_groups],
+                 "defaults": {k: v for k, v in opt.defaults.items() if isinstance(v, (int, float, bool))}})
+
+
 if __name__ == "__main__":
     o1()
+    o2()

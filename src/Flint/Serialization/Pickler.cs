@@ -310,9 +310,10 @@ internal sealed class Pickler
 
     private static bool IsOrdered(IDictionary dict)
     {
-        var t = dict.GetType();
-        return dict is System.Collections.Specialized.OrderedDictionary
-            || (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(OrderedDictionary<,>));
+        if (dict is System.Collections.Specialized.OrderedDictionary) return true;
+        for (var t = dict.GetType(); t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(OrderedDictionary<,>)) return true;
+        return false;
     }
 
     private void Dict(IDictionary dict, int depth)

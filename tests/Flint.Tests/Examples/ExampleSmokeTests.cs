@@ -6,7 +6,10 @@ namespace Flint.Tests.Examples;
 public class ExampleSmokeTests
 {
     // Examples that train for long take a size argument here; the rest run as a user would run them.
-    private static readonly Dictionary<string, string[]> SmallArgs = new();
+    private static readonly Dictionary<string, string[]> SmallArgs = new()
+    {
+        ["v1"] = [Path.Combine(Path.GetTempPath(), $"flint-smoke-{Environment.ProcessId}", "v1")],
+    };
 
     public static IEnumerable<object[]> Names => Catalog.All.Select(e => new object[] { e.Name });
 
