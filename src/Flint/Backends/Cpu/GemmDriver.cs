@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Flint.Backends.Cpu;
@@ -16,8 +16,8 @@ internal enum GemmTier
 }
 
 /// <summary>
-/// A batched product C[b] = alpha * A[b] @ B[b] + beta * C[b] over raw storage: element 0 addresses and element
-/// strides (batch, row, column) of each operand, any of them 0 or negative-free but otherwise arbitrary.
+/// A batched product C[b] = alpha * A[b] @ B[b] + beta * C[b] over raw storage: the address of element 0 and the
+/// element strides (batch, row, column) of each operand, which may be anything (0 along broadcast dims).
 /// </summary>
 internal struct GemmProblem
 {
@@ -26,15 +26,6 @@ internal struct GemmProblem
     public long Bbs, Brs, Bcs;
     public long Cbs, Crs, Ccs;
     public long Batch, M, N, K;
-
-    /// <summary>The same product with C transposed: C^T = B^T A^T (rows and columns of every operand swap roles).</summary>
-    public readonly GemmProblem Transposed() => new()
-    {
-        A = B, Abs = Bbs, Ars = Bcs, Acs = Brs,
-        B = A, Bbs = Abs, Brs = Acs, Bcs = Ars,
-        C = C, Cbs = Cbs, Crs = Ccs, Ccs = Crs,
-        Batch = Batch, M = N, N = M, K = K,
-    };
 }
 
 /// <summary>
@@ -55,6 +46,9 @@ internal static unsafe class GemmDriver
 
     /// <summary>Below this many multiply-adds a product runs on the calling thread.</summary>
     private const long ParallelGrain = 1L << 20;
+
+    /// <summary>The same for matrix-vector products, which are bound by memory rather than arithmetic.</summary>
+    private const long VectorGrain = 1L << 18;
 
     /// <summary>The kernel family in use: the widest this machine accelerates.</summary>
     public static readonly GemmTier Tier = Best();
@@ -102,7 +96,7 @@ internal static unsafe class GemmDriver
         if (p.Batch == 0 || p.M == 0 || p.N == 0) return;
         bool vector = p.M == 1 || p.N == 1;
         long macs = p.Batch * p.M * p.N * Math.Max(p.K, 1);
-        int threads = Parallelism.ThreadsFor(macs, vector ? Parallelism.DefaultGrain : ParallelGrain);
+        int threads = Parallelism.ThreadsFor(macs, vector ? VectorGrain : ParallelGrain);
         if (threads <= 1)
         {
             for (long b = 0; b < p.Batch; b++) One<TS, T, TK>(Slice(p, b, 0, p.M, 0, p.N), alpha, beta);
@@ -167,9 +161,9 @@ internal static unsafe class GemmDriver
         {
             // Matrix-vector: make the vector the right-hand side (y = A x), transposing a row-vector product.
             if (p.N != 1)
-                Gemv(b, p.Bcs, p.Brs, a, p.Acs, c, p.Ccs, p.N, p.K, alpha, beta);
+                GemmVector.Run(b, p.Bcs, p.Brs, a, p.Acs, c, p.Ccs, p.N, p.K, alpha, beta);
             else
-                Gemv(a, p.Ars, p.Acs, b, p.Brs, c, p.Crs, p.M, p.K, alpha, beta);
+                GemmVector.Run(a, p.Ars, p.Acs, b, p.Brs, c, p.Crs, p.M, p.K, alpha, beta);
             return;
         }
         // The kernel stores rows of C with unit column stride; a column-major C is the row-major C^T = B^T A^T.
@@ -181,6 +175,7 @@ internal static unsafe class GemmDriver
         Blocked<TS, T, TK>(a, p.Ars, p.Acs, b, p.Brs, p.Bcs, c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, TS* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
@@ -191,22 +186,21 @@ internal static unsafe class GemmDriver
             return;
         }
         // Half precision: accumulate the whole product in a float workspace, then round once into C.
-        var work = GC.AllocateUninitializedArray<T>(checked((int)(m * n)), pinned: true);
-        fixed (T* w = work)
-        {
-            Loops<TS, T, TK>(a, ars, acs, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero);
-            for (long i = 0; i < m; i++)
-                for (long j = 0; j < n; j++)
-                {
-                    TS* ci = c + i * crs + j * ccs;
-                    var v = alpha * w[i * n + j];
-                    *ci = Cvt.To<T, TS>(beta == T.Zero ? v : v + beta * Cvt.To<TS, T>(*ci));
-                }
-        }
+        T* w = GemmWorkspace.Get<T>(GemmWorkspace.Output, m * n);
+        Loops<TS, T, TK>(a, ars, acs, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero);
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++)
+            {
+                TS* ci = c + i * crs + j * ccs;
+                var v = alpha * w[i * n + j];
+                *ci = Cvt.To<T, TS>(beta == T.Zero ? v : v + beta * Cvt.To<TS, T>(*ci));
+            }
     }
 
     // The five BLIS loops: columns of C by NC, the K dimension by KC (B block packed), rows by MC (A block packed),
-    // then NR-column and MR-row micro-tiles. Partial edge tiles go through a register-sized scratch tile.
+    // then NR-column and MR-row micro-tiles. Tiles short of rows store only theirs; tiles short of columns (or with
+    // a strided C) go through a register-sized scratch tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Loops<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, T* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
@@ -221,6 +215,9 @@ internal static unsafe class GemmDriver
         T* pa = GemmWorkspace.Get<T>(GemmWorkspace.PackedA, mcUse * kcUse);
         T* pb = GemmWorkspace.Get<T>(GemmWorkspace.PackedB, ncUse * kcUse);
         T* tile = stackalloc T[mr * nr];
+        // With one or two row tiles a packed B panel would be read once or twice: copying it would cost as much as
+        // the arithmetic, so a row-major B of the compute type is read in place (partial edge panels still pack).
+        bool inPlaceB = typeof(TS) == typeof(T) && bcs == 1 && m <= 2 * mr;
         for (long jc = 0; jc < n; jc += ncMax)
         {
             int nc = (int)Math.Min(ncMax, n - jc);
@@ -228,7 +225,8 @@ internal static unsafe class GemmDriver
             {
                 int kc = (int)Math.Min(kcMax, k - pc);
                 var betaK = pc == 0 ? beta : T.One;
-                GemmPacking.Pack(b + pc * brs + jc * bcs, bcs, brs, nc, kc, nr, pb);
+                TS* bBlock = b + pc * brs + jc * bcs;
+                if (!inPlaceB) GemmPacking.Pack(bBlock, bcs, brs, nc, kc, nr, pb);
                 for (long ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = (int)Math.Min(mcMax, m - ic);
@@ -237,16 +235,27 @@ internal static unsafe class GemmDriver
                     {
                         int nt = Math.Min(nr, nc - jr);
                         T* bp = pb + (long)jr * kc;
+                        long ldb = nr;
+                        if (inPlaceB && nt == nr)
+                        {
+                            bp = (T*)(bBlock + jr);
+                            ldb = brs;
+                        }
+                        else if (inPlaceB)
+                        {
+                            bp = pb;
+                            GemmPacking.Pack(bBlock + jr * bcs, bcs, brs, nt, kc, nr, pb);
+                        }
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mt = Math.Min(mr, mc - ir);
                             T* ap = pa + (long)ir * kc;
                             T* cp = c + (ic + ir) * crs + (jc + jr) * ccs;
-                            if (mt == mr && nt == nr && ccs == 1)
-                                TK.Run(kc, ap, bp, cp, crs, alpha, betaK);
+                            if (nt == nr && ccs == 1)
+                                TK.Run(kc, ap, bp, ldb, cp, crs, alpha, betaK, mt);
                             else
                             {
-                                TK.Run(kc, ap, bp, tile, nr, T.One, T.Zero);
+                                TK.Run(kc, ap, bp, ldb, tile, nr, T.One, T.Zero, mr);
                                 Scatter(tile, nr, mt, nt, cp, crs, ccs, alpha, betaK);
                             }
                         }
@@ -256,6 +265,7 @@ internal static unsafe class GemmDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scatter<T>(T* tile, int ldt, int mt, int nt, T* c, long crs, long ccs, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {
@@ -269,6 +279,7 @@ internal static unsafe class GemmDriver
     }
 
     // C = beta * C (the product of an empty K); beta == 0 writes zeros without reading C.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale<TS, T>(TS* c, long crs, long ccs, long m, long n, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T>
     {
@@ -278,73 +289,5 @@ internal static unsafe class GemmDriver
                 TS* ci = c + i * crs + j * ccs;
                 *ci = beta == T.Zero ? default : Cvt.To<T, TS>(beta * Cvt.To<TS, T>(*ci));
             }
-    }
-
-    /// <summary>
-    /// y = alpha * A x + beta * y for an m x k matrix: a dot product per row when rows are contiguous (or neither
-    /// way is), otherwise accumulated column by column. Operands of another storage type are converted into
-    /// workspace buffers first.
-    /// </summary>
-    private static void Gemv<TS, T>(TS* a, long ars, long acs, TS* x, long xs, TS* y, long ys, long m, long k, T alpha, T beta)
-        where TS : unmanaged where T : unmanaged, INumber<T>
-    {
-        T* xv;
-        if (typeof(TS) == typeof(T) && xs == 1) xv = (T*)x;
-        else
-        {
-            xv = GemmWorkspace.Get<T>(GemmWorkspace.Vector, k);
-            for (long i = 0; i < k; i++) xv[i] = Cvt.To<TS, T>(x[i * xs]);
-        }
-        if (ars == 1 && acs != 1)
-        {
-            // Column-major A: y accumulates x[j] * column j.
-            T* acc = GemmWorkspace.Get<T>(GemmWorkspace.Accumulator, m);
-            T* col = typeof(TS) == typeof(T) ? null : GemmWorkspace.Get<T>(GemmWorkspace.Row, m);
-            new Span<T>(acc, checked((int)m)).Clear();
-            var accSpan = new Span<T>(acc, (int)m);
-            for (long j = 0; j < k; j++)
-            {
-                T* cj;
-                if (col is null) cj = (T*)(a + j * acs);
-                else
-                {
-                    for (long i = 0; i < m; i++) col[i] = Cvt.To<TS, T>(a[j * acs + i]);
-                    cj = col;
-                }
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(cj, (int)m), xv[j], accSpan, accSpan);
-            }
-            for (long i = 0; i < m; i++) Store(y + i * ys, acc[i], alpha, beta);
-            return;
-        }
-        T* row = typeof(TS) == typeof(T) && acs == 1 ? null : GemmWorkspace.Get<T>(GemmWorkspace.Row, k);
-        for (long i = 0; i < m; i++)
-        {
-            TS* ai = a + i * ars;
-            T* r;
-            if (row is null) r = (T*)ai;
-            else
-            {
-                for (long j = 0; j < k; j++) row[j] = Cvt.To<TS, T>(ai[j * acs]);
-                r = row;
-            }
-            Store(y + i * ys, Dot(r, xv, k), alpha, beta);
-        }
-    }
-
-    private static void Store<TS, T>(TS* y, T v, T alpha, T beta) where TS : unmanaged where T : unmanaged, INumber<T>
-    {
-        v *= alpha;
-        *y = Cvt.To<T, TS>(beta == T.Zero ? v : v + beta * Cvt.To<TS, T>(*y));
-    }
-
-    private static T Dot<T>(T* x, T* y, long n) where T : unmanaged, INumber<T>
-    {
-        var sum = T.Zero;
-        for (long i = 0; i < n; i += int.MaxValue)
-        {
-            int len = (int)Math.Min(int.MaxValue, n - i);
-            sum += TensorPrimitives.Dot(new ReadOnlySpan<T>(x + i, len), new ReadOnlySpan<T>(y + i, len));
-        }
-        return sum;
     }
 }

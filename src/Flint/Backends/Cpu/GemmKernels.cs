@@ -4,9 +4,11 @@ using System.Runtime.Intrinsics;
 namespace Flint.Backends.Cpu;
 
 /// <summary>
-/// A GEMM micro-kernel: the MR x NR tile <c>c = alpha * a·b + beta * c</c> over <c>kc</c> steps of packed panels.
-/// <c>a</c> holds MR values per step (a column of A), <c>b</c> NR values per step (a row of B); <c>c</c> has row
-/// stride <c>ldc</c> and unit column stride. With beta == 0 the tile is not read, so NaN in it is ignored (BLAS's rule).
+/// A GEMM micro-kernel: the MR x NR tile <c>c = alpha * a·b + beta * c</c> over <c>kc</c> steps. <c>a</c> is a
+/// packed panel holding MR values per step (a column of A); <c>b</c> holds NR values per step (a row of B), steps
+/// <c>ldb</c> apart (NR for a packed panel, the row stride when B is read in place); <c>c</c> has row stride
+/// <c>ldc</c> and unit column stride, and only its first <c>rows</c> rows are stored. With beta == 0 the tile is not
+/// read, so NaN in it is ignored (BLAS's rule).
 /// The accumulators live in registers for the whole kc loop; each step is one load of B per vector, one broadcast
 /// of A per row and MR x (NR / lanes) fused multiply-adds.
 /// </summary>
@@ -18,7 +20,7 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged
     /// <summary>Columns of the tile (vector side).</summary>
     static abstract int NR { get; }
 
-    static abstract void Run(long kc, T* a, T* b, T* c, long ldc, T alpha, T beta);
+    static abstract void Run(long kc, T* a, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows);
 }
 
 /// <summary>
@@ -30,7 +32,7 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
     public static int NR => 32;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, float* a, float* b, float* c, long ldc, float alpha, float beta)
+    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -56,41 +58,41 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
             x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1);
             x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1);
             a += 14;
-            b += 32;
+            b += ldb;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0)
         {
-            Vector512.Store(c00 * va, c); Vector512.Store(c01 * va, c + 16); c += ldc;
-            Vector512.Store(c10 * va, c); Vector512.Store(c11 * va, c + 16); c += ldc;
-            Vector512.Store(c20 * va, c); Vector512.Store(c21 * va, c + 16); c += ldc;
-            Vector512.Store(c30 * va, c); Vector512.Store(c31 * va, c + 16); c += ldc;
-            Vector512.Store(c40 * va, c); Vector512.Store(c41 * va, c + 16); c += ldc;
-            Vector512.Store(c50 * va, c); Vector512.Store(c51 * va, c + 16); c += ldc;
-            Vector512.Store(c60 * va, c); Vector512.Store(c61 * va, c + 16); c += ldc;
-            Vector512.Store(c70 * va, c); Vector512.Store(c71 * va, c + 16); c += ldc;
-            Vector512.Store(c80 * va, c); Vector512.Store(c81 * va, c + 16); c += ldc;
-            Vector512.Store(c90 * va, c); Vector512.Store(c91 * va, c + 16); c += ldc;
-            Vector512.Store(cA0 * va, c); Vector512.Store(cA1 * va, c + 16); c += ldc;
-            Vector512.Store(cB0 * va, c); Vector512.Store(cB1 * va, c + 16); c += ldc;
-            Vector512.Store(cC0 * va, c); Vector512.Store(cC1 * va, c + 16); c += ldc;
+            Vector512.Store(c00 * va, c); Vector512.Store(c01 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c10 * va, c); Vector512.Store(c11 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c20 * va, c); Vector512.Store(c21 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c30 * va, c); Vector512.Store(c31 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c40 * va, c); Vector512.Store(c41 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c50 * va, c); Vector512.Store(c51 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c60 * va, c); Vector512.Store(c61 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c70 * va, c); Vector512.Store(c71 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c80 * va, c); Vector512.Store(c81 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c90 * va, c); Vector512.Store(c91 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cA0 * va, c); Vector512.Store(cA1 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cB0 * va, c); Vector512.Store(cB1 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cC0 * va, c); Vector512.Store(cC1 * va, c + 16); if (--rows == 0) return; c += ldc;
             Vector512.Store(cD0 * va, c); Vector512.Store(cD1 * va, c + 16);
             return;
         }
         var vb = Vector512.Create(beta);
-        Update(c00, c01, c, va, vb); c += ldc;
-        Update(c10, c11, c, va, vb); c += ldc;
-        Update(c20, c21, c, va, vb); c += ldc;
-        Update(c30, c31, c, va, vb); c += ldc;
-        Update(c40, c41, c, va, vb); c += ldc;
-        Update(c50, c51, c, va, vb); c += ldc;
-        Update(c60, c61, c, va, vb); c += ldc;
-        Update(c70, c71, c, va, vb); c += ldc;
-        Update(c80, c81, c, va, vb); c += ldc;
-        Update(c90, c91, c, va, vb); c += ldc;
-        Update(cA0, cA1, c, va, vb); c += ldc;
-        Update(cB0, cB1, c, va, vb); c += ldc;
-        Update(cC0, cC1, c, va, vb); c += ldc;
+        Update(c00, c01, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c10, c11, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c20, c21, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c30, c31, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c40, c41, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c50, c51, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c60, c61, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c70, c71, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c80, c81, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c90, c91, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cA0, cA1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cB0, cB1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cC0, cC1, c, va, vb); if (--rows == 0) return; c += ldc;
         Update(cD0, cD1, c, va, vb);
     }
 
@@ -109,7 +111,7 @@ internal readonly unsafe struct Avx512F64Kernel : IGemmKernel<double>
     public static int NR => 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, double* b, double* c, long ldc, double alpha, double beta)
+    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
     {
         Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -135,41 +137,41 @@ internal readonly unsafe struct Avx512F64Kernel : IGemmKernel<double>
             x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1);
             x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1);
             a += 14;
-            b += 16;
+            b += ldb;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0)
         {
-            Vector512.Store(c00 * va, c); Vector512.Store(c01 * va, c + 8); c += ldc;
-            Vector512.Store(c10 * va, c); Vector512.Store(c11 * va, c + 8); c += ldc;
-            Vector512.Store(c20 * va, c); Vector512.Store(c21 * va, c + 8); c += ldc;
-            Vector512.Store(c30 * va, c); Vector512.Store(c31 * va, c + 8); c += ldc;
-            Vector512.Store(c40 * va, c); Vector512.Store(c41 * va, c + 8); c += ldc;
-            Vector512.Store(c50 * va, c); Vector512.Store(c51 * va, c + 8); c += ldc;
-            Vector512.Store(c60 * va, c); Vector512.Store(c61 * va, c + 8); c += ldc;
-            Vector512.Store(c70 * va, c); Vector512.Store(c71 * va, c + 8); c += ldc;
-            Vector512.Store(c80 * va, c); Vector512.Store(c81 * va, c + 8); c += ldc;
-            Vector512.Store(c90 * va, c); Vector512.Store(c91 * va, c + 8); c += ldc;
-            Vector512.Store(cA0 * va, c); Vector512.Store(cA1 * va, c + 8); c += ldc;
-            Vector512.Store(cB0 * va, c); Vector512.Store(cB1 * va, c + 8); c += ldc;
-            Vector512.Store(cC0 * va, c); Vector512.Store(cC1 * va, c + 8); c += ldc;
+            Vector512.Store(c00 * va, c); Vector512.Store(c01 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c10 * va, c); Vector512.Store(c11 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c20 * va, c); Vector512.Store(c21 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c30 * va, c); Vector512.Store(c31 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c40 * va, c); Vector512.Store(c41 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c50 * va, c); Vector512.Store(c51 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c60 * va, c); Vector512.Store(c61 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c70 * va, c); Vector512.Store(c71 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c80 * va, c); Vector512.Store(c81 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c90 * va, c); Vector512.Store(c91 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cA0 * va, c); Vector512.Store(cA1 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cB0 * va, c); Vector512.Store(cB1 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cC0 * va, c); Vector512.Store(cC1 * va, c + 8); if (--rows == 0) return; c += ldc;
             Vector512.Store(cD0 * va, c); Vector512.Store(cD1 * va, c + 8);
             return;
         }
         var vb = Vector512.Create(beta);
-        Update(c00, c01, c, va, vb); c += ldc;
-        Update(c10, c11, c, va, vb); c += ldc;
-        Update(c20, c21, c, va, vb); c += ldc;
-        Update(c30, c31, c, va, vb); c += ldc;
-        Update(c40, c41, c, va, vb); c += ldc;
-        Update(c50, c51, c, va, vb); c += ldc;
-        Update(c60, c61, c, va, vb); c += ldc;
-        Update(c70, c71, c, va, vb); c += ldc;
-        Update(c80, c81, c, va, vb); c += ldc;
-        Update(c90, c91, c, va, vb); c += ldc;
-        Update(cA0, cA1, c, va, vb); c += ldc;
-        Update(cB0, cB1, c, va, vb); c += ldc;
-        Update(cC0, cC1, c, va, vb); c += ldc;
+        Update(c00, c01, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c10, c11, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c20, c21, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c30, c31, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c40, c41, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c50, c51, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c60, c61, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c70, c71, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c80, c81, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c90, c91, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cA0, cA1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cB0, cB1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cC0, cC1, c, va, vb); if (--rows == 0) return; c += ldc;
         Update(cD0, cD1, c, va, vb);
     }
 
@@ -188,7 +190,7 @@ internal readonly unsafe struct Vec256F32Kernel : IGemmKernel<float>
     public static int NR => 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, float* a, float* b, float* c, long ldc, float alpha, float beta)
+    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -203,16 +205,16 @@ internal readonly unsafe struct Vec256F32Kernel : IGemmKernel<float>
             x = Vector256.Create(a[4]); c40 = Vector256.MultiplyAddEstimate(x, b0, c40); c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.MultiplyAddEstimate(x, b0, c50); c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
             a += 6;
-            b += 16;
+            b += ldb;
         }
         var va = Vector256.Create(alpha);
         var vb = Vector256.Create(beta);
         bool read = beta != 0;
-        Store(c00, c01, c, va, vb, read); c += ldc;
-        Store(c10, c11, c, va, vb, read); c += ldc;
-        Store(c20, c21, c, va, vb, read); c += ldc;
-        Store(c30, c31, c, va, vb, read); c += ldc;
-        Store(c40, c41, c, va, vb, read); c += ldc;
+        Store(c00, c01, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c10, c11, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c20, c21, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c30, c31, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c40, c41, c, va, vb, read); if (--rows == 0) return; c += ldc;
         Store(c50, c51, c, va, vb, read);
     }
 
@@ -239,7 +241,7 @@ internal readonly unsafe struct Vec256F64Kernel : IGemmKernel<double>
     public static int NR => 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, double* b, double* c, long ldc, double alpha, double beta)
+    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
     {
         Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -254,16 +256,16 @@ internal readonly unsafe struct Vec256F64Kernel : IGemmKernel<double>
             x = Vector256.Create(a[4]); c40 = Vector256.MultiplyAddEstimate(x, b0, c40); c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.MultiplyAddEstimate(x, b0, c50); c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
             a += 6;
-            b += 8;
+            b += ldb;
         }
         var va = Vector256.Create(alpha);
         var vb = Vector256.Create(beta);
         bool read = beta != 0;
-        Store(c00, c01, c, va, vb, read); c += ldc;
-        Store(c10, c11, c, va, vb, read); c += ldc;
-        Store(c20, c21, c, va, vb, read); c += ldc;
-        Store(c30, c31, c, va, vb, read); c += ldc;
-        Store(c40, c41, c, va, vb, read); c += ldc;
+        Store(c00, c01, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c10, c11, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c20, c21, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c30, c31, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c40, c41, c, va, vb, read); if (--rows == 0) return; c += ldc;
         Store(c50, c51, c, va, vb, read);
     }
 
@@ -290,7 +292,7 @@ internal readonly unsafe struct Vec128F32Kernel : IGemmKernel<float>
     public static int NR => 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, float* a, float* b, float* c, long ldc, float alpha, float beta)
+    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -303,14 +305,14 @@ internal readonly unsafe struct Vec128F32Kernel : IGemmKernel<float>
             x = Vector128.Create(a[2]); c20 = Vector128.MultiplyAddEstimate(x, b0, c20); c21 = Vector128.MultiplyAddEstimate(x, b1, c21);
             x = Vector128.Create(a[3]); c30 = Vector128.MultiplyAddEstimate(x, b0, c30); c31 = Vector128.MultiplyAddEstimate(x, b1, c31);
             a += 4;
-            b += 8;
+            b += ldb;
         }
         var va = Vector128.Create(alpha);
         var vb = Vector128.Create(beta);
         bool read = beta != 0;
-        Store(c00, c01, c, va, vb, read); c += ldc;
-        Store(c10, c11, c, va, vb, read); c += ldc;
-        Store(c20, c21, c, va, vb, read); c += ldc;
+        Store(c00, c01, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c10, c11, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c20, c21, c, va, vb, read); if (--rows == 0) return; c += ldc;
         Store(c30, c31, c, va, vb, read);
     }
 
@@ -337,7 +339,7 @@ internal readonly unsafe struct Vec128F64Kernel : IGemmKernel<double>
     public static int NR => 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, double* b, double* c, long ldc, double alpha, double beta)
+    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
     {
         Vector128<double> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<double> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -350,14 +352,14 @@ internal readonly unsafe struct Vec128F64Kernel : IGemmKernel<double>
             x = Vector128.Create(a[2]); c20 = Vector128.MultiplyAddEstimate(x, b0, c20); c21 = Vector128.MultiplyAddEstimate(x, b1, c21);
             x = Vector128.Create(a[3]); c30 = Vector128.MultiplyAddEstimate(x, b0, c30); c31 = Vector128.MultiplyAddEstimate(x, b1, c31);
             a += 4;
-            b += 4;
+            b += ldb;
         }
         var va = Vector128.Create(alpha);
         var vb = Vector128.Create(beta);
         bool read = beta != 0;
-        Store(c00, c01, c, va, vb, read); c += ldc;
-        Store(c10, c11, c, va, vb, read); c += ldc;
-        Store(c20, c21, c, va, vb, read); c += ldc;
+        Store(c00, c01, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c10, c11, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c20, c21, c, va, vb, read); if (--rows == 0) return; c += ldc;
         Store(c30, c31, c, va, vb, read);
     }
 

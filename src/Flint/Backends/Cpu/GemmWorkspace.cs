@@ -10,18 +10,21 @@ namespace Flint.Backends.Cpu;
 /// </summary>
 internal static unsafe class GemmWorkspace
 {
-    public const int PackedA = 0, PackedB = 1, Vector = 2, Row = 3, Accumulator = 4;
-    private const int Slots = 5;
+    public const int PackedA = 0, PackedB = 1, Vector = 2, Row = 3, Accumulator = 4, Output = 5;
+    private const int Slots = 6;
 
     [ThreadStatic] private static byte[]?[]? arrays;
     [ThreadStatic] private static nint[]? aligned;
 
-    /// <summary>A 64-byte-aligned buffer of at least <paramref name="count"/> elements, private to this thread.</summary>
+    /// <summary>
+    /// A 64-byte-aligned buffer of at least <paramref name="count"/> elements plus at least 64 bytes of slack (packing may
+    /// write one vector past its panels), private to this thread.
+    /// </summary>
     public static T* Get<T>(int slot, long count) where T : unmanaged
     {
         arrays ??= new byte[]?[Slots];
         aligned ??= new nint[Slots];
-        long bytes = Math.Max(count, 1) * sizeof(T) + 64;
+        long bytes = Math.Max(count, 1) * sizeof(T) + 128;
         var arr = arrays[slot];
         if (arr is null || arr.LongLength < bytes)
         {
