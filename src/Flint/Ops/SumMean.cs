@@ -22,8 +22,9 @@ public partial class Tensor
     {
         var outType = dtype ?? (this.dtype.IsIntegral(includeBool: true) ? DType.Int64 : this.dtype);
         var mask = Reduction.Mask(this, dims);
-        var src = Elementwise.Cast(this, outType, Device);
-        var r = Reduction.Run(new SumKernel(), src, mask, keepdim, outType);
+        // Integers and bool accumulate straight into int64; an explicit dtype converts the input first, as PyTorch.
+        var src = dtype is null ? this : Elementwise.Cast(this, outType, Device);
+        var r = Reduction.Run(new SumKernel(), src, mask, keepdim, outType, Reduction.AccumulateType<SumKernel>(outType));
         if (Graph.Needs(this))
         {
             var inShape = shape;
@@ -31,7 +32,6 @@ public partial class Tensor
         }
         return r;
     }
-
 
     /// <summary>Mean over <paramref name="dim"/> (<c>x.mean(dim, keepdim)</c>).</summary>
     public Tensor Mean(long dim, bool keepdim = false, DType? dtype = null) => Mean([dim], keepdim, dtype, "MeanBackward1");
@@ -47,13 +47,14 @@ public partial class Tensor
             throw new InvalidOperationException(
                 $"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {this.dtype.ScalarTypeName()}");
         var mask = Reduction.Mask(this, dims);
-        long count = 1;
-        for (int i = 0; i < mask.Length; i++) if (mask[i]) count *= shape[i];
+        long count = Reduction.Count(this, mask);
         Tensor r;
         using (Torch.NoGrad())
         {
+            // Divide in the accumulator (float64 for float32) before rounding to the result type.
             var src = Elementwise.Cast(this, outType, Device);
-            var s = Reduction.Run(new SumKernel(), src, mask, keepdim, src.dtype);
+            var acc = Reduction.AccumulateType<SumKernel>(outType);
+            var s = Reduction.Run(new SumKernel(), src, mask, keepdim, acc, acc);
             r = Elementwise.Cast(s.Div_(count), outType, Device);
         }
         if (Graph.Needs(this))

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Flint.Kernels;
 
@@ -8,37 +9,48 @@ internal sealed partial class CpuBackend
 {
     public void Reduce<TOp>(TOp op, Tensor x, Tensor output) where TOp : struct, IReduceKernel
     {
-        switch (x.dtype)
+        var v = new ReduceVisitor<TOp>(op, x, output);
+        Dispatch.On(x.dtype, ref v);
+    }
+
+    // The storage type of x is chosen by Dispatch, the accumulator type by the output's dtype.
+    private readonly struct ReduceVisitor<TOp>(TOp op, Tensor x, Tensor output) : ITypeVisitor where TOp : struct, IReduceKernel
+    {
+        public void Visit<TS>() where TS : unmanaged
         {
-            case DType.Float32: ReduceImpl<TOp, float, float>(op, x, output); break;
-            case DType.Float64: ReduceImpl<TOp, double, double>(op, x, output); break;
-            case DType.Float16: ReduceImpl<TOp, Half, float>(op, x, output); break;
-            case DType.BFloat16: ReduceImpl<TOp, BFloat16, float>(op, x, output); break;
-            case DType.Int64: ReduceImpl<TOp, long, long>(op, x, output); break;
-            case DType.Int32: ReduceImpl<TOp, int, int>(op, x, output); break;
-            case DType.Int16: ReduceImpl<TOp, short, short>(op, x, output); break;
-            case DType.Int8: ReduceImpl<TOp, sbyte, sbyte>(op, x, output); break;
-            case DType.UInt8: ReduceImpl<TOp, byte, byte>(op, x, output); break;
-            default: ReduceImpl<TOp, bool, byte>(op, x, output); break;
+            switch (output.dtype)
+            {
+                case DType.Float32: ReduceImpl<TOp, TS, float>(op, x, output); break;
+                case DType.Float64: ReduceImpl<TOp, TS, double>(op, x, output); break;
+                case DType.Int64: ReduceImpl<TOp, TS, long>(op, x, output); break;
+                case DType.Int32: ReduceImpl<TOp, TS, int>(op, x, output); break;
+                case DType.Int16: ReduceImpl<TOp, TS, short>(op, x, output); break;
+                case DType.Int8: ReduceImpl<TOp, TS, sbyte>(op, x, output); break;
+                case DType.UInt8: ReduceImpl<TOp, TS, byte>(op, x, output); break;
+                default: throw new InvalidOperationException($"a reduction cannot accumulate in {output.dtype.TorchName()}");
+            }
         }
     }
 
-    // output has x's rank with size 1 on reduced dims and the compute type; it is viewed with stride 0 there so the
+    // output has x's rank with size 1 on reduced dims and the accumulator type; it is viewed with stride 0 there so the
     // reduction becomes an elementwise pass that combines into the output. Threads get private partial outputs
     // when the output is small next to the input; otherwise the pass runs on one thread.
     private static unsafe void ReduceImpl<TOp, TS, TC>(TOp op, Tensor x, Tensor output)
         where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
     {
-        if (output.dtype != DTypes.Of<TC>())
-            throw new InvalidOperationException($"reduction output must be {DTypes.Of<TC>()}, got {output.dtype}");
         var outView = new Tensor(output.storage, (long[])x.shape.Clone(),
             Shapes.ExpandStrides(output.shape, output.strides, x.shape), output.offset, output.dtype);
         var identity = op.Identity<TC>();
         long outN = output.Numel();
         var span = new Span<TC>(output.Ptr, checked((int)outN));
         span.Fill(identity);
+        if (x.Numel() == 0) return;
+        if (x.IsContiguous() && output.IsContiguous() && ReducedBlock(output.shape, x.shape) is var (outer, rows, inner) && inner > 1)
+        {
+            AccumulateRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows, inner);
+            return;
+        }
         var plan = new LoopPlan([outView, x], orderBy: 1);
-        if (plan.Numel == 0) return;
         var row = new ReduceRow<TOp, TS, TC> { Op = op };
         var threads = Parallelism.ThreadsFor(plan.Numel);
         if (threads <= 1 || outN * threads * 8 > plan.Numel || !output.IsContiguous())
@@ -57,19 +69,97 @@ internal sealed partial class CpuBackend
                 plan.RunRange(ref r, plan.Numel * t / count, plan.Numel * (t + 1) / count, (byte*)pp);
             partials[t] = part;
         });
-        foreach (var part in partials) op.Accumulate<TC>(span, part);
+        foreach (var part in partials) op.Merge<TC>(span, part);
         GC.KeepAlive(plan);
+    }
+
+    // When the reduced dims of a contiguous input form one block, x is [outer, rows, inner] and the output [outer, inner]:
+    // the (outer, rows, inner) sizes, else null.
+    private static (long, long, long)? ReducedBlock(long[] outShape, long[] inShape)
+    {
+        int first = -1, last = -1;
+        for (int d = 0; d < inShape.Length; d++)
+        {
+            if (outShape[d] == inShape[d] || inShape[d] == 1) continue;
+            if (first < 0) first = d;
+            else if (last != d - 1) return null;
+            last = d;
+        }
+        if (first < 0) return null;
+        long outer = 1, rows = 1, inner = 1;
+        for (int d = 0; d < inShape.Length; d++)
+        {
+            if (d < first) outer *= inShape[d];
+            else if (d <= last) rows *= inShape[d];
+            else inner *= inShape[d];
+        }
+        return (outer, rows, inner);
+    }
+
+    // Reduces the rows of each [rows, inner] block into its output row, a column chunk at a time so that the
+    // accumulator stays in L1; chunks are split over threads (no shared outputs). float32 into a float64
+    // accumulator goes through float32 partial rows merged every 64 rows, so the widening is paid once per 64 rows.
+    private static unsafe void AccumulateRows<TOp, TS, TC>(TOp op, TS* x, TC* output, long outer, long rows, long inner)
+        where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
+    {
+        const int ChunkCols = 512, Block = 64;
+        long chunksPerRow = (inner + ChunkCols - 1) / ChunkCols, tasks = outer * chunksPerRow;
+        nint px = (nint)x, po = (nint)output;
+        int threads = (int)Math.Min(Parallelism.ThreadsFor(outer * rows * inner), tasks);
+        Parallelism.For(threads, (t, count) =>
+        {
+            var wide = typeof(TS) == typeof(float) && typeof(TC) == typeof(double);
+            var part = wide ? new float[ChunkCols] : null;
+            var conv = new TC[ChunkCols];
+            for (long task = tasks * t / count; task < tasks * (t + 1) / count; task++)
+            {
+                long a = task / chunksPerRow, c0 = task % chunksPerRow * ChunkCols;
+                int m = (int)Math.Min(ChunkCols, inner - c0);
+                var o = new Span<TC>((TC*)po + a * inner + c0, m);
+                o.Fill(op.Identity<TC>());
+                var src = (TS*)px + a * rows * inner + c0;
+                if (wide)
+                {
+                    var pf = part.AsSpan(0, m);
+                    for (long r0 = 0; r0 < rows; r0 += Block)
+                    {
+                        pf.Fill(op.Identity<float>());
+                        long r1 = Math.Min(rows, r0 + Block);
+                        for (long r = r0; r < r1; r++) op.Accumulate(pf, new ReadOnlySpan<float>((float*)src + r * inner, m));
+                        var pd = MemoryMarshal.Cast<TC, double>(conv.AsSpan(0, m));
+                        TensorPrimitives.ConvertChecked<float, double>(pf, pd);
+                        op.Merge(o, conv.AsSpan(0, m));
+                    }
+                }
+                else if (typeof(TS) == typeof(TC))
+                {
+                    for (long r = 0; r < rows; r++) op.Accumulate(o, new ReadOnlySpan<TC>(src + r * inner, m));
+                }
+                else
+                {
+                    for (long r = 0; r < rows; r++)
+                    {
+                        var row = src + r * inner;
+                        for (int i = 0; i < m; i++) conv[i] = Cvt.To<TS, TC>(row[i]);
+                        op.Accumulate(o, conv.AsSpan(0, m));
+                    }
+                }
+            }
+        });
     }
 }
 
 /// <summary>
 /// Combines a row of input into the output: along a reduced dim (output stride 0) it reduces the row to one value;
-/// along a kept dim it accumulates the row into the output row.
+/// along a kept dim it accumulates the row into the output row. A contiguous float32 row reduced into a float64
+/// accumulator is reduced in float32 blocks (vectorised) whose results are combined in float64.
 /// </summary>
 internal unsafe struct ReduceRow<TOp, TS, TC> : IRowKernel
     where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
 {
     public TOp Op;
+
+    private const int WideBlock = 1024;
 
     public void Run(byte** p, long* s, long n)
     {
@@ -82,23 +172,32 @@ internal unsafe struct ReduceRow<TOp, TS, TC> : IRowKernel
                 for (long i = 0; i < n; i += int.MaxValue)
                     acc = Op.Combine(acc, Op.Reduce(new ReadOnlySpan<TC>(p[1] + i * sizeof(TC), (int)Math.Min(int.MaxValue, n - i))));
             }
+            else if (typeof(TS) == typeof(float) && typeof(TC) == typeof(double) && s[1] == sizeof(float))
+            {
+                for (long i = 0; i < n; i += WideBlock)
+                {
+                    int m = (int)Math.Min(WideBlock, n - i);
+                    float part = Op.Reduce(new ReadOnlySpan<float>(p[1] + i * sizeof(float), m));
+                    acc = Op.Combine(acc, TC.CreateTruncating(part));
+                }
+            }
             else
             {
                 for (long i = 0; i < n; i += Rows.Chunk)
                 {
                     int m = (int)Math.Min(Rows.Chunk, n - i);
-                    acc = Op.Combine(acc, Op.Reduce(Rows.Read<TS, TC>(p[1] + i * s[1], s[1], m, bx)));
+                    acc = Op.Combine(acc, Op.Reduce(Read(p[1] + i * s[1], s[1], m, bx)));
                 }
             }
             *(TC*)p[0] = Op.Combine(*(TC*)p[0], acc);
             return;
         }
         TC* bo = stackalloc TC[Rows.Chunk];
+        bool direct = s[0] == sizeof(TC);
         for (long i = 0; i < n; i += Rows.Chunk)
         {
             int m = (int)Math.Min(Rows.Chunk, n - i);
-            var x = Rows.Read<TS, TC>(p[1] + i * s[1], s[1], m, bx);
-            bool direct = s[0] == sizeof(TC);
+            var x = Read(p[1] + i * s[1], s[1], m, bx);
             Span<TC> o;
             if (direct) o = new Span<TC>(p[0] + i * s[0], m);
             else
@@ -109,5 +208,16 @@ internal unsafe struct ReduceRow<TOp, TS, TC> : IRowKernel
             Op.Accumulate(o, x);
             if (!direct) Rows.Write<TC, TC>(bo, p[0] + i * s[0], s[0], m);
         }
+    }
+
+    // Rows.Read, with a vectorised widening for contiguous float32 into float64.
+    private static ReadOnlySpan<TC> Read(byte* p, long stride, int m, TC* buf)
+    {
+        if (typeof(TS) == typeof(float) && typeof(TC) == typeof(double) && stride == sizeof(float))
+        {
+            TensorPrimitives.ConvertChecked<float, double>(new ReadOnlySpan<float>(p, m), new Span<double>(buf, m));
+            return new ReadOnlySpan<TC>(buf, m);
+        }
+        return Rows.Read<TS, TC>(p, stride, m, buf);
     }
 }

@@ -1,0 +1,327 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Flint.Backends.Cpu;
+
+internal sealed partial class CpuBackend
+{
+    public void ArgReduce(bool max, Tensor x, DimLayout layout, Tensor? values, Tensor indices)
+    {
+        if (x.dtype == DType.Bool) throw NotImplementedFor(max ? "argmax" : "argmin", x.dtype);
+        var v = new ArgReduceVisitor(max, x, layout, values, indices);
+        Lanes.OnKey(x.dtype, ref v);
+    }
+
+    // Row-wise over runs of lanes: best[i] is replaced by a strictly better element, or by the first NaN.
+    private readonly struct ArgReduceVisitor(bool max, Tensor x, DimLayout l, Tensor? values, Tensor indices) : IKeyVisitor
+    {
+        public unsafe void Visit<TS, TK>() where TS : unmanaged where TK : unmanaged, INumber<TK>
+        {
+            nint px = (nint)x.Ptr, pv = values is null ? 0 : (nint)values.Ptr, pi = (nint)indices.Ptr;
+            bool isMax = max;
+            var layout = l;
+            if (layout.Inner == 1 && typeof(TS) == typeof(TK))
+            {
+                // Contiguous lanes: TensorPrimitives' vectorised search (first index among ties, first NaN).
+                Lanes.For(layout, (begin, end) =>
+                {
+                    for (long lane = begin; lane < end; lane++)
+                    {
+                        var span = new ReadOnlySpan<TK>((TK*)px + lane * layout.Size, checked((int)layout.Size));
+                        int at = isMax ? TensorPrimitives.IndexOfMax(span) : TensorPrimitives.IndexOfMin(span);
+                        // TensorPrimitives orders -0 below +0; ATen's comparisons see them equal and keep the first.
+                        if (span[at] == TK.Zero)
+                            for (int j = 0; j < at; j++)
+                                if (span[j] == TK.Zero) { at = j; break; }
+                        ((long*)pi)[lane] = at;
+                        if (pv != 0) ((TS*)pv)[lane] = Cvt.To<TK, TS>(span[at]);
+                    }
+                });
+                return;
+            }
+            Lanes.For(layout, (begin, end) =>
+            {
+                var best = new TK[Math.Min(layout.Inner, end - begin)];
+                Lanes.Runs(layout, begin, end, (o, i0, i1) =>
+                {
+                    int m = (int)(i1 - i0);
+                    long baseOff = o * layout.Size * layout.Inner + i0, outOff = o * layout.Inner + i0;
+                    var where = (long*)pi + outOff;
+                    var first = (TS*)px + baseOff;
+                    for (int i = 0; i < m; i++) { best[i] = Cvt.To<TS, TK>(first[i]); where[i] = 0; }
+                    for (long k = 1; k < layout.Size; k++)
+                    {
+                        var xr = (TS*)px + baseOff + k * layout.Inner;
+                        for (int i = 0; i < m; i++)
+                        {
+                            var e = Cvt.To<TS, TK>(xr[i]);
+                            var b = best[i];
+                            if (TK.IsNaN(b)) continue;
+                            if (TK.IsNaN(e) || (isMax ? e > b : e < b))
+                            {
+                                best[i] = e;
+                                where[i] = k;
+                            }
+                        }
+                    }
+                    if (pv != 0)
+                        for (int i = 0; i < m; i++) ((TS*)pv)[outOff + i] = Cvt.To<TK, TS>(best[i]);
+                });
+            });
+        }
+    }
+
+    public void GatherLanes(Tensor x, DimLayout layout, Tensor index, long k, Tensor output)
+    {
+        var v = new GatherVisitor(x, layout, index, k, output, false);
+        Dispatch.On(x.dtype, ref v);
+    }
+
+    public void ScatterAddLanes(Tensor src, DimLayout layout, Tensor index, long k, Tensor output)
+    {
+        var v = new GatherVisitor(output, layout, index, k, src, true);
+        Dispatch.On(src.dtype, ref v);
+    }
+
+    // Gather: small[o, j, i] = big[o, index[o, j, i], i]. Scatter-add: big[o, index[o, j, i], i] += small[o, j, i].
+    private readonly struct GatherVisitor(Tensor big, DimLayout l, Tensor index, long k, Tensor small, bool scatter) : ITypeVisitor
+    {
+        public unsafe void Visit<T>() where T : unmanaged
+        {
+            var pb = (T*)big.Ptr;
+            var ps = (T*)small.Ptr;
+            var pi = (long*)index.Ptr;
+            long n = l.Size, inner = l.Inner;
+            for (long o = 0; o < l.Outer; o++)
+                for (long j = 0; j < k; j++)
+                {
+                    long row = (o * k + j) * inner;
+                    for (long i = 0; i < inner; i++)
+                    {
+                        long at = pi[row + i];
+                        if (at < 0 || at >= n)
+                            throw new IndexOutOfRangeException($"index {at} is out of bounds for dimension with size {n}");
+                        long bigAt = (o * n + at) * inner + i;
+                        if (!scatter) ps[row + i] = pb[bigAt];
+                        else pb[bigAt] = Cvt.FromDouble<T>(Cvt.ToDouble(pb[bigAt]) + Cvt.ToDouble(ps[row + i]));
+                    }
+                }
+        }
+    }
+
+    public void Sort(Tensor x, DimLayout layout, bool descending, Tensor values, Tensor indices)
+    {
+        var v = new LaneVisitor(LaneOp.Sort, x, layout, descending ? 1 : 0, values, indices);
+        Lanes.OnKey(x.dtype, ref v);
+    }
+
+    public void TopK(Tensor x, DimLayout layout, long k, bool largest, bool sorted, Tensor values, Tensor indices)
+    {
+        var v = new LaneVisitor(largest ? LaneOp.TopLargest : LaneOp.TopSmallest, x, layout, k, values, indices, sorted);
+        Lanes.OnKey(x.dtype, ref v);
+    }
+
+    public void KthValue(Tensor x, DimLayout layout, long k, Tensor values, Tensor indices)
+    {
+        var v = new LaneVisitor(LaneOp.Kth, x, layout, k, values, indices);
+        Lanes.OnKey(x.dtype, ref v);
+    }
+
+    public void Median(Tensor x, DimLayout layout, bool ignoreNan, Tensor values, Tensor indices)
+    {
+        if (x.dtype == DType.Bool) throw NotImplementedFor("median", x.dtype);
+        var v = new LaneVisitor(ignoreNan ? LaneOp.NanMedian : LaneOp.Median, x, layout, 0, values, indices);
+        Lanes.OnKey(x.dtype, ref v);
+    }
+
+    public void Mode(Tensor x, DimLayout layout, Tensor values, Tensor indices)
+    {
+        var v = new LaneVisitor(LaneOp.Mode, x, layout, 0, values, indices);
+        Lanes.OnKey(x.dtype, ref v);
+    }
+
+    private enum LaneOp { Sort, TopLargest, TopSmallest, Kth, Median, NanMedian, Mode }
+
+    // Lane at a time: the lane's elements become (key, position) entries in a per-thread buffer, are sorted or
+    // selected there, and the results are written with the output's own lane stride.
+    private readonly struct LaneVisitor(LaneOp op, Tensor x, DimLayout l, long arg, Tensor values, Tensor indices, bool sorted = true) : IKeyVisitor
+    {
+        public unsafe void Visit<TS, TK>() where TS : unmanaged where TK : unmanaged, INumber<TK>
+        {
+            nint px = (nint)x.Ptr, pv = (nint)values.Ptr, pi = (nint)indices.Ptr;
+            var layout = l;
+            var kind = op;
+            long a = arg;
+            bool sort = sorted;
+            // Outputs are [O, K, I]: K = N for sort, k for topk, 1 for the selections.
+            long outK = kind switch { LaneOp.Sort => layout.Size, LaneOp.TopLargest or LaneOp.TopSmallest => a, _ => 1 };
+            Lanes.For(layout, (begin, end) =>
+            {
+                int n = checked((int)layout.Size);
+                var e = new Entry<TK>[n];
+                var tmp = new Entry<TK>[kind == LaneOp.Sort ? n : 0];
+                for (long lane = begin; lane < end; lane++)
+                {
+                    long o = lane / layout.Inner, i = lane % layout.Inner;
+                    Lanes.Load((TS*)px + Lanes.Start(layout, lane), layout.Inner, e);
+                    var outV = (TS*)pv + o * outK * layout.Inner + i;
+                    var outI = (long*)pi + o * outK * layout.Inner + i;
+                    long count = Run(kind, e, tmp, a, sort, out int from);
+                    for (long j = 0; j < count; j++)
+                    {
+                        outV[j * layout.Inner] = Cvt.To<TK, TS>(e[from + j].Key);
+                        outI[j * layout.Inner] = e[from + j].Index;
+                    }
+                }
+            });
+        }
+
+        // ATen's topk: a heap partial sort when k is small next to n, else nth_element and a sort of the first k - 1,
+        // so that ties come out in the same order.
+        private static long TopK<TK, TLess>(Span<Entry<TK>> e, int k, bool sorted, TLess order) where TK : unmanaged where TLess : struct, ILess<TK>
+        {
+            if ((long)k * 64 <= e.Length) StdSort.PartialSort(e, k, order);
+            else
+            {
+                StdSort.NthElement(e, k - 1, order);
+                if (sorted) StdSort.Sort(e[..(k - 1)], order);
+            }
+            return k;
+        }
+
+        // Leaves the results in e[from .. from + count).
+        private static long Run<TK>(LaneOp kind, Span<Entry<TK>> e, Span<Entry<TK>> tmp, long a, bool sorted, out int from)
+            where TK : unmanaged, INumber<TK>
+        {
+            from = 0;
+            switch (kind)
+            {
+                case LaneOp.Sort:
+                    if (a != 0) Lanes.MergeSort(e, tmp, new DescendingKey<TK>());
+                    else Lanes.MergeSort(e, tmp, new AscendingKey<TK>());
+                    return e.Length;
+                case LaneOp.TopLargest:
+                    return TopK(e, (int)a, sorted, new DescendingKey<TK>());
+                case LaneOp.TopSmallest:
+                    return TopK(e, (int)a, sorted, new AscendingKey<TK>());
+                case LaneOp.Kth:
+                    Lanes.QuickSelect(e, a - 1, new GreaterOrNaN<TK>());
+                    from = (int)(a - 1);
+                    return 1;
+                case LaneOp.Median:
+                    for (int j = 0; j < e.Length; j++)
+                        if (TK.IsNaN(e[j].Key)) { from = j; return 1; }
+                    from = (e.Length - 1) / 2;
+                    Lanes.QuickSelect(e, from, new KeyThenIndex<TK>(false));
+                    return 1;
+                case LaneOp.NanMedian:
+                {
+                    int nans = 0;
+                    foreach (var v in e) if (TK.IsNaN(v.Key)) nans++;
+                    from = (e.Length - nans - 1) / 2;
+                    Lanes.QuickSelect(e, from, new KeyThenIndex<TK>(false));
+                    return 1;
+                }
+                default:
+                {
+                    // ATen sorts the lane with std::sort (unstable) and reports the last entry of the longest run.
+                    StdSort.Sort(e, new AscendingKey<TK>());
+                    int best = 0, bestLen = 0, runStart = 0;
+                    for (int j = 0; j < e.Length; j++)
+                    {
+                        if (j + 1 < e.Length && e[j + 1].Key == e[j].Key) continue;
+                        int len = j + 1 - runStart;
+                        if (len > bestLen) { bestLen = len; best = j; }
+                        runStart = j + 1;
+                    }
+                    from = best;
+                    return 1;
+                }
+            }
+        }
+    }
+
+    public (Tensor Values, Tensor? Inverse, Tensor? Counts) Unique(Tensor x, bool consecutive, bool inverse, bool counts)
+    {
+        var v = new UniqueVisitor(x, consecutive, inverse, counts);
+        Lanes.OnKey(x.dtype, ref v);
+        return v.Result.Value;
+    }
+
+    private sealed class UniqueResult
+    {
+        public (Tensor, Tensor?, Tensor?) Value;
+    }
+
+    private readonly struct UniqueVisitor(Tensor x, bool consecutive, bool wantInverse, bool wantCounts) : IKeyVisitor
+    {
+        public readonly UniqueResult Result = new();
+
+        public unsafe void Visit<TS, TK>() where TS : unmanaged where TK : unmanaged, INumber<TK>
+        {
+            int n = checked((int)x.Numel());
+            var e = new Entry<TK>[n];
+            Lanes.Load((TS*)x.Ptr, 1, e);
+            if (!consecutive) Lanes.MergeSort<TK, AscendingKey<TK>>(e, new Entry<TK>[n], default);
+            var inverse = wantInverse ? new long[n] : null;
+            var runs = new List<(TK Key, long Count)>();
+            for (int j = 0; j < n; j++)
+            {
+                if (j == 0 || e[j].Key != e[j - 1].Key) runs.Add((e[j].Key, 0));
+                runs[^1] = (runs[^1].Key, runs[^1].Count + 1);
+                if (inverse is not null) inverse[e[j].Index] = runs.Count - 1;
+            }
+            var vals = new TS[runs.Count];
+            var cnt = wantCounts ? new long[runs.Count] : null;
+            for (int j = 0; j < runs.Count; j++)
+            {
+                vals[j] = Cvt.To<TK, TS>(runs[j].Key);
+                if (cnt is not null) cnt[j] = runs[j].Count;
+            }
+            Result.Value = (Tensor.FromSpan<TS>(vals, [vals.Length], Device.CPU),
+                inverse is null ? null : Tensor.FromSpan<long>(inverse, [n], Device.CPU),
+                cnt is null ? null : Tensor.FromSpan<long>(cnt, [cnt.Length], Device.CPU));
+        }
+    }
+
+    public void SearchSorted(Tensor sorted, Tensor values, long rows, bool right, Tensor? sorter, Tensor output)
+    {
+        var v = new SearchVisitor(sorted, values, rows, right, sorter, output);
+        Lanes.OnKey(sorted.dtype, ref v);
+    }
+
+    // ATen's lower/upper bound: the comparisons are written so that a NaN value lands after every boundary.
+    private readonly struct SearchVisitor(Tensor sorted, Tensor values, long rows, bool right, Tensor? sorter, Tensor output) : IKeyVisitor
+    {
+        public unsafe void Visit<TS, TK>() where TS : unmanaged where TK : unmanaged, INumber<TK>
+        {
+            var bd = (TS*)sorted.Ptr;
+            var vs = (TS*)values.Ptr;
+            var srt = sorter is null ? null : (long*)sorter.Ptr;
+            long m = sorted.shape[^1];
+            long vRows = rows == 1 ? 1 : rows;
+            long per = values.Numel() / Math.Max(vRows, 1);
+            bool i32 = output.dtype == DType.Int32;
+            var po = output.Ptr;
+            for (long r = 0; r < vRows; r++)
+            {
+                long seq = rows == 1 ? 0 : r * m;
+                for (long j = 0; j < per; j++)
+                {
+                    var val = Cvt.To<TS, TK>(vs[r * per + j]);
+                    long lo = 0, hi = m;
+                    while (lo < hi)
+                    {
+                        long mid = lo + ((hi - lo) >> 1);
+                        var mv = Cvt.To<TS, TK>(bd[seq + (srt is null ? mid : srt[seq + mid])]);
+                        bool before = right ? !(mv > val) : !(mv >= val);
+                        if (before) lo = mid + 1;
+                        else hi = mid;
+                    }
+                    if (i32) ((int*)po)[r * per + j] = (int)lo;
+                    else ((long*)po)[r * per + j] = lo;
+                }
+            }
+        }
+    }
+}
