@@ -8,7 +8,7 @@ namespace Flint;
 /// Elementwise math of two operands: pow, remainder/fmod, rounding division, atan2, maximum/minimum, fmax/fmin,
 /// hypot and xlogy, with broadcasting, type promotion, in-place forms and derivatives.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     // ---- pow ----
 

@@ -8,7 +8,7 @@ namespace Flint;
 /// Comparisons giving bool tensors (eq, ne, lt, le, gt, ge and the operators &lt; &lt;= &gt; &gt;=), the float
 /// predicates (isnan, isinf, isfinite, signbit ...), isclose/allclose and equal.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private Tensor Compare<TOp>(TOp op, Tensor other) where TOp : struct, ICompareKernel => Elementwise.Compare(op, this, other);
 

@@ -7,7 +7,7 @@ namespace Flint;
 /// Logical ops (any dtype in, bool out; non-zero is true) and bitwise ops on integers and bool, with the C#
 /// operators &amp;, |, ^ and ~.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     // In-place logical op: the bool result written back as 1/0 in this tensor's dtype.
     private Tensor Logical_<TOp>(TOp op, Tensor other) where TOp : struct, ICompareKernel

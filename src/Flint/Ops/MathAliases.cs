@@ -1,7 +1,7 @@
 namespace Flint;
 
 /// <summary>PyTorch's alternative names for math and comparison ops (NumPy spellings and the like).</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Alias of <see cref="Abs"/> (<c>x.absolute()</c>).</summary>
     public Tensor Absolute() => Abs();

@@ -6,7 +6,7 @@ using RM = Flint.Ops.ReductionMath;
 namespace Flint;
 
 /// <summary>var, std, var_mean, std_mean and norm.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The variance of all elements, with Bessel's correction when <paramref name="unbiased"/> (<c>x.var(unbiased)</c>).</summary>
     public Tensor Var(bool unbiased) => Var(null, unbiased, false, null);

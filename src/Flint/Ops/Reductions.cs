@@ -7,7 +7,7 @@ using RM = Flint.Ops.ReductionMath;
 namespace Flint;
 
 /// <summary>prod, max/min, amax/amin, aminmax, argmax/argmin, all/any, count_nonzero, nansum/nanmean, logsumexp.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Product of all elements, or along <paramref name="dim"/> (<c>x.prod()</c>, <c>x.prod(dim, keepdim, dtype)</c>);

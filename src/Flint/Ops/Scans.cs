@@ -6,7 +6,7 @@ using RM = Flint.Ops.ReductionMath;
 namespace Flint;
 
 /// <summary>cumsum, cumprod, cummax, cummin, logcumsumexp.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Running sums along <paramref name="dim"/> (<c>x.cumsum(dim, dtype)</c>); integers and bool sum in int64, floats

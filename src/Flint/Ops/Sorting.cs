@@ -4,7 +4,7 @@ using Flint.Ops;
 namespace Flint;
 
 /// <summary>sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, unique, unique_consecutive, searchsorted, bucketize.</summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The elements sorted along <paramref name="dim"/> and their original indices (<c>x.sort(dim, descending, stable=)</c>).

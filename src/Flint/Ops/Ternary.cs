@@ -8,7 +8,7 @@ namespace Flint;
 /// Ops of up to three tensors: lerp, addcmul, addcdiv and clamp/clip with number or tensor bounds (fused kernels,
 /// so the optimizers' in-place updates make no temporaries), with in-place forms and derivatives.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     // ---- lerp ----
 

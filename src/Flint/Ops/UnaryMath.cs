@@ -8,7 +8,7 @@ namespace Flint;
 /// Elementwise float math of one tensor (exp, log, trig, sigmoid, erf, rounding, relu, abs, sign ...): integers and
 /// bool give the default float dtype where PyTorch's do, in-place forms, and derivatives from derivatives.yaml.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private const double Ln2 = 0.6931471805599453;
     private const double Ln10 = 2.302585092994046;

@@ -3,7 +3,7 @@ using Flint.Ops;
 
 namespace Flint;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>this where <paramref name="condition"/> holds, else <paramref name="other"/> (<c>x.where(condition, y)</c>).</summary>
     public Tensor Where(Tensor condition, Tensor other) => Torch.Where(condition, this, other);
