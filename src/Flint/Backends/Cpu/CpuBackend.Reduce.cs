@@ -48,6 +48,8 @@ internal sealed partial class CpuBackend
         if (x.IsContiguous() && output.IsContiguous() && ReducedBlock(output.shape, x.shape) is var (outer, rows, inner) && inner > 1)
         {
             AccumulateRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows, inner);
+            GC.KeepAlive(x);
+            GC.KeepAlive(output);
             return;
         }
         var plan = new LoopPlan([outView, x], orderBy: 1);
