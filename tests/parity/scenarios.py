@@ -105,6 +105,39 @@ def o2():
                  "defaults": {k: v for k, v in opt.defaults.items() if isinstance(v, (int, float, bool))}})
 
 
+# P1: Linear(1, 1) from weight 0.5, bias -0.3; Adam lr 0.01; MSELoss to 3.0 at x = 1; 100 steps
+# (examples/Scenarios/P1FitLine.cs).
+def p1():
+    model = torch.nn.Linear(1, 1)
+    with torch.no_grad():
+        model.weight.fill_(0.5)
+        model.bias.fill_(-0.3)
+    x = torch.tensor([1.0], requires_grad=True)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    criterion = torch.nn.MSELoss()
+    losses = []
+    for _ in range(100):
+        optimizer.zero_grad()
+        loss = criterion(model(x), torch.tensor([3.0]))
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    sd = model.state_dict()
+    write("p1", {"weight": sd["weight"].item(), "bias": sd["bias"].item(), "losses": losses, "repr": repr(sd)})
+
+
+# S3: a state dict PyTorch wrote with torch.save, under the three names (examples/Scenarios/S3FileNames.cs).
+def s3():
+    torch.manual_seed(5)
+    net = torch.nn.Sequential(torch.nn.Linear(1, 10), torch.nn.ReLU(), torch.nn.Linear(10, 1))
+    for ext in ("pt", "pth", "pkl"):
+        torch.save(net.state_dict(), os.path.join(OUT, "s3_net_params." + ext))
+    x = torch.linspace(-1, 1, 5).unsqueeze(1)
+    write("s3", {"x": x.tolist(), "y": net(x).detach().tolist()})
+
+
 if __name__ == "__main__":
     o1()
     o2()
+    p1()
+    s3()
