@@ -56,6 +56,13 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
         Interactive = Interactive ? InteractionSupport.Yes : InteractionSupport.No,
     });
 
+    // A line of text: through Spectre on a terminal, as it is elsewhere (Spectre would wrap it at 80 columns).
+    private void Say(IAnsiConsole ui, string line)
+    {
+        if (Interactive) ui.MarkupLine(Markup.Escape(line));
+        else output.WriteLine(line);
+    }
+
     /// <summary>Trains, evaluates and writes everything; Ctrl-C stops after the current batch.</summary>
     public TrainingResult Run()
     {
@@ -139,11 +146,11 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
         var checkpoint = Path.Combine(runDir, CheckpointFile);
         var plot = Path.Combine(runDir, PlotFile);
 
-        ui.MarkupLine(Markup.Escape($"Fashion-MNIST from {root}: {trainData.Count} train, {valData.Count} validation, {testData.Count} test images"));
-        ui.MarkupLine(Markup.Escape($"{model.GetName()} ({model.Parameters().Sum(p => p.Numel()):N0} parameters) on {device}, " +
+        Say(ui, ($"Fashion-MNIST from {root}: {trainData.Count} train, {valData.Count} validation, {testData.Count} test images"));
+        Say(ui, ($"{model.GetName()} ({model.Parameters().Sum(p => p.Numel()):N0} parameters) on {device}, " +
             $"{o.Optimizer} lr {o.Lr.ToString(CultureInfo.InvariantCulture)}, batch {o.BatchSize}, {o.Threads} threads, {o.Workers} workers"));
-        if (startEpoch > 1) ui.MarkupLine(Markup.Escape($"resumed from {o.Resume} after epoch {startEpoch - 1}"));
-        ui.MarkupLine(Markup.Escape($"logging to {runDir} (tensorboard --logdir {o.LogDir})"));
+        if (startEpoch > 1) Say(ui, ($"resumed from {o.Resume} after epoch {startEpoch - 1}"));
+        Say(ui, ($"logging to {runDir} (tensorboard --logdir {o.LogDir})"));
 
         var writer = new SummaryWriter(runDir);
         long globalStep = (startEpoch - 1L) * trainLoader.Count;
@@ -192,7 +199,7 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
                 interrupted = true;
                 if (history.Count > 0 && !File.Exists(checkpoint))
                     SaveCheckpoint(checkpoint, history[^1].Epoch, model, optimizer, history, o, classes, interrupted: true);
-                ui.MarkupLine(Markup.Escape($"Stopped. Checkpoint: {checkpoint}; continue with --resume {checkpoint}"));
+                Say(ui, ($"Stopped. Checkpoint: {checkpoint}; continue with --resume {checkpoint}"));
                 return new TrainingResult(double.NaN, runDir, checkpoint, plot, history, true, new long[classes.Count], new long[classes.Count]);
             }
 
@@ -203,11 +210,11 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
                 new Dictionary<string, object?> { ["optimizer"] = o.Optimizer, ["lr"] = o.Lr, ["batch_size"] = (long)o.BatchSize, ["epochs"] = (long)o.Epochs },
                 new Dictionary<string, double> { ["hparam/test_accuracy"] = testAcc, ["hparam/test_loss"] = testLoss });
             ui.Write(ClassTable(classes, correct, total));
-            ui.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            Say(ui, (string.Create(CultureInfo.InvariantCulture,
                 $"Test accuracy: {testAcc * 100:F2}% ({correct.Sum()}/{total.Sum()}), test loss {testLoss:F4}")));
-            ui.MarkupLine(Markup.Escape($"Checkpoint: {checkpoint}"));
-            ui.MarkupLine(Markup.Escape($"Curves: {plot}"));
-            ui.MarkupLine(Markup.Escape($"TensorBoard: tensorboard --logdir {o.LogDir}"));
+            Say(ui, ($"Checkpoint: {checkpoint}"));
+            Say(ui, ($"Curves: {plot}"));
+            Say(ui, ($"TensorBoard: tensorboard --logdir {o.LogDir}"));
             return new TrainingResult(testAcc, runDir, checkpoint, plot, history, false, correct, total);
         }
         finally

@@ -10,7 +10,7 @@ public sealed record TrainingOptions
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Learning rate.</summary>
-    public double Lr { get; init; } = 1e-3;
+    public double Lr { get; init; } = 2e-3;
 
     /// <summary>"adam" or "sgd" (with momentum 0.9).</summary>
     public string Optimizer { get; init; } = "adam";

@@ -3,7 +3,7 @@
 Same model (LeNet for 28x28: conv 1->6 5x5 pad 2, max-pool 2, conv 6->16 5x5, max-pool 2, fc 400->120->84->10 with
 ReLU), same data (Fashion-MNIST from /usr/share/datasets/fashion-mnist or --data-dir; the last 10% of the training
 split, by a seeded permutation, held out for validation), same transform (ToTensor, Normalize(0.5, 0.5)), same
-hyper-parameters (batch 64, Adam lr 1e-3 by default, or SGD with momentum 0.9), same loss (CrossEntropyLoss). Prints
+hyper-parameters (batch 64, Adam lr 2e-3 by default, or SGD with momentum 0.9), same loss (CrossEntropyLoss). Prints
 the time of each epoch (training pass only, as Flint reports it) and the test accuracy.
 
 Run with Debian's torch: /usr/bin/python3 tests/parity/fashion_mnist_torch.py [--epochs 5] [--threads 2]
@@ -40,7 +40,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
     p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--seed", type=int, default=0)
