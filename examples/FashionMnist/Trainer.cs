@@ -146,11 +146,11 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
         var checkpoint = Path.Combine(runDir, CheckpointFile);
         var plot = Path.Combine(runDir, PlotFile);
 
-        Say(ui, ($"Fashion-MNIST from {root}: {trainData.Count} train, {valData.Count} validation, {testData.Count} test images"));
-        Say(ui, ($"{model.GetName()} ({model.Parameters().Sum(p => p.Numel()):N0} parameters) on {device}, " +
-            $"{o.Optimizer} lr {o.Lr.ToString(CultureInfo.InvariantCulture)}, batch {o.BatchSize}, {o.Threads} threads, {o.Workers} workers"));
-        if (startEpoch > 1) Say(ui, ($"resumed from {o.Resume} after epoch {startEpoch - 1}"));
-        Say(ui, ($"logging to {runDir} (tensorboard --logdir {o.LogDir})"));
+        Say(ui, $"Fashion-MNIST from {root}: {trainData.Count} train, {valData.Count} validation, {testData.Count} test images");
+        Say(ui, $"{model.GetName()} ({model.Parameters().Sum(p => p.Numel()):N0} parameters) on {device}, " +
+            $"{o.Optimizer} lr {o.Lr.ToString(CultureInfo.InvariantCulture)}, batch {o.BatchSize}, {o.Threads} threads, {o.Workers} workers");
+        if (startEpoch > 1) Say(ui, $"resumed from {o.Resume} after epoch {startEpoch - 1}");
+        Say(ui, $"logging to {runDir} (tensorboard --logdir {o.LogDir})");
 
         var writer = new SummaryWriter(runDir);
         long globalStep = (startEpoch - 1L) * trainLoader.Count;
@@ -199,7 +199,7 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
                 interrupted = true;
                 if (history.Count > 0 && !File.Exists(checkpoint))
                     SaveCheckpoint(checkpoint, history[^1].Epoch, model, optimizer, history, o, classes, interrupted: true);
-                Say(ui, ($"Stopped. Checkpoint: {checkpoint}; continue with --resume {checkpoint}"));
+                Say(ui, $"Stopped. Checkpoint: {checkpoint}; continue with --resume {checkpoint}");
                 return new TrainingResult(double.NaN, runDir, checkpoint, plot, history, true, new long[classes.Count], new long[classes.Count]);
             }
 
@@ -210,11 +210,11 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
                 new Dictionary<string, object?> { ["optimizer"] = o.Optimizer, ["lr"] = o.Lr, ["batch_size"] = (long)o.BatchSize, ["epochs"] = (long)o.Epochs },
                 new Dictionary<string, double> { ["hparam/test_accuracy"] = testAcc, ["hparam/test_loss"] = testLoss });
             ui.Write(ClassTable(classes, correct, total));
-            Say(ui, (string.Create(CultureInfo.InvariantCulture,
-                $"Test accuracy: {testAcc * 100:F2}% ({correct.Sum()}/{total.Sum()}), test loss {testLoss:F4}")));
-            Say(ui, ($"Checkpoint: {checkpoint}"));
-            Say(ui, ($"Curves: {plot}"));
-            Say(ui, ($"TensorBoard: tensorboard --logdir {o.LogDir}"));
+            Say(ui, string.Create(CultureInfo.InvariantCulture,
+                $"Test accuracy: {testAcc * 100:F2}% ({correct.Sum()}/{total.Sum()}), test loss {testLoss:F4}"));
+            Say(ui, $"Checkpoint: {checkpoint}");
+            Say(ui, $"Curves: {plot}");
+            Say(ui, $"TensorBoard: tensorboard --logdir {o.LogDir}");
             return new TrainingResult(testAcc, runDir, checkpoint, plot, history, false, correct, total);
         }
         finally
