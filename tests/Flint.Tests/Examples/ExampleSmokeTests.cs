@@ -14,6 +14,8 @@ public class ExampleSmokeTests
         ["v1"] = [Path.Combine(Scratch, "v1")],
         ["p2"] = [Path.Combine(Scratch, "p2.png")],
         ["p3"] = [Path.Combine(Scratch, "p3.png")],
+        ["p4"] = ["5"],
+        ["p8"] = [Path.Combine(Scratch, "p8.png")],
         ["fashion-mnist"] = ["--subset", "--epochs", "1", "--limit", "256", "--batch-size", "32", "--workers", "1", "--log-dir", Scratch, "--plain"],
     };
 
