@@ -164,7 +164,7 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
             int Loop(IProgressSink s)
             {
                 sink = s;
-                for (int epoch = startEpoch; epoch <= o.Epochs && !stopRequested; epoch++)
+                for (int epoch = startEpoch; epoch <= o.Epochs; epoch++)
                 {
                     var stats = TrainEpoch(epoch, model, optimizer, criterion, trainLoader, device, s, writer, ref globalStep);
                     if (stats is null)
@@ -183,11 +183,12 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
                     writer.AddScalar("Accuracy/val", valAcc, epoch);
                     writer.AddScalar("Throughput/samples_per_second", done.SamplesPerSecond, epoch);
                     writer.Flush();
-                    SaveCheckpoint(checkpoint, epoch, model, optimizer, history, o, classes, interrupted: false);
+                    SaveCheckpoint(checkpoint, epoch, model, optimizer, history, o, classes, interrupted: stopRequested);
                     SavePlot(plot, history);
                     s.EndEpoch(string.Create(CultureInfo.InvariantCulture,
                         $"epoch {epoch}/{o.Epochs}  train loss {done.TrainLoss:F4} acc {done.TrainAccuracy * 100:F2}%  val loss {valLoss:F4} acc {valAcc * 100:F2}%  " +
                         $"{done.Seconds:F1} s ({done.SamplesPerSecond:N0} samples/s)"));
+                    if (stopRequested) break;
                 }
                 return 0;
             }
@@ -197,8 +198,6 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
             if (interrupted || stopRequested)
             {
                 interrupted = true;
-                if (history.Count > 0 && !File.Exists(checkpoint))
-                    SaveCheckpoint(checkpoint, history[^1].Epoch, model, optimizer, history, o, classes, interrupted: true);
                 Say(ui, $"Stopped. Checkpoint: {checkpoint}; continue with --resume {checkpoint}");
                 return new TrainingResult(double.NaN, runDir, checkpoint, plot, history, true, new long[classes.Count], new long[classes.Count]);
             }
