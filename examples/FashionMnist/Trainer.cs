@@ -159,6 +159,7 @@ public sealed class Trainer(TrainingOptions options, TextWriter output)
         {
             var (sampleImages, _) = trainLoader.First();
             writer.AddImage("Fashion-MNIST/train batch", Vision.Utils.MakeGrid(sampleImages[..Math.Min(32, (int)sampleImages.Size(0))], normalize: true), startEpoch - 1);
+            if (startEpoch == 1) writer.AddGraph(model, sampleImages.To(device));
 
             IProgressSink? sink = null;
             int Loop(IProgressSink s)

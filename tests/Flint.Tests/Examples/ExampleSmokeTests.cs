@@ -16,6 +16,7 @@ public class ExampleSmokeTests
         ["p3"] = [Path.Combine(Scratch, "p3.png")],
         ["p4"] = ["5"],
         ["p8"] = [Path.Combine(Scratch, "p8.png")],
+        ["v2"] = [Path.Combine(Scratch, "v2")],
         ["v3"] = [Path.Combine(Scratch, "v3")],
         ["v4"] = [Path.Combine(Scratch, "v4.png")],
         ["fashion-mnist"] = ["--subset", "--epochs", "1", "--limit", "256", "--batch-size", "32", "--workers", "1", "--log-dir", Scratch, "--plain"],
