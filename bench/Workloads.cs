@@ -23,6 +23,13 @@ internal static class Workloads
         run("reduction/sum_cols_4096", () => sq.Sum(0), sq.Numel() * 4.0, "byte");
         run("reduction/sum_all_16M", () => a.Sum(), n * 4.0, "byte");
 
+        foreach (var size in new[] { 256, 1024, 2048 })
+        {
+            var m1 = Torch.Randn(size, size);
+            var m2 = Torch.Randn(size, size);
+            run($"matmul/fp32_{size}", () => m1.MatMul(m2), 2.0 * size * size * size, "flop");
+        }
+
         var one = Torch.Ones(1);
         run("overhead/add_1elem", () =>
         {

@@ -39,6 +39,11 @@ run("reduction/sum_rows_4096", lambda: sq.sum(1), sq.numel() * 4.0, "byte")
 run("reduction/sum_cols_4096", lambda: sq.sum(0), sq.numel() * 4.0, "byte")
 run("reduction/sum_all_16M", lambda: a.sum(), n * 4.0, "byte")
 
+for size in (256, 1024, 2048):
+    m1 = torch.randn(size, size)
+    m2 = torch.randn(size, size)
+    run(f"matmul/fp32_{size}", lambda: m1.matmul(m2), 2.0 * size ** 3, "flop")
+
 one = torch.ones(1)
 
 

@@ -11,12 +11,14 @@ public static partial class Functional
 
     // A float activation: one fused forward kernel, one fused backward kernel over (grad, input), and the composite
     // form that a create_graph backward differentiates. In-place forms write through the same kernel.
+    // PyTorch names the node of some in-place forms differently (EluBackward1 saves the result): inplaceNode.
     private static Tensor Activate<TF, TB>(Tensor x, string kernel, TF forward, TB backward, string node,
-        Func<Tensor, Tensor> composite, bool inplace, bool bfloat16 = true)
+        Func<Tensor, Tensor> composite, bool inplace, bool bfloat16 = true, string? inplaceNode = null)
         where TF : struct, IUnaryKernel where TB : struct, IBinaryKernel
     {
         CheckFloat(x, kernel, bfloat16);
-        if (inplace) return MathCommon.Unary_(x, forward, x.DType, s => Activate(s, kernel, forward, backward, node, composite, false, bfloat16));
+        if (inplace)
+            return MathCommon.Unary_(x, forward, x.DType, s => Activate(s, kernel, forward, backward, inplaceNode ?? node, composite, false, bfloat16));
         var r = Elementwise.Unary(forward, x, x.DType);
         if (Graph.Needs(x))
             Graph.Record(r, node, [x], [x], n => CreatingGraph
@@ -53,7 +55,7 @@ public static partial class Functional
     /// <summary>x where x &gt; 0, else x · <paramref name="negativeSlope"/> (<c>F.leaky_relu(input, negative_slope, inplace)</c>).</summary>
     public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01, bool inplace = false) =>
         Activate(input, "leaky_relu_cpu", new LeakyReluKernel(negativeSlope), new LeakyReluBackwardKernel(negativeSlope),
-            "LeakyReluBackward0", x => Torch.Where(x.Gt(0), x, x.Mul(negativeSlope)), inplace);
+            "LeakyReluBackward0", x => Torch.Where(x.Gt(0), x, x.Mul(negativeSlope)), inplace, inplaceNode: "LeakyReluBackward1");
 
     private static Tensor EluComposite(Tensor x, double alpha, double scale, double inputScale) =>
         Torch.Where(x.Gt(0), x.Mul(scale), x.ClampMax(0).Mul(inputScale).Exp().Sub(1).Mul(alpha * scale));
@@ -61,14 +63,14 @@ public static partial class Functional
     /// <summary>x where x &gt; 0, else α · (exp(x) − 1) (<c>F.elu(input, alpha, inplace)</c>).</summary>
     public static Tensor Elu(Tensor input, double alpha = 1.0, bool inplace = false) =>
         Activate(input, "elu_cpu", new EluKernel(alpha, 1, 1), new EluBackwardKernel(alpha, 1, 1, false), "EluBackward0",
-            x => EluComposite(x, alpha, 1, 1), inplace);
+            x => EluComposite(x, alpha, 1, 1), inplace, inplaceNode: "EluBackward1");
 
     /// <summary>
     /// scale · elu(x, α) with PyTorch's fixed α ≈ 1.6733 and scale ≈ 1.0507 (<c>F.selu(input, inplace)</c>).
     /// </summary>
     public static Tensor Selu(Tensor input, bool inplace = false) =>
         Activate(input, "elu_cpu", new EluKernel(SeluAlpha, SeluScale, 1), new EluBackwardKernel(SeluAlpha, SeluScale, 1, false),
-            "EluBackward0", x => EluComposite(x, SeluAlpha, SeluScale, 1), inplace);
+            "EluBackward0", x => EluComposite(x, SeluAlpha, SeluScale, 1), inplace, inplaceNode: "EluBackward1");
 
     /// <summary>max(0, x) + min(0, α · (exp(x/α) − 1)) (<c>F.celu(input, alpha, inplace)</c>).</summary>
     public static Tensor Celu(Tensor input, double alpha = 1.0, bool inplace = false)
@@ -76,7 +78,7 @@ public static partial class Functional
         if (alpha == 0) throw new ArgumentException("ZeroDivisionError: alpha cannot be 0 for CELU");
         var inv = 1.0 / alpha;
         return Activate(input, "elu_cpu", new EluKernel(alpha, 1, inv), new EluBackwardKernel(alpha, 1, inv, false), "CeluBackward0",
-            x => EluComposite(x, alpha, 1, inv), inplace);
+            x => EluComposite(x, alpha, 1, inv), inplace, inplaceNode: "CeluBackward1");
     }
 
     /// <summary>
@@ -163,10 +165,15 @@ public static partial class Functional
     {
         if (input.DType is DType.Bool or DType.Float16) throw MathCommon.NotImplemented("threshold_cpu", input.DType);
         var forward = new ThresholdKernel(threshold, value);
-        if (inplace) return MathCommon.Unary_(input, forward, input.DType, s => Threshold(s, threshold, value));
-        var r = Elementwise.Unary(forward, input, input.DType);
+        if (inplace) return MathCommon.Unary_(input, forward, input.DType, s => ThresholdCore(s, threshold, value, "ThresholdBackward1"));
+        return ThresholdCore(input, threshold, value, "ThresholdBackward0");
+    }
+
+    private static Tensor ThresholdCore(Tensor input, double threshold, double value, string node)
+    {
+        var r = Elementwise.Unary(new ThresholdKernel(threshold, value), input, input.DType);
         if (Graph.Needs(input))
-            Graph.Record(r, "ThresholdBackward0", [input], [input], n => CreatingGraph
+            Graph.Record(r, node, [input], [input], n => CreatingGraph
                 ? CompositeGrads(n, [n.Saved(0)], xs => Torch.Where(xs[0]!.Le(threshold), xs[0]!.Detach().Mul(0).Add(value), xs[0]!))
                 : [Elementwise.Binary(new ThresholdBackwardKernel(threshold), n.Grad, n.Saved(0), ResultTypeState.Of(n.Grad, n.Saved(0)))]);
         return r;
@@ -268,32 +275,40 @@ public static partial class Functional
         {
             var slope = (lower + upper) / 2;
             CheckFloat(input, "leaky_relu_cpu");
-            var forward = new LeakyReluKernel(slope);
-            if (inplace) return MathCommon.Unary_(input, forward, input.DType, s => Rrelu(s, lower, upper));
-            var r = Elementwise.Unary(forward, input, input.DType);
-            if (Graph.Needs(input))
-                Graph.Record(r, "RreluWithNoiseBackward0", [input], [input], n => CreatingGraph
-                    ? CompositeGrads(n, [n.Saved(0)], xs => Torch.Where(xs[0]!.Gt(0), xs[0]!, xs[0]!.Mul(slope)))
-                    : [Elementwise.Binary(new LeakyReluBackwardKernel(slope), n.Grad, n.Saved(0), ResultTypeState.Of(n.Grad, n.Saved(0)))]);
-            return r;
+            if (inplace)
+                return MathCommon.Unary_(input, new LeakyReluKernel(slope), input.DType, s => RreluEval(s, slope, "RreluWithNoiseBackward1"));
+            return RreluEval(input, slope, "RreluWithNoiseBackward0");
         }
         CheckFloat(input, "rrelu_with_noise_out_cpu");
         var noise = RreluNoise(input, lower, upper);
-        if (inplace) return InPlace.Apply(input, s => Rrelu(s, noise, lower, upper), s =>
-        {
-            using (Torch.NoGrad()) InPlace.CopyData(s.Mul(noise), s);
-        });
-        return Rrelu(input, noise, lower, upper);
+        if (inplace)
+            return InPlace.Apply(input, s => RreluTrain(s, noise, lower, upper, "RreluWithNoiseBackward1"), s =>
+            {
+                using (Torch.NoGrad()) InPlace.CopyData(s.Mul(noise), s);
+            });
+        return RreluTrain(input, noise, lower, upper, "RreluWithNoiseBackward0");
     }
 
-    private static Tensor Rrelu(Tensor input, Tensor noise, double lower, double upper)
+    // Evaluation-mode rrelu: leaky_relu with the mean slope, recorded under PyTorch's rrelu node.
+    private static Tensor RreluEval(Tensor input, double slope, string node)
+    {
+        var r = Elementwise.Unary(new LeakyReluKernel(slope), input, input.DType);
+        if (Graph.Needs(input))
+            Graph.Record(r, node, [input], [input], n => CreatingGraph
+                ? CompositeGrads(n, [n.Saved(0)], xs => Torch.Where(xs[0]!.Gt(0), xs[0]!, xs[0]!.Mul(slope)))
+                : [Elementwise.Binary(new LeakyReluBackwardKernel(slope), n.Grad, n.Saved(0), ResultTypeState.Of(n.Grad, n.Saved(0)))]);
+        return r;
+    }
+
+    // Training-mode rrelu: input · noise; the gradient is grad · noise (or leaky_relu's when lower ≈ upper, as PyTorch).
+    private static Tensor RreluTrain(Tensor input, Tensor noise, double lower, double upper, string node)
     {
         Tensor r;
         using (Torch.NoGrad()) r = input.Mul(noise);
         var useNoise = (float)upper - (float)lower > 1e-6f;
         var slope = (lower + upper) / 2;
         if (Graph.Needs(input))
-            Graph.Record(r, "RreluWithNoiseBackward0", [input], [input, noise], n => useNoise
+            Graph.Record(r, node, [input], [input, noise], n => useNoise
                 ? [n.Grad.Mul(n.Saved(1))]
                 : CreatingGraph
                     ? CompositeGrads(n, [n.Saved(0)], xs => Torch.Where(xs[0]!.Gt(0), xs[0]!, xs[0]!.Mul(slope)))
@@ -324,4 +339,29 @@ public static partial class Functional
                 nf[i] = xf[i] <= 0 ? (float)(gen.NextDouble() * (hi - lo) + lo) : 1;
         return Torch.FromArray(nf, input.shape).To(input.DType).To(input.Device);
     }
+
+    /// <summary>In-place <see cref="Relu"/> (<c>F.relu_(input)</c>).</summary>
+    public static Tensor Relu_(Tensor input) => Relu(input, inplace: true);
+
+    /// <summary>In-place <see cref="Hardtanh"/> (<c>F.hardtanh_(input, min_val, max_val)</c>).</summary>
+    public static Tensor Hardtanh_(Tensor input, double minVal = -1, double maxVal = 1) => Hardtanh(input, minVal, maxVal, inplace: true);
+
+    /// <summary>In-place <see cref="LeakyRelu"/> (<c>F.leaky_relu_(input, negative_slope)</c>).</summary>
+    public static Tensor LeakyRelu_(Tensor input, double negativeSlope = 0.01) => LeakyRelu(input, negativeSlope, inplace: true);
+
+    /// <summary>In-place <see cref="Elu"/> (<c>F.elu_(input, alpha)</c>).</summary>
+    public static Tensor Elu_(Tensor input, double alpha = 1.0) => Elu(input, alpha, inplace: true);
+
+    /// <summary>In-place <see cref="Selu"/> (<c>F.selu_(input)</c>).</summary>
+    public static Tensor Selu_(Tensor input) => Selu(input, inplace: true);
+
+    /// <summary>In-place <see cref="Celu"/> (<c>F.celu_(input, alpha)</c>).</summary>
+    public static Tensor Celu_(Tensor input, double alpha = 1.0) => Celu(input, alpha, inplace: true);
+
+    /// <summary>In-place <see cref="Threshold"/> (<c>F.threshold_(input, threshold, value)</c>).</summary>
+    public static Tensor Threshold_(Tensor input, double threshold, double value) => Threshold(input, threshold, value, inplace: true);
+
+    /// <summary>In-place <see cref="Rrelu"/> (<c>F.rrelu_(input, lower, upper, training)</c>).</summary>
+    public static Tensor Rrelu_(Tensor input, double lower = 1.0 / 8, double upper = 1.0 / 3, bool training = false) =>
+        Rrelu(input, lower, upper, training, inplace: true);
 }
