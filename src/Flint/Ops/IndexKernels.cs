@@ -167,7 +167,7 @@ internal static class IndexOps
         // mean: divide by how many values met at each position (self counting once unless excluded).
         var count = Torch.Full(target.shape, includeSelf ? 1 : 0, dt, target.Device);
         ScatterInto(count, d, index, Elementwise.Wrap(1, dt, target.Device), ScatterMode.Add);
-        count.Backend.MaskedFill(count, Compare.Equal(count, 0), 1);
+        count.Backend.MaskedFill(count, count.Eq(0), 1);
         Elementwise.BinaryInto(new MeanDivideKernel(), target, count, target, dt);
     }
 
@@ -207,12 +207,12 @@ internal static class IndexOps
                 break;
             case "prod":
             {
-                var maskedSelf = self.MaskedFill(Compare.Equal(self, 0), 1);
+                var maskedSelf = self.MaskedFill(self.Eq(0), 1);
                 var maskedSelfResult = maskedSelf.ScatterReduce(d, index, src, reduce, includeSelf);
                 gradSelf = grad.Mul(maskedSelfResult).Div(maskedSelf);
-                var srcZero = Compare.Equal(src, 0);
+                var srcZero = src.Eq(0);
                 var srcNumZeros = Torch.ZerosLike(self).ScatterAdd(d, index, srcZero.To(dt)).Gather(d, index);
-                var srcSingleZero = Compare.And(srcZero, Compare.Equal(srcNumZeros, 1));
+                var srcSingleZero = srcZero.LogicalAnd(srcNumZeros.Eq(1));
                 var maskedSrc = src.MaskedFill(srcSingleZero, 1);
                 var maskedSrcResult = self.ScatterReduce(d, index, maskedSrc, reduce, includeSelf);
                 gradSrc = Where(srcSingleZero, grad.Mul(maskedSrcResult).Gather(d, index),
@@ -223,7 +223,7 @@ internal static class IndexOps
             {
                 var ones = includeSelf ? Torch.OnesLike(grad) : Torch.ZerosLike(grad);
                 var n = ones.ScatterAdd(d, index, Torch.OnesLike(src));
-                n = n.MaskedFill(Compare.Equal(n, 0), 1);
+                n = n.MaskedFill(n.Eq(0), 1);
                 gradSelf = grad.Div(n);
                 gradSrc = grad.Gather(d, index).Div(n.Gather(d, index));
                 break;
@@ -231,8 +231,8 @@ internal static class IndexOps
             default:
             {
                 var value = result.Gather(d, index);
-                var selfIsResult = Compare.Equal(self, result).To(dt);
-                var srcIsResult = Compare.Equal(src, value).To(dt);
+                var selfIsResult = self.Eq(result).To(dt);
+                var srcIsResult = src.Eq(value).To(dt);
                 var nToDistribute = selfIsResult.ScatterAdd(d, index, srcIsResult);
                 var gradDistributed = grad.Div(nToDistribute);
                 gradSelf = selfIsResult.Mul(gradDistributed);
@@ -246,7 +246,7 @@ internal static class IndexOps
 
     // where(mask, a, b) from masked fills, so NaN or inf in the unused branch never leaks.
     private static Tensor Where(Tensor mask, Tensor a, Tensor b) =>
-        a.MaskedFill(Compare.Not(mask), 0).Add(b.MaskedFill(mask, 0));
+        a.MaskedFill(mask.LogicalNot(), 0).Add(b.MaskedFill(mask, 0));
 
     public static void RecordNotImplemented(Tensor r, string op, Tensor self, Tensor? src) =>
         Graph.Record(r, "NotImplemented", [self, src], [],
@@ -389,7 +389,7 @@ internal static class IndexOps
         if (!b.AsSpan().SequenceEqual(target.shape))
             throw new ArgumentException(
                 $"output with shape {Shapes.Format(target.shape)} doesn't match the broadcast shape {Shapes.Format(b)}");
-        var m = mask.dtype == DType.Bool ? mask : Compare.NotEqual(mask, 0);
+        var m = mask.dtype == DType.Bool ? mask : mask.Ne(0);
         return Elementwise.Expand(m, target.shape);
     }
 
@@ -461,31 +461,6 @@ internal static class IndexOps
         var src = source.IsContiguous() ? source : DenseCopy(source, contiguous: true);
         target.Backend.IndexScatter(Restrided(target, [n], [0]), src.AliasNoGrad([n], [1]), [idx.AliasNoGrad([n], [1])],
             [numel], [1], accumulate ? ScatterMode.Add : ScatterMode.Assign, true, FlatError(numel));
-    }
-}
-
-/// <summary>Bool masks for the index ops' internals and derivatives (not public comparison ops).</summary>
-internal static class Compare
-{
-    public static Tensor Equal(Tensor a, Scalar b) => Elementwise.Compare(new EqualKernel(), a, Elementwise.Wrap(b, a.dtype, a.Device));
-
-    public static Tensor Equal(Tensor a, Tensor b) => Elementwise.Compare(new EqualKernel(), a, b);
-
-    public static Tensor NotEqual(Tensor a, Scalar b) => Not(Equal(a, b));
-
-    public static Tensor Not(Tensor mask) => Equal(mask, false);
-
-    public static Tensor And(Tensor a, Tensor b) => a.MaskedFill(Not(b), false);
-
-    private readonly struct EqualKernel : ICompareKernel
-    {
-        public static string Name => "eq";
-        public static string Cuda => "a == b";
-
-        public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>
-        {
-            for (int i = 0; i < c.Length; i++) c[i] = a[i] == b[i];
-        }
     }
 }
 

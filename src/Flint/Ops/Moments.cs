@@ -1,7 +1,6 @@
 using Flint.Autograd;
 using Flint.Kernels;
 using Flint.Ops;
-using RM = Flint.Ops.ReductionMath;
 
 namespace Flint;
 
@@ -126,7 +125,7 @@ internal static partial class ReductionOps
             var m = Reduction.Run(new SumKernel(), x, mask, true, acc, acc).Div_(count);
             var dev = x.Sub(Elementwise.Cast(m, x.dtype, x.Device));
             var v = Reduction.Run(new SumSquaresKernel(), dev, mask, keepdim, acc, acc).Div_(Math.Max(count - c, 0));
-            result = Elementwise.Cast(std ? RM.Sqrt(v) : v, x.dtype, x.Device);
+            result = Elementwise.Cast(std ? v.Sqrt() : v, x.dtype, x.Device);
             mean = withMean ? Elementwise.Cast(keepdim ? m : m.Reshape(result.shape), x.dtype, x.Device) : result;
         }
         if (Graph.Needs(x))
@@ -150,7 +149,7 @@ internal static partial class ReductionOps
                     if (std)
                     {
                         var r = Reduction.Restore(n.Saved(1), mask, keepdim);
-                        gv = RM.MaskedFill(gv.Div(r.Mul(2)), RM.Eq(r, 0), 0);
+                        gv = gv.Div(r.Mul(2)).MaskedFill(r.Eq(0), 0);
                     }
                     g = gv.Mul(2.0 / (count - c)).Mul(self.Sub(self.Mean(reduced, keepdim: true)));
                 }
@@ -176,7 +175,7 @@ internal static partial class ReductionOps
         Tensor r;
         using (Torch.NoGrad())
         {
-            if (p == 2) r = RM.Sqrt(Reduction.Run(new SumSquaresKernel(), self, mask, keepdim, Reduction.AccumulateType<SumSquaresKernel>(type), Reduction.AccumulateType<SumSquaresKernel>(type)));
+            if (p == 2) r = (Reduction.Run(new SumSquaresKernel(), self, mask, keepdim, Reduction.AccumulateType<SumSquaresKernel>(type), Reduction.AccumulateType<SumSquaresKernel>(type))).Sqrt();
             else if (p == 1) r = Reduction.Run(new SumAbsKernel(), self, mask, keepdim, type, Reduction.AccumulateType<SumAbsKernel>(type));
             else if (double.IsPositiveInfinity(p)) r = Reduction.Run(new MaxAbsKernel(), self, mask, keepdim, type);
             else if (double.IsNegativeInfinity(p)) r = Reduction.Run(new MinAbsKernel(), self, mask, keepdim, type);
@@ -184,7 +183,7 @@ internal static partial class ReductionOps
             else
             {
                 var acc = Reduction.AccumulateType<SumPowAbsKernel>(type);
-                r = RM.Pow(Reduction.Run(new SumPowAbsKernel(p), self, mask, keepdim, acc, acc), 1 / p);
+                r = (Reduction.Run(new SumPowAbsKernel(p), self, mask, keepdim, acc, acc)).Pow(1 / p);
             }
             r = Elementwise.Cast(r, type, x.Device);
         }
@@ -201,21 +200,21 @@ internal static partial class ReductionOps
     private static Tensor NormGrad(Tensor grad, Tensor self, Tensor norm, double p, long[] dims)
     {
         if (p == 0) return Torch.ZerosLike(self);
-        if (p == 1) return RM.Sgn(self).Mul(grad);
-        if (p == 2) return grad.Mul(RM.MaskedFill(self.Div(norm), RM.Eq(norm, 0), 0));
+        if (p == 1) return self.Sgn().Mul(grad);
+        if (p == 2) return grad.Mul(self.Div(norm).MaskedFill(norm.Eq(0), 0));
         if (double.IsInfinity(p))
         {
-            var selfAbs = RM.Abs(self);
-            var mask = RM.LogicalOr(RM.Eq(selfAbs, norm), RM.IsNan(selfAbs));
-            return RM.Sgn(self).Mul(grad.Div(mask.Sum(dims, keepdim: true)).Mul(mask));
+            var selfAbs = self.Abs();
+            var mask = selfAbs.Eq(norm).LogicalOr(selfAbs.IsNan());
+            return self.Sgn().Mul(grad.Div(mask.Sum(dims, keepdim: true)).Mul(mask));
         }
         if (p < 1)
         {
-            var scaled = RM.Sgn(self).Mul(RM.MaskedFill(RM.Pow(RM.Abs(self), p - 1), RM.Eq(self, 0), 0));
-            return scaled.Mul(grad).Mul(RM.Pow(norm, 1 - p));
+            var scaled = self.Sgn().Mul((self.Abs().Pow(p - 1)).MaskedFill(self.Eq(0), 0));
+            return scaled.Mul(grad).Mul(norm.Pow(1 - p));
         }
-        var selfScaled = p < 2 ? RM.Sgn(self).Mul(RM.Pow(RM.Abs(self), p - 1)) : self.Mul(RM.Pow(RM.Abs(self), p - 2));
-        var scale = RM.MaskedFill(grad.Div(RM.Pow(norm, p - 1)), RM.Eq(norm, 0), 0);
+        var selfScaled = p < 2 ? self.Sgn().Mul(self.Abs().Pow(p - 1)) : self.Mul(self.Abs().Pow(p - 2));
+        var scale = (grad.Div(norm.Pow(p - 1))).MaskedFill(norm.Eq(0), 0);
         return selfScaled.Mul(scale);
     }
 }

@@ -502,8 +502,8 @@ internal static unsafe class Sampling
         if (!dt.IsFloatingPoint()) throw NotImplemented("check_uniform_bounds", dt);
         double min = dt switch { DType.Float32 => float.MinValue, DType.Float16 => (double)System.Half.MinValue, DType.BFloat16 => -3.3895313892515355e38, _ => double.MinValue };
         double max = -min;
-        if (!(from >= min && from <= max)) throw new ArgumentException($"from is out of bounds for {TypeMetaName(dt)}");
-        if (!(to >= min && to <= max)) throw new ArgumentException($"to is out of bounds for {TypeMetaName(dt)}");
+        if (!(from >= min && from <= max)) throw new ArgumentException($"from is out of bounds for {MathCommon.CppTypeName(dt)}");
+        if (!(to >= min && to <= max)) throw new ArgumentException($"to is out of bounds for {MathCommon.CppTypeName(dt)}");
         if (!(from <= to))
             throw new ArgumentException($"uniform_ expects to return a [from, to) range, but found from={Num(from)} > to={Num(to)}");
         if (!(to - from <= max))
@@ -589,21 +589,6 @@ internal static unsafe class Sampling
             }
         }
     }
-
-    /// <summary>The C++ type name PyTorch's TypeMeta prints in bounds errors.</summary>
-    private static string TypeMetaName(DType dt) => dt switch
-    {
-        DType.Float32 => "float",
-        DType.Float64 => "double",
-        DType.Float16 => "c10::Half",
-        DType.BFloat16 => "c10::BFloat16",
-        DType.Int64 => "long int",
-        DType.Int32 => "int",
-        DType.Int16 => "short int",
-        DType.Int8 => "signed char",
-        DType.UInt8 => "unsigned char",
-        _ => "bool",
-    };
 
     // ---------------------------------------------------------------- normal
 
@@ -1001,12 +986,12 @@ internal static unsafe class Sampling
         if (dt.IsFloatingPoint())
         {
             double max = dt switch { DType.Float32 => float.MaxValue, DType.Float16 => 65504.0, DType.BFloat16 => 3.3895313892515355e38, _ => double.MaxValue };
-            if (!(from >= -max && from <= max)) throw new ArgumentException($"from is out of bounds for {TypeMetaName(dt)}");
-            if (!(toInc >= -max && toInc <= max)) throw new ArgumentException($"to - 1 is out of bounds for {TypeMetaName(dt)}");
+            if (!(from >= -max && from <= max)) throw new ArgumentException($"from is out of bounds for {MathCommon.CppTypeName(dt)}");
+            if (!(toInc >= -max && toInc <= max)) throw new ArgumentException($"to - 1 is out of bounds for {MathCommon.CppTypeName(dt)}");
             return;
         }
-        if (from < MinInt(dt) || from > MaxInt(dt)) throw new ArgumentException($"from is out of bounds for {TypeMetaName(dt)}");
-        if (toInc < MinInt(dt) || toInc > MaxInt(dt)) throw new ArgumentException($"to - 1 is out of bounds for {TypeMetaName(dt)}");
+        if (from < MinInt(dt) || from > MaxInt(dt)) throw new ArgumentException($"from is out of bounds for {MathCommon.CppTypeName(dt)}");
+        if (toInc < MinInt(dt) || toInc > MaxInt(dt)) throw new ArgumentException($"to - 1 is out of bounds for {MathCommon.CppTypeName(dt)}");
     }
 
     /// <summary>PyTorch's <c>random_from_to_impl</c>: [from, to), or [from, the dtype's largest integer] when to is null.</summary>

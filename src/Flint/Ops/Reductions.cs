@@ -2,7 +2,6 @@ using Flint.Autograd;
 using Flint.Backends;
 using Flint.Kernels;
 using Flint.Ops;
-using RM = Flint.Ops.ReductionMath;
 
 namespace Flint;
 
@@ -190,7 +189,7 @@ internal static partial class ReductionOps
     private static Tensor ProdGrad(Tensor grad, Tensor input, Tensor result)
     {
         if (input.Dim() == 0) return grad;
-        long zeros = RM.Eq(input, 0).Sum().Item<long>();
+        long zeros = input.Eq(0).Sum().Item<long>();
         if (zeros == 0) return grad.Mul(result.Div(input));
         if (zeros > 1) return Torch.ZerosLike(input);
         return grad.Mul(ProdOthers(input.Reshape(-1), 0)).Reshape(input.shape);
@@ -204,7 +203,7 @@ internal static partial class ReductionOps
             grad = grad.Unsqueeze(dim);
             result = result.Unsqueeze(dim);
         }
-        if (RM.Eq(input, 0).Sum().Item<long>() == 0) return grad.Mul(result.Div(input));
+        if (input.Eq(0).Sum().Item<long>() == 0) return grad.Mul(result.Div(input));
         return grad.Mul(ProdOthers(input, dim));
     }
 
@@ -225,7 +224,7 @@ internal static partial class ReductionOps
         var last = x.Transpose(dim, -1);
         var rows = last.Unsqueeze(-2).Expand([.. last.shape[..^1], n, n]);
         var eye = Torch.Eye(n, dtype: DType.Bool, device: x.Device);
-        return RM.MaskedFill(rows, eye, 1).Prod(-1).Transpose(dim, -1);
+        return rows.MaskedFill(eye, 1).Prod(-1).Transpose(dim, -1);
     }
 
     public static Tensor ExtremeAll(Tensor x, bool max)
@@ -244,7 +243,7 @@ internal static partial class ReductionOps
     /// <summary>The gradient of a full max/min/median: shared equally by the elements equal to the result (NaNs if NaN).</summary>
     public static Tensor EvenlyDistribute(Tensor grad, Tensor input, Tensor value)
     {
-        var mask = double.IsNaN(value.Item<double>()) ? RM.IsNan(input) : RM.Eq(input, value);
+        var mask = double.IsNaN(value.Item<double>()) ? input.IsNan() : input.Eq(value);
         return grad.Div(mask.Sum()).Mul(mask);
     }
 
@@ -279,7 +278,7 @@ internal static partial class ReductionOps
                 g = g.Unsqueeze(dim);
                 idx = idx.Unsqueeze(dim);
             }
-            return [RM.ScatterAddDim(inShape, dim, idx, g)];
+            return [Torch.Zeros(inShape, g.dtype, g.Device).ScatterAdd(dim, idx, g)];
         });
     }
 
@@ -293,7 +292,7 @@ internal static partial class ReductionOps
             var reduced = ReducedDims(mask);
             Graph.Record(r, max ? "AmaxBackward0" : "AminBackward0", [x], [x, r], n =>
             {
-                var hit = RM.Eq(Reduction.Restore(n.Saved(1), mask, keepdim), n.Saved(0));
+                var hit = (Reduction.Restore(n.Saved(1), mask, keepdim)).Eq(n.Saved(0));
                 return [Reduction.Restore(n.Grad, mask, keepdim).Div(hit.Sum(reduced, keepdim: true)).Mul(hit)];
             });
         }
@@ -376,7 +375,7 @@ internal static partial class ReductionOps
         {
             var inShape = x.shape;
             Graph.Record(r, "NansumBackward0", [x], [x], n =>
-                [Reduction.ExpandGrad(n.Grad, mask, keepdim, inShape).Mul(RM.LogicalNot(RM.IsNan(n.Saved(0))))]);
+                [Reduction.ExpandGrad(n.Grad, mask, keepdim, inShape).Mul(n.Saved(0).IsNan().LogicalNot())]);
         }
         return r;
     }
@@ -386,7 +385,7 @@ internal static partial class ReductionOps
         if (!x.IsFloatingPoint())
             throw new InvalidOperationException(
                 $"nanmean(): expected input to have floating point dtype but got {x.dtype.ScalarTypeName()}");
-        var factor = RM.LogicalNot(RM.IsNan(x)).Sum(dims, keepdim);
+        var factor = x.IsNan().LogicalNot().Sum(dims, keepdim);
         return Nansum(x, dims, keepdim, dtype).Div(factor);
     }
 
@@ -401,16 +400,16 @@ internal static partial class ReductionOps
             if (self.Numel() != 0)
             {
                 var maxes = Reduction.Run(new MaxKernel(), self, mask, true, self.dtype);
-                maxes = RM.MaskedFill(maxes, RM.Eq(RM.Abs(maxes), double.PositiveInfinity), 0);
-                var sum = RM.Exp(self.Sub(maxes)).Sum(reduced, keepdim);
+                maxes = maxes.MaskedFill(maxes.Abs().Eq(double.PositiveInfinity), 0);
+                var sum = self.Sub(maxes).Exp().Sum(reduced, keepdim);
                 var m = keepdim ? maxes : new Tensor(maxes.storage, sum.shape, Shapes.ContiguousStrides(sum.shape), 0, maxes.dtype);
-                r = RM.Log(sum).Add(m);
+                r = sum.Log().Add(m);
             }
-            else r = RM.Log(RM.Exp(self).Sum(reduced, keepdim));
+            else r = (self.Exp().Sum(reduced, keepdim)).Log();
         }
         if (Graph.Needs(self))
             Graph.Record(r, "LogsumexpBackward0", [self], [self, r], n =>
-                [Reduction.Restore(n.Grad, mask, keepdim).Mul(RM.Exp(n.Saved(0).Sub(Reduction.Restore(n.Saved(1), mask, keepdim))))]);
+                [Reduction.Restore(n.Grad, mask, keepdim).Mul((n.Saved(0).Sub(Reduction.Restore(n.Saved(1), mask, keepdim))).Exp())]);
         return r;
     }
 }

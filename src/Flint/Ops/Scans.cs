@@ -1,7 +1,6 @@
 using Flint.Autograd;
 using Flint.Backends;
 using Flint.Ops;
-using RM = Flint.Ops.ReductionMath;
 
 namespace Flint;
 
@@ -96,7 +95,7 @@ internal static class ScanOps
     {
         if (input.Numel() <= 1 || input.Dim() == 0 || input.shape[dim] == 1) return grad;
         grad = grad.To(input.dtype);
-        if (RM.Eq(input, 0).Sum().Item<long>() == 0)
+        if (input.Eq(0).Sum().Item<long>() == 0)
             return Cumulative(output.Mul(grad), ScanKind.Sum, dim, null, !reverse).Div(input);
         if (!GradMode.IsEnabled || !(input.RequiresGrad || grad.RequiresGrad))
         {
@@ -115,11 +114,11 @@ internal static class ScanOps
         // scanned, weighted by grad and summed over j >= k (j <= k when reversed).
         long n = input.shape[dim];
         var last = input.Transpose(dim, -1);
-        var rows = RM.MaskedFill(last.Unsqueeze(-2).Expand([.. last.shape[..^1], n, n]), Torch.Eye(n, dtype: DType.Bool, device: input.Device), 1);
+        var rows = (last.Unsqueeze(-2).Expand([.. last.shape[..^1], n, n])).MaskedFill(Torch.Eye(n, dtype: DType.Bool, device: input.Device), 1);
         var scanned = Cumulative(rows, ScanKind.Prod, -1, null, reverse);
         var outside = Triangle(n, lower: !reverse, input.Device);
         var weighted = scanned.Mul(grad.Transpose(dim, -1).Unsqueeze(-2));
-        return RM.MaskedFill(weighted, outside, 0).Sum(-1).Transpose(dim, -1);
+        return weighted.MaskedFill(outside, 0).Sum(-1).Transpose(dim, -1);
     }
 
     // An n x n bool mask of the strictly lower (or strictly upper) triangle.
@@ -159,11 +158,11 @@ internal static class ScanOps
             DType.BFloat16 => -3.3895313892515355e38,
             _ => float.MinValue,
         };
-        var logAbs = RM.Log(RM.Abs(grad));
-        var logPos = RM.MaskedFill(logAbs, RM.LogicalNot(RM.Gt(grad, 0)), lowest);
-        var logNeg = RM.MaskedFill(logAbs, RM.LogicalNot(RM.Lt(grad, 0)), lowest);
-        var pos = RM.Exp(Cumulative(logPos.Sub(result), ScanKind.LogSumExp, dim, null, !reverse).Add(self));
-        var neg = RM.Exp(Cumulative(logNeg.Sub(result), ScanKind.LogSumExp, dim, null, !reverse).Add(self));
+        var logAbs = grad.Abs().Log();
+        var logPos = logAbs.MaskedFill(grad.Gt(0).LogicalNot(), lowest);
+        var logNeg = logAbs.MaskedFill(grad.Lt(0).LogicalNot(), lowest);
+        var pos = (Cumulative(logPos.Sub(result), ScanKind.LogSumExp, dim, null, !reverse).Add(self)).Exp();
+        var neg = (Cumulative(logNeg.Sub(result), ScanKind.LogSumExp, dim, null, !reverse).Add(self)).Exp();
         return pos.Sub(neg);
     }
 
@@ -178,7 +177,7 @@ internal static class ScanOps
         {
             var inShape = x.shape;
             Graph.Record([values, indices], max ? "CummaxBackward0" : "CumminBackward0", [x], [indices], n =>
-                [inShape.Length == 0 || Shapes.Numel(inShape) == 0 ? n.Grad : RM.ScatterAddDim(inShape, d, n.Saved(0), n.Grad)]);
+                [inShape.Length == 0 || Shapes.Numel(inShape) == 0 ? n.Grad : Torch.Zeros(inShape, n.Grad.dtype, n.Grad.Device).ScatterAdd(d, n.Saved(0), n.Grad)]);
         }
         return (values, indices);
     }

@@ -393,7 +393,7 @@ public class ReductionTests
     }
 }
 
-internal static class TestOps
+internal static class ReductionTestOps
 {
     /// <summary>x * x, differentiable (a square that the reduction tests can apply twice).</summary>
     public static Tensor Pow2(this Tensor x) => x.Mul(x);

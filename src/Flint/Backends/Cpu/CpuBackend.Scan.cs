@@ -40,17 +40,19 @@ internal sealed partial class CpuBackend
         if (l.Inner == 1)
         {
             // Contiguous lanes: one running value per lane.
+            long n = l.Size;
+            bool back = reverse;
             Lanes.For(l, (begin, end) =>
             {
                 for (long lane = begin; lane < end; lane++)
                 {
-                    var xs = (TS*)px + lane * l.Size;
-                    var os = (TS*)po + lane * l.Size;
+                    var xs = (TS*)px + lane * n;
+                    var os = (TS*)po + lane * n;
                     var a = default(TStep).Init;
-                    if (reverse)
-                        for (long k = l.Size - 1; k >= 0; k--) { a = default(TStep).Step(a, Cvt.To<TS, TA>(xs[k])); os[k] = Cvt.To<TA, TS>(a); }
+                    if (back)
+                        for (long k = n - 1; k >= 0; k--) { a = default(TStep).Step(a, Cvt.To<TS, TA>(xs[k])); os[k] = Cvt.To<TA, TS>(a); }
                     else
-                        for (long k = 0; k < l.Size; k++) { a = default(TStep).Step(a, Cvt.To<TS, TA>(xs[k])); os[k] = Cvt.To<TA, TS>(a); }
+                        for (long k = 0; k < n; k++) { a = default(TStep).Step(a, Cvt.To<TS, TA>(xs[k])); os[k] = Cvt.To<TA, TS>(a); }
                 }
             });
             return;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Flint.Backends.Cpu;
 
@@ -22,17 +23,13 @@ internal sealed partial class CpuBackend
             var layout = l;
             if (layout.Inner == 1 && typeof(TS) == typeof(TK))
             {
-                // Contiguous lanes: TensorPrimitives' vectorised search (first index among ties, first NaN).
+                // Contiguous lanes: vectorised passes (see FirstExtreme).
                 Lanes.For(layout, (begin, end) =>
                 {
                     for (long lane = begin; lane < end; lane++)
                     {
                         var span = new ReadOnlySpan<TK>((TK*)px + lane * layout.Size, checked((int)layout.Size));
-                        int at = isMax ? TensorPrimitives.IndexOfMax(span) : TensorPrimitives.IndexOfMin(span);
-                        // TensorPrimitives orders -0 below +0; ATen's comparisons see them equal and keep the first.
-                        if (span[at] == TK.Zero)
-                            for (int j = 0; j < at; j++)
-                                if (span[j] == TK.Zero) { at = j; break; }
+                        int at = FirstExtreme(span, isMax);
                         ((long*)pi)[lane] = at;
                         if (pv != 0) ((TS*)pv)[lane] = Cvt.To<TK, TS>(span[at]);
                     }
@@ -69,6 +66,30 @@ internal sealed partial class CpuBackend
                 });
             });
         }
+    }
+
+    // The index of the first maximum (minimum) of a span, or of its first NaN: the NaN-propagating TensorPrimitives
+    // extreme, then a vectorised search for its bit pattern (for zero, for either +0 or -0, which ATen sees as equal).
+    private static int FirstExtreme<T>(ReadOnlySpan<T> span, bool max) where T : unmanaged, INumber<T>
+    {
+        T m = max ? TensorPrimitives.Max(span) : TensorPrimitives.Min(span);
+        if (T.IsNaN(m))
+        {
+            for (int j = 0; j < span.Length; j++) if (T.IsNaN(span[j])) return j;
+        }
+        if (typeof(T) == typeof(float))
+        {
+            var bits = MemoryMarshal.Cast<T, int>(span);
+            float f = float.CreateTruncating(m);
+            return f == 0 ? bits.IndexOfAny(0, int.MinValue) : bits.IndexOf(BitConverter.SingleToInt32Bits(f));
+        }
+        if (typeof(T) == typeof(double))
+        {
+            var bits = MemoryMarshal.Cast<T, long>(span);
+            double d = double.CreateTruncating(m);
+            return d == 0 ? bits.IndexOfAny(0L, long.MinValue) : bits.IndexOf(BitConverter.DoubleToInt64Bits(d));
+        }
+        return span.IndexOf(m);
     }
 
     public void GatherLanes(Tensor x, DimLayout layout, Tensor index, long k, Tensor output)
@@ -142,8 +163,9 @@ internal sealed partial class CpuBackend
 
     private enum LaneOp { Sort, TopLargest, TopSmallest, Kth, Median, NanMedian, Mode }
 
-    // Lane at a time: the lane's elements become (key, position) entries in a per-thread buffer, are sorted or
-    // selected there, and the results are written with the output's own lane stride.
+    // Lane at a time: the lane's elements become order-preserving integer keys with their positions in a per-thread
+    // buffer, are sorted or selected there, and the chosen positions are written out with the original values found
+    // at them (so values come back bit for bit, -0 and NaN payloads included).
     private readonly struct LaneVisitor(LaneOp op, Tensor x, DimLayout l, long arg, Tensor values, Tensor indices, bool sorted = true) : IKeyVisitor
     {
         public unsafe void Visit<TS, TK>() where TS : unmanaged where TK : unmanaged, INumber<TK>
@@ -158,74 +180,79 @@ internal sealed partial class CpuBackend
             Lanes.For(layout, (begin, end) =>
             {
                 int n = checked((int)layout.Size);
-                var e = new Entry<TK>[n];
-                var tmp = new Entry<TK>[kind == LaneOp.Sort ? n : 0];
+                var e = kind == LaneOp.Sort ? [] : new Entry<ulong>[n];
+                var keys = kind == LaneOp.Sort ? new ulong[n] : [];
+                var order = kind == LaneOp.Sort ? new int[n] : [];
                 for (long lane = begin; lane < end; lane++)
                 {
                     long o = lane / layout.Inner, i = lane % layout.Inner;
-                    Lanes.Load((TS*)px + Lanes.Start(layout, lane), layout.Inner, e);
+                    var xs = (TS*)px + Lanes.Start(layout, lane);
                     var outV = (TS*)pv + o * outK * layout.Inner + i;
                     var outI = (long*)pi + o * outK * layout.Inner + i;
-                    long count = Run(kind, e, tmp, a, sort, out int from);
+                    if (kind == LaneOp.Sort)
+                    {
+                        Lanes.StableSort(xs, layout.Inner, a != 0, keys, order);
+                        for (int j = 0; j < n; j++)
+                        {
+                            outV[j * layout.Inner] = xs[order[j] * layout.Inner];
+                            outI[j * layout.Inner] = order[j];
+                        }
+                        continue;
+                    }
+                    Lanes.Load(xs, layout.Inner, e, descending: kind == LaneOp.TopLargest);
+                    long count = Select<TS>(kind, e, a, sort, out int from);
                     for (long j = 0; j < count; j++)
                     {
-                        outV[j * layout.Inner] = Cvt.To<TK, TS>(e[from + j].Key);
-                        outI[j * layout.Inner] = e[from + j].Index;
+                        long at = e[from + j].Index;
+                        outV[j * layout.Inner] = xs[at * layout.Inner];
+                        outI[j * layout.Inner] = at;
                     }
                 }
             });
         }
 
-        // ATen's topk: a heap partial sort when k is small next to n, else nth_element and a sort of the first k - 1,
-        // so that ties come out in the same order.
-        private static long TopK<TK, TLess>(Span<Entry<TK>> e, int k, bool sorted, TLess order) where TK : unmanaged where TLess : struct, ILess<TK>
-        {
-            if ((long)k * 64 <= e.Length) StdSort.PartialSort(e, k, order);
-            else
-            {
-                StdSort.NthElement(e, k - 1, order);
-                if (sorted) StdSort.Sort(e[..(k - 1)], order);
-            }
-            return k;
-        }
-
         // Leaves the results in e[from .. from + count).
-        private static long Run<TK>(LaneOp kind, Span<Entry<TK>> e, Span<Entry<TK>> tmp, long a, bool sorted, out int from)
-            where TK : unmanaged, INumber<TK>
+        private static long Select<TS>(LaneOp kind, Span<Entry<ulong>> e, long a, bool sorted, out int from) where TS : unmanaged
         {
             from = 0;
             switch (kind)
             {
-                case LaneOp.Sort:
-                    if (a != 0) Lanes.MergeSort(e, tmp, new DescendingKey<TK>());
-                    else Lanes.MergeSort(e, tmp, new AscendingKey<TK>());
-                    return e.Length;
                 case LaneOp.TopLargest:
-                    return TopK(e, (int)a, sorted, new DescendingKey<TK>());
                 case LaneOp.TopSmallest:
-                    return TopK(e, (int)a, sorted, new AscendingKey<TK>());
+                {
+                    // ATen's topk: a heap partial sort when k is small next to n, else nth_element and a sort of the
+                    // first k - 1 (largest uses complemented keys), so that ties come out in the same order.
+                    int k = (int)a;
+                    if ((long)k * 64 <= e.Length) StdSort.PartialSort(e, k, new KeyLess());
+                    else
+                    {
+                        StdSort.NthElement(e, k - 1, new KeyLess());
+                        if (sorted) StdSort.Sort(e[..(k - 1)], new KeyLess());
+                    }
+                    return k;
+                }
                 case LaneOp.Kth:
-                    Lanes.QuickSelect(e, a - 1, new GreaterOrNaN<TK>());
+                    Lanes.QuickSelect(e, a - 1, new KeyLess());
                     from = (int)(a - 1);
                     return 1;
                 case LaneOp.Median:
                     for (int j = 0; j < e.Length; j++)
-                        if (TK.IsNaN(e[j].Key)) { from = j; return 1; }
+                        if (Lanes.IsNaNKey<TS>(e[j].Key)) { from = j; return 1; }
                     from = (e.Length - 1) / 2;
-                    Lanes.QuickSelect(e, from, new KeyThenIndex<TK>(false));
+                    Lanes.QuickSelect(e, from, new KeyThenIndex());
                     return 1;
                 case LaneOp.NanMedian:
                 {
                     int nans = 0;
-                    foreach (var v in e) if (TK.IsNaN(v.Key)) nans++;
+                    foreach (var v in e) if (Lanes.IsNaNKey<TS>(v.Key)) nans++;
                     from = (e.Length - nans - 1) / 2;
-                    Lanes.QuickSelect(e, from, new KeyThenIndex<TK>(false));
+                    Lanes.QuickSelect(e, from, new KeyThenIndex());
                     return 1;
                 }
                 default:
                 {
                     // ATen sorts the lane with std::sort (unstable) and reports the last entry of the longest run.
-                    StdSort.Sort(e, new AscendingKey<TK>());
+                    StdSort.Sort(e, new KeyLess());
                     int best = 0, bestLen = 0, runStart = 0;
                     for (int j = 0; j < e.Length; j++)
                     {
@@ -244,7 +271,7 @@ internal sealed partial class CpuBackend
     public (Tensor Values, Tensor? Inverse, Tensor? Counts) Unique(Tensor x, bool consecutive, bool inverse, bool counts)
     {
         var v = new UniqueVisitor(x, consecutive, inverse, counts);
-        Lanes.OnKey(x.dtype, ref v);
+        Dispatch.On(x.dtype, ref v);
         return v.Result.Value;
     }
 
@@ -253,34 +280,42 @@ internal sealed partial class CpuBackend
         public (Tensor, Tensor?, Tensor?) Value;
     }
 
-    private readonly struct UniqueVisitor(Tensor x, bool consecutive, bool wantInverse, bool wantCounts) : IKeyVisitor
+    // Sorted (or consecutive) runs of equal keys; NaN equals nothing, so each NaN is a value of its own.
+    private readonly struct UniqueVisitor(Tensor x, bool consecutive, bool wantInverse, bool wantCounts) : ITypeVisitor
     {
         public readonly UniqueResult Result = new();
 
-        public unsafe void Visit<TS, TK>() where TS : unmanaged where TK : unmanaged, INumber<TK>
+        public unsafe void Visit<TS>() where TS : unmanaged
         {
             int n = checked((int)x.Numel());
-            var e = new Entry<TK>[n];
-            Lanes.Load((TS*)x.Ptr, 1, e);
-            if (!consecutive) Lanes.MergeSort<TK, AscendingKey<TK>>(e, new Entry<TK>[n], default);
+            var xs = (TS*)x.Ptr;
+            var order = new int[n];
+            var keys = new ulong[n];
+            if (consecutive)
+                for (int k = 0; k < n; k++) { order[k] = k; keys[k] = Lanes.Key(xs[k]); }
+            else
+            {
+                Lanes.StableSort(xs, 1, false, keys, order);
+                for (int k = 0; k < n; k++) keys[k] = Lanes.Key(xs[order[k]]);
+            }
             var inverse = wantInverse ? new long[n] : null;
-            var runs = new List<(TK Key, long Count)>();
+            var firsts = new List<int>();
+            var lengths = new List<long>();
             for (int j = 0; j < n; j++)
             {
-                if (j == 0 || e[j].Key != e[j - 1].Key) runs.Add((e[j].Key, 0));
-                runs[^1] = (runs[^1].Key, runs[^1].Count + 1);
-                if (inverse is not null) inverse[e[j].Index] = runs.Count - 1;
+                if (j == 0 || keys[j] != keys[j - 1] || Lanes.IsNaNKey<TS>(keys[j]))
+                {
+                    firsts.Add(order[j]);
+                    lengths.Add(0);
+                }
+                lengths[^1]++;
+                if (inverse is not null) inverse[order[j]] = firsts.Count - 1;
             }
-            var vals = new TS[runs.Count];
-            var cnt = wantCounts ? new long[runs.Count] : null;
-            for (int j = 0; j < runs.Count; j++)
-            {
-                vals[j] = Cvt.To<TK, TS>(runs[j].Key);
-                if (cnt is not null) cnt[j] = runs[j].Count;
-            }
+            var vals = new TS[firsts.Count];
+            for (int j = 0; j < vals.Length; j++) vals[j] = xs[firsts[j]];
             Result.Value = (Tensor.FromSpan<TS>(vals, [vals.Length], Device.CPU),
                 inverse is null ? null : Tensor.FromSpan<long>(inverse, [n], Device.CPU),
-                cnt is null ? null : Tensor.FromSpan<long>(cnt, [cnt.Length], Device.CPU));
+                wantCounts ? Tensor.FromSpan<long>(lengths.ToArray(), [lengths.Count], Device.CPU) : null);
         }
     }
 

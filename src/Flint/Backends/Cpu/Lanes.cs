@@ -12,8 +12,8 @@ internal interface IKeyVisitor
 
 /// <summary>
 /// The shared machinery of the lane primitives (scans, sorts, index reductions) over <see cref="DimLayout"/>: the
-/// dtype dispatch to a comparable key type, the split of lanes over threads, and sorting and selection over
-/// (key, index) entries specialised per comparison struct.
+/// dtype dispatch to a comparable type, the split of lanes over threads, order-preserving integer keys, and sorting
+/// and selection over (key, index) entries specialised per comparison struct.
 /// </summary>
 internal static unsafe class Lanes
 {
@@ -72,53 +72,83 @@ internal static unsafe class Lanes
     public static long Start(DimLayout layout, long lane) =>
         lane / layout.Inner * layout.Size * layout.Inner + lane % layout.Inner;
 
+    /// <summary>
+    /// An order-preserving unsigned key for a value: comparing keys as integers orders the values ascending, with
+    /// every NaN equal to every other and above all numbers, and -0 equal to +0 (as ATen's comparisons see them).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsNaN<T>(T v) where T : unmanaged, INumber<T> => T.IsNaN(v);
-
-    /// <summary>Reads lane elements into entries (key, position).</summary>
-    public static void Load<TS, TK>(TS* x, long stride, Span<Entry<TK>> e) where TS : unmanaged where TK : unmanaged
+    public static ulong Key<TS>(TS v) where TS : unmanaged
     {
-        for (int k = 0; k < e.Length; k++) e[k] = new Entry<TK>(Cvt.To<TS, TK>(x[k * stride]), k);
+        if (typeof(TS) == typeof(double))
+        {
+            double d = Cvt.ToDouble(v);
+            if (double.IsNaN(d)) return ulong.MaxValue;
+            ulong b = BitConverter.DoubleToUInt64Bits(d == 0 ? 0.0 : d);
+            return (b & 0x8000_0000_0000_0000UL) != 0 ? ~b : b | 0x8000_0000_0000_0000UL;
+        }
+        if (typeof(TS) == typeof(long)) return (ulong)Cvt.ToLong(v) ^ 0x8000_0000_0000_0000UL;
+        return Key32(v);
+    }
+
+    /// <summary>The order-preserving key of a value whose type is at most 32 bits wide, as a uint.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Key32<TS>(TS v) where TS : unmanaged
+    {
+        if (Cvt.IsFloat<TS>())
+        {
+            float f = Cvt.ToFloat(v);
+            if (float.IsNaN(f)) return uint.MaxValue;
+            uint b = BitConverter.SingleToUInt32Bits(f == 0 ? 0f : f);
+            return (b & 0x8000_0000u) != 0 ? ~b : b | 0x8000_0000u;
+        }
+        if (typeof(TS) == typeof(byte) || typeof(TS) == typeof(bool)) return (uint)Cvt.ToLong(v);
+        return (uint)(int)Cvt.ToLong(v) ^ 0x8000_0000u;
+    }
+
+    /// <summary>True if TS's keys fit in 32 bits (every type but float64 and int64).</summary>
+    public static bool Narrow<TS>() where TS : unmanaged => typeof(TS) != typeof(double) && typeof(TS) != typeof(long);
+
+    /// <summary>True if the key is NaN's (only float storage types have one).</summary>
+    public static bool IsNaNKey<TS>(ulong key) where TS : unmanaged =>
+        Cvt.IsFloat<TS>() && key == (Narrow<TS>() ? uint.MaxValue : ulong.MaxValue);
+
+    /// <summary>Reads lane elements into (key, position) entries; descending keys are complemented.</summary>
+    public static void Load<TS>(TS* x, long stride, Span<Entry<ulong>> e, bool descending) where TS : unmanaged
+    {
+        ulong flip = descending ? ulong.MaxValue : 0;
+        for (int k = 0; k < e.Length; k++) e[k] = new Entry<ulong>(Key(x[k * stride]) ^ flip, k);
     }
 
     /// <summary>
-    /// Stable merge sort of entries by <typeparamref name="TLess"/> (insertion-sorted runs of 16, then merge passes
-    /// between <paramref name="a"/> and <paramref name="tmp"/>); the result ends in <paramref name="a"/>.
+    /// Sorts a lane stably by key into <paramref name="order"/> (positions): narrow keys are packed with the position
+    /// into one ulong and sorted as numbers; wide keys sort with their positions, then each run of equal keys is put
+    /// back in position order.
     /// </summary>
-    public static void MergeSort<T, TLess>(Span<Entry<T>> a, Span<Entry<T>> tmp, TLess less)
-        where T : unmanaged where TLess : struct, ILess<T>
+    public static void StableSort<TS>(TS* x, long stride, bool descending, Span<ulong> keys, Span<int> order) where TS : unmanaged
     {
-        const int Run = 16;
-        int n = a.Length;
-        for (int s = 0; s < n; s += Run)
+        int n = order.Length;
+        if (Narrow<TS>())
         {
-            int e = Math.Min(s + Run, n);
-            for (int i = s + 1; i < e; i++)
-            {
-                var v = a[i];
-                int j = i - 1;
-                while (j >= s && less.Less(v, a[j])) { a[j + 1] = a[j]; j--; }
-                a[j + 1] = v;
-            }
+            uint flip = descending ? uint.MaxValue : 0;
+            for (int k = 0; k < n; k++) keys[k] = (ulong)(Key32(x[k * stride]) ^ flip) << 32 | (uint)k;
+            keys[..n].Sort();
+            for (int k = 0; k < n; k++) order[k] = (int)(uint)keys[k];
+            return;
         }
-        if (n <= Run) return;
-        var src = a;
-        var dst = tmp[..n];
-        for (int width = Run; width < n; width *= 2)
+        ulong wflip = descending ? ulong.MaxValue : 0;
+        for (int k = 0; k < n; k++)
         {
-            for (int lo = 0; lo < n; lo += 2 * width)
-            {
-                int mid = Math.Min(lo + width, n), hi = Math.Min(lo + 2 * width, n);
-                int i = lo, j = mid, k = lo;
-                while (i < mid && j < hi) dst[k++] = less.Less(src[j], src[i]) ? src[j++] : src[i++];
-                while (i < mid) dst[k++] = src[i++];
-                while (j < hi) dst[k++] = src[j++];
-            }
-            var t = src;
-            src = dst;
-            dst = t;
+            keys[k] = Key(x[k * stride]) ^ wflip;
+            order[k] = k;
         }
-        if (src != a) src.CopyTo(a);
+        keys[..n].Sort(order);
+        for (int start = 0; start < n;)
+        {
+            int end = start + 1;
+            while (end < n && keys[end] == keys[start]) end++;
+            if (end - start > 1) order[start..end].Sort();
+            start = end;
+        }
     }
 
     /// <summary>
@@ -181,43 +211,22 @@ internal interface IGreater<T> where T : unmanaged
     bool Greater(Entry<T> a, Entry<T> b);
 }
 
-/// <summary>Ascending by key, NaN above every number; a stable sort keeps equal keys in order.</summary>
-internal readonly struct AscendingKey<T> : ILess<T> where T : unmanaged, INumber<T>
+/// <summary>Entries by key (keys from <see cref="Lanes.Key{TS}"/> already encode the order and NaN).</summary>
+internal readonly struct KeyLess : ILess<ulong>, IGreater<ulong>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Less(Entry<T> a, Entry<T> b) => a.Key < b.Key || (T.IsNaN(b.Key) && !T.IsNaN(a.Key));
+    public bool Less(Entry<ulong> a, Entry<ulong> b) => a.Key < b.Key;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Greater(Entry<ulong> a, Entry<ulong> b) => a.Key > b.Key;
 }
 
-/// <summary>Descending by key, NaN above every number (so first).</summary>
-internal readonly struct DescendingKey<T> : ILess<T> where T : unmanaged, INumber<T>
+/// <summary>
+/// A total order for selection: by key, then by index, so that the element of a rank is the one a stable sort puts
+/// there (ATen's median comparison).
+/// </summary>
+internal readonly struct KeyThenIndex : IGreater<ulong>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Less(Entry<T> a, Entry<T> b) => a.Key > b.Key || (T.IsNaN(a.Key) && !T.IsNaN(b.Key));
-}
-
-/// <summary>A total order: by key (ascending or descending, NaN above numbers), then by lower index.</summary>
-internal readonly struct KeyThenIndex<T>(bool descending) : ILess<T>, IGreater<T> where T : unmanaged, INumber<T>
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Less(Entry<T> a, Entry<T> b)
-    {
-        bool na = T.IsNaN(a.Key), nb = T.IsNaN(b.Key);
-        if (na || nb)
-        {
-            if (na && nb) return a.Index < b.Index;
-            return descending ? na : nb;
-        }
-        if (a.Key != b.Key) return descending ? a.Key > b.Key : a.Key < b.Key;
-        return a.Index < b.Index;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Greater(Entry<T> a, Entry<T> b) => Less(b, a);
-}
-
-/// <summary>ATen's <c>gt_or_nan</c> on keys only (kthvalue's comparison).</summary>
-internal readonly struct GreaterOrNaN<T> : IGreater<T> where T : unmanaged, INumber<T>
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Greater(Entry<T> a, Entry<T> b) => (T.IsNaN(a.Key) && !T.IsNaN(b.Key)) || a.Key > b.Key;
+    public bool Greater(Entry<ulong> a, Entry<ulong> b) => a.Key > b.Key || (a.Key == b.Key && a.Index > b.Index);
 }
