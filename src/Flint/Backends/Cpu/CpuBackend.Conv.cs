@@ -491,35 +491,55 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// </summary>
     private static void Unroll(T* x, T* col, long ld, ConvGeometry g, long channels, long r0, long r1)
     {
-        long OW = g.OW, OH = g.OH, IW = g.IW, SW = g.SW;
+        // Geometry in locals: the JIT cannot keep fields of the class in registers across the pointer stores.
+        long OW = g.OW, OH = g.OH, IW = g.IW, IH = g.IH, ID = g.ID, SW = g.SW, SH = g.SH, SD = g.SD;
+        long PW = g.PW, PH = g.PH, PD = g.PD, DW = g.DW, DH = g.DH, DD = g.DD, KD = g.KD, KH = g.KH, KW = g.KW;
         T* dst = col;
         for (long c = 0; c < channels; c++)
-            for (long kd = 0; kd < g.KD; kd++)
-                for (long kh = 0; kh < g.KH; kh++)
-                    for (long kw = 0; kw < g.KW; kw++, dst += ld)
+            for (long kd = 0; kd < KD; kd++)
+                for (long kh = 0; kh < KH; kh++)
+                {
+                    // Output rows oh whose input row oh·SH - PH + kh·DH lies inside the image.
+                    var (hlo, hhi) = ValidRange(OH, IH, SH, PH, kh * DH);
+                    for (long kw = 0; kw < KW; kw++, dst += ld)
                     {
-                        var (lo, hi) = ValidRange(OW, IW, SW, g.PW, kw * g.DW);
-                        long iw0 = lo * SW - g.PW + kw * g.DW, n = hi - lo;
-                        T* plane = x + c * g.ID * g.IH * IW + iw0;
+                        var (lo, hi) = ValidRange(OW, IW, SW, PW, kw * DW);
+                        long iw0 = lo * SW - PW + kw * DW, n = hi - lo;
+                        T* plane = x + c * ID * IH * IW + iw0;
                         T* drow = dst;
-                        long od = r0 / OH, oh = r0 % OH;
-                        for (long r = r0; r < r1; r++, drow += OW)
+                        for (long r = r0; r < r1;)
                         {
-                            long id = od * g.SD - g.PD + kd * g.DD, ih = oh * g.SH - g.PH + kh * g.DH;
-                            if (++oh == OH) { oh = 0; od++; }
-                            if ((ulong)id >= (ulong)g.ID || (ulong)ih >= (ulong)g.IH || n <= 0)
+                            long od = r / OH, oh = r % OH, id = od * SD - PD + kd * DD;
+                            long end = Math.Min(r1, r - oh + OH);
+                            if ((ulong)id >= (ulong)ID || n <= 0)
                             {
-                                Vec<T>.Clear(drow, OW);
+                                Vec<T>.Clear(drow, (end - r) * OW);
+                                drow += (end - r) * OW;
+                                r = end;
                                 continue;
                             }
-                            if (lo > 0) Vec<T>.Clear(drow, lo);
-                            if (hi < OW) Vec<T>.Clear(drow + hi, OW - hi);
-                            T* src = plane + (id * g.IH + ih) * IW;
-                            if (SW == 1) Vec<T>.Copy(drow + lo, src, n);
-                            else
-                                for (long ow = lo; ow < hi; ow++, src += SW) drow[ow] = *src;
+                            long a = Math.Clamp(hlo, oh, oh + end - r), e = Math.Clamp(hhi, a, oh + end - r);
+                            if (a > oh) Vec<T>.Clear(drow, (a - oh) * OW);
+                            drow += (a - oh) * OW;
+                            T* src = plane + (id * IH + a * SH - PH + kh * DH) * IW;
+                            for (long h = a; h < e; h++, drow += OW, src += SH * IW)
+                            {
+                                if (lo > 0) Vec<T>.Clear(drow, lo);
+                                if (SW == 1) Vec<T>.Copy(drow + lo, src, n);
+                                else
+                                {
+                                    T* sp = src;
+                                    for (long ow = lo; ow < hi; ow++, sp += SW) drow[ow] = *sp;
+                                }
+                                if (hi < OW) Vec<T>.Clear(drow + hi, OW - hi);
+                            }
+                            long rest = oh + end - r - e;
+                            if (rest > 0) Vec<T>.Clear(drow, rest * OW);
+                            drow += rest * OW;
+                            r = end;
                         }
                     }
+                }
     }
 
     /// <summary>col2im of output rows [r0, r1) (column rows <paramref name="ld"/> apart): adds each entry back into the input element it came from.</summary>
