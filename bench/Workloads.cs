@@ -1,4 +1,7 @@
 using Flint;
+using Flint.Data;
+using Flint.Vision.Datasets;
+using Flint.Vision.Transforms;
 
 /// <summary>
 /// The workloads, named identically in bench/pytorch_bench.py. Each row's work (flops or bytes moved) lets the
@@ -20,6 +23,13 @@ internal static class Workloads
         run("reduction/sum_cols_4096", () => sq.Sum(0), sq.Numel() * 4.0, "byte");
         run("reduction/sum_all_16M", () => a.Sum(), n * 4.0, "byte");
 
+        foreach (var size in new[] { 256, 1024, 2048 })
+        {
+            var m1 = Torch.Randn(size, size);
+            var m2 = Torch.Randn(size, size);
+            run($"matmul/fp32_{size}", () => m1.MatMul(m2), 2.0 * size * size * size, "flop");
+        }
+
         var one = Torch.Ones(1);
         run("overhead/add_1elem", () =>
         {
@@ -27,6 +37,7 @@ internal static class Workloads
         }, 1000, "op");
 
         RegisterConvolutions(run);
+        DataLoading(run);
     }
 
     // Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
@@ -55,6 +66,21 @@ internal static class Workloads
             var wg = w.Detach().RequiresGrad_();
             var yw = Flint.NN.Functional.Conv2d(x, wg, null, stride, padding, 1, groups);
             run($"conv/{name}/weight_grad", () => Torch.Autograd.Grad([yw], [wg], [gy], retainGraph: true), flops, "flop");
+        }
+    }
+
+    // ---- Data loading (issue 5): one epoch of Fashion-MNIST's test split (10,000 images) with ToTensor + Normalize,
+    // batch 64, shuffled, with 0 and 2 workers; work is the number of samples (us/op = microseconds per sample).
+    private static void DataLoading(Action<string, Action, double, string> run)
+    {
+        var ds = new FashionMNIST<Tensor>(train: false, transform: new Compose(new ToTensor(), new Normalize([0.2860], [0.3530])));
+        foreach (var workers in new[] { 0, 2 })
+        {
+            var loader = new DataLoader<(Tensor, long)>(ds, batchSize: 64, shuffle: true, numWorkers: workers);
+            run($"dataloader/fashion_mnist_workers{workers}", () =>
+            {
+                foreach (var _ in loader) { }
+            }, ds.Count, "op");
         }
     }
 }

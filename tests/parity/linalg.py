@@ -179,6 +179,6 @@ for half, hn in ((torch.bfloat16, "bf16"), (torch.float16, "f16")):
          grad=False)
     f.op(f"matmul_3d2d/{hn}", "matmul", [h(2, 3, 8), h(8, 2)], in_float(torch.matmul), grad=False)
 
-# A larger product that crosses the micro-kernel's tiles and the K blocking.
-f.op("mm_large/f32", "mm", [rand(16, 260), rand(260, 33)], torch.mm, grad=False, tol=1e-4)
+# A larger product that crosses the micro-kernel's tiles and the K blocking (KC = 384).
+f.op("mm_large/f32", "mm", [rand(16, 400), rand(400, 33)], torch.mm, grad=False, tol=1e-4)
 f.save()

@@ -58,10 +58,12 @@ public class GemmTests
         var tier = Enum.Parse<GemmTier>(tierName);
         if (!GemmDriver.IsSupported(tier)) return;
         var rng = new Random(3);
-        Check(rng, tier, dt, 1, 9, 7, 300, 0, 1, 0, 1, 1);        // K crosses the KC block: the second block adds
-        Check(rng, tier, dt, 1, 400, 20, 30, 1, 0, 0, 2, 0);      // M crosses the MC block
-        Check(rng, tier, dt, 1, 3, 4200, 5, 0, 0, 0, 1, -1);      // N crosses the NC block
-        Check(rng, tier, dt, 1, 200, 45, 520, 2, 3, 1, -1, 0.5);  // all of them strided, two K blocks and a tail
+        int size = dt == DType.Float64 ? 8 : 4;
+        int kc = GemmDriver.Kc, mc = GemmDriver.Mc(size, 1), nc = GemmDriver.Nc(size, 1);
+        Check(rng, tier, dt, 1, 9, 7, kc + 16, 0, 1, 0, 1, 1);              // K crosses the KC block: the second block adds
+        Check(rng, tier, dt, 1, mc + 20, 20, 30, 1, 0, 0, 2, 0);            // M crosses the MC block
+        Check(rng, tier, dt, 1, 3, nc + 40, 5, 0, 0, 0, 1, -1);             // N crosses the NC block
+        Check(rng, tier, dt, 1, mc + 3, 45, 2 * kc + 40, 2, 3, 1, -1, 0.5); // all of them strided, two K blocks and a tail
     }
 
     [Theory]
@@ -144,7 +146,7 @@ public class GemmTests
         var tier = Enum.Parse<GemmTier>(tierName);
         if (!GemmDriver.IsSupported(tier)) return;
         var rng = new Random(4);
-        foreach (var (m, n, k) in new[] { (17, 33, 70), (1, 19, 40), (23, 1, 40), (30, 20, 300) })
+        foreach (var (m, n, k) in new[] { (17, 33, 70), (1, 19, 40), (23, 1, 40), (30, 20, GemmDriver.Kc + 20) })
             for (int layout = 0; layout < 4; layout++)
                 Check(rng, tier, dt, 1, m, n, k, layout, (layout + 2) % 4, layout % 3, 0.5, layout % 2);
     }

@@ -32,11 +32,18 @@ internal sealed unsafe class CpuStorage : Storage
             lease = new BufferPool.Lease(array);
             if (zeroed) Array.Clear(array, 0, (int)byteCount);
         }
+        else if (byteCount <= SmallSlab.MaxBytes)
+        {
+            (array, var offset) = SmallSlab.Take(byteCount);
+            Pointer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)) + offset;
+            if (zeroed) new Span<byte>(Pointer, (int)byteCount).Clear();
+            return;
+        }
         else
         {
-            // At least one 64-byte line, so that the pointer is valid for empty tensors.
-            var n = (int)Math.Max(byteCount, 64);
-            array = zeroed ? GC.AllocateArray<byte>(n, pinned: true) : GC.AllocateUninitializedArray<byte>(n, pinned: true);
+            array = zeroed
+                ? GC.AllocateArray<byte>((int)byteCount, pinned: true)
+                : GC.AllocateUninitializedArray<byte>((int)byteCount, pinned: true);
         }
         Pointer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
     }
@@ -51,6 +58,34 @@ internal sealed unsafe class CpuStorage : Storage
 
     public override void CopyFromHost(ReadOnlySpan<byte> source, long byteOffset) =>
         source.CopyTo(new Span<byte>(Pointer + byteOffset, source.Length));
+}
+
+/// <summary>
+/// Small storages (scalars, biases, per-op temporaries) carved from per-thread pinned slabs: a pinned allocation
+/// costs far more than a bump of an offset, and small-tensor op overhead is dominated by it. A slab is freed by the
+/// GC once no storage carved from it is alive.
+/// </summary>
+internal static unsafe class SmallSlab
+{
+    public const int MaxBytes = 2048;
+    private const int SlabBytes = 32 << 10;
+    [ThreadStatic] private static byte[]? slab;
+    [ThreadStatic] private static int used;
+
+    public static (byte[] Slab, int Offset) Take(long byteCount)
+    {
+        // 64-byte aligned slots, at least one line so that empty tensors still get a valid pointer.
+        var size = (int)((Math.Max(byteCount, 1) + 63) & ~63L);
+        if (slab is null || used + size > SlabBytes)
+        {
+            slab = GC.AllocateUninitializedArray<byte>(SlabBytes + 64, pinned: true);
+            // Start on a 64-byte boundary of the pinned array.
+            used = (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slab)) & 63)) & 63);
+        }
+        var offset = used;
+        used += size;
+        return (slab, offset);
+    }
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Backends.Cpu;
 
@@ -39,6 +40,12 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
         Vector512<float> c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
         Vector512<float> cC0 = default, cC1 = default, cD0 = default, cD1 = default;
+        // Bring the tile of C towards L1 while the k loop runs (its rows may share cache sets).
+        for (int r = 0; r < rows; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + 16);
+        }
         for (long p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -118,6 +125,12 @@ internal readonly unsafe struct Avx512F64Kernel : IGemmKernel<double>
         Vector512<double> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
         Vector512<double> c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
         Vector512<double> cC0 = default, cC1 = default, cD0 = default, cD1 = default;
+        // Bring the tile of C towards L1 while the k loop runs (its rows may share cache sets).
+        for (int r = 0; r < rows; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + 8);
+        }
         for (long p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);

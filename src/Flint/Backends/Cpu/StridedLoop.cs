@@ -21,6 +21,11 @@ internal static unsafe class StridedLoop
     public static void Run<TRow>(TRow row, ReadOnlySpan<Tensor> ops, long grain = 0)
         where TRow : struct, IRowKernel
     {
+        if (AllContiguous(ops))
+        {
+            RunFlat(row, ops, grain);
+            return;
+        }
         var plan = new LoopPlan(ops);
         if (plan.Numel == 0) return;
         var threads = Parallelism.ThreadsFor(plan.Numel, grain);
@@ -33,6 +38,50 @@ internal static unsafe class StridedLoop
                 plan.RunRange(ref r, begin, end);
             });
         GC.KeepAlive(plan);
+    }
+
+    private static bool AllContiguous(ReadOnlySpan<Tensor> ops)
+    {
+        foreach (var t in ops)
+            if (!t.IsContiguous()) return false;
+        return true;
+    }
+
+    // The common case (same-shape contiguous operands): one flat row, no plan to build.
+    private static void RunFlat<TRow>(TRow row, ReadOnlySpan<Tensor> ops, long grain) where TRow : struct, IRowKernel
+    {
+        long n = ops[0].Numel();
+        if (n == 0) return;
+        int nops = ops.Length;
+        var threads = Parallelism.ThreadsFor(n, grain);
+        if (threads <= 1)
+        {
+            byte** p = stackalloc byte*[nops];
+            long* s = stackalloc long[nops];
+            for (int k = 0; k < nops; k++)
+            {
+                p[k] = ops[k].Ptr;
+                s[k] = ops[k].dtype.ElementSize();
+            }
+            row.Run(p, s, n);
+            foreach (var t in ops) GC.KeepAlive(t);
+            return;
+        }
+        var tensors = ops.ToArray();
+        Parallelism.For(threads, (t, count) =>
+        {
+            long begin = n * t / count, end = n * (t + 1) / count;
+            byte** p = stackalloc byte*[nops];
+            long* s = stackalloc long[nops];
+            for (int k = 0; k < nops; k++)
+            {
+                s[k] = tensors[k].dtype.ElementSize();
+                p[k] = tensors[k].Ptr + begin * s[k];
+            }
+            var r = row;
+            r.Run(p, s, end - begin);
+        });
+        GC.KeepAlive(tensors);
     }
 }
 
