@@ -220,7 +220,7 @@ public abstract class ConvTransposeNd : ConvNd
         for (int d = 0; d < n; d++)
             if (size[d] < min[d] || size[d] > max[d])
                 throw new ArgumentException(
-                    $"requested an output size of {IntTuple.PyList(size)}, but valid sizes range from {IntTuple.PyList(min)} to " +
+                    $"requested an output size of {IntTuple.PyTuple(size)}, but valid sizes range from {IntTuple.PyList(min)} to " +
                     $"{IntTuple.PyList(max)} (for an input of torch.Size({IntTuple.PyList(input.shape[2..])}))");
         return size.Select((s, d) => s - min[d]).ToArray();
     }
