@@ -27,7 +27,8 @@ public static partial class Functional
     /// <summary>
     /// Resizes the spatial dims (<c>F.interpolate(input, size=None, scale_factor=None, mode="nearest",
     /// align_corners=None, recompute_scale_factor=None)</c>): modes "nearest", "nearest-exact", "linear" (3-D input),
-    /// "bilinear" (4-D), "trilinear" (5-D) and "area" (adaptive average pooling); give exactly one of size and scaleFactor.
+    /// "bilinear" (4-D), "trilinear" (5-D) and "area" (adaptive average pooling; 1-D and 2-D); give exactly one of size and scaleFactor.
+    /// "bicubic" and antialias are not available.
     /// </summary>
     public static Tensor Interpolate(Tensor input, IntTuple size = default, FloatTuple scaleFactor = default, string mode = "nearest",
         bool? alignCorners = null, bool? recomputeScaleFactor = null) =>
@@ -157,7 +158,7 @@ internal static class Padding
                 if (l >= size || r >= size)
                     throw new ArgumentException(
                         $"Argument #{4 + 2 * i}: Padding size should be less than the corresponding input dimension, but got: padding ({l}, {r}) " +
-                        $"at dimension {d - 1 - i} of input {Shapes.Format(x.shape)}");
+                        $"at dimension {d - 1 - i} of input {(dims == 2 ? d.ToString() : Shapes.Format(x.shape))}");
             }
         var outSpatial = new long[dims];
         for (int i = 0; i < dims; i++) outSpatial[dims - 1 - i] = spatial[dims - 1 - i] + pad[2 * i] + pad[2 * i + 1];
@@ -311,13 +312,15 @@ internal static class Resampling
             case "trilinear" when d == 5:
                 return Upsample(input, outputSize, scales, Kind.Linear, alignCorners!.Value);
         }
+        if (mode == "bicubic" && d == 4)
+            throw new NotSupportedException("interpolate: mode 'bicubic' is not available in Flint; use 'bilinear' or 'nearest'");
         string[] linear = ["linear", "bilinear", "trilinear"];
         int want = Array.IndexOf(linear, mode) + 3;
         if (want >= 3 && d is >= 3 and <= 5)
             throw new NotSupportedException($"Got {d}D input, but {mode} mode needs {want}D input");
         throw new NotSupportedException(
-            $"Input Error: Only 3D, 4D and 5D input Tensors supported (got {d}D) for the modes: nearest | linear | bilinear | trilinear | " +
-            $"area | nearest-exact (got {mode})");
+            $"Input Error: Only 3D, 4D and 5D input Tensors supported (got {d}D) for the modes: nearest | linear | bilinear | bicubic | " +
+            $"trilinear | area | nearest-exact (got {mode})");
     }
 
     private enum Kind { Nearest, NearestExact, Linear }

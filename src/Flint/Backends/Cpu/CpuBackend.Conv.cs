@@ -129,8 +129,8 @@ internal sealed partial class CpuBackend
 /// <summary>Per-thread scratch buffers of the convolution and pooling kernels, grown as needed and then reused.</summary>
 internal static unsafe class ConvWorkspace
 {
-    public const int Columns = 0, Plane = 1;
-    private const int Slots = 2;
+    public const int Columns = 0, Staging = 1, Plane = 2;
+    private const int Slots = 3;
 
     [ThreadStatic] private static byte[]?[]? arrays;
     [ThreadStatic] private static nint[]? aligned;
@@ -158,8 +158,8 @@ internal static unsafe class ConvWorkspace
 /// <summary>The convolution loops for one storage type (float, double or an integer type).</summary>
 internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 {
-    // An im2col tile holds at most this many bytes (an L2-to-L3-sized block).
-    private const long TileBytes = 2 << 20;
+    // An im2col tile holds at most this many bytes (about half of L2, so the GEMM's packed panels stay resident).
+    private const long TileBytes = 512 << 10;
 
     // Below this many multiply-adds a convolution stays on the calling thread.
     private const long Grain = 1L << 19;
@@ -167,10 +167,31 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     private static bool IsDepthwise(ConvGeometry g) =>
         (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && g.Groups > 1 && g.Cg == 1 && g.KD == 1 && g.ID == 1;
 
-    // Output rows (od, oh) per im2col tile.
-    private static long TileRows(ConvGeometry g) => Math.Max(1, TileBytes / Math.Max(1, g.K * g.OW * sizeof(T)));
+    /// <summary>
+    /// How the im2col matrix is cut into column tiles: several whole images side by side when one image's matrix is
+    /// small (the GEMM then sees one wide product instead of many narrow ones), else bands of output rows of one image.
+    /// </summary>
+    private readonly struct Tiling
+    {
+        public readonly long Images, Rows;
 
-    /// <summary>Work splitting: threads over images when the batch covers them, else null (image by image).</summary>
+        public Tiling(ConvGeometry g)
+        {
+            long perImage = Math.Max(1, g.K * g.L * sizeof(T));
+            Images = perImage * 2 <= TileBytes ? Math.Max(1, TileBytes / perImage) : 1;
+            Rows = Images > 1 ? g.OD * g.OH : Math.Max(1, TileBytes / Math.Max(1, g.K * g.OW * sizeof(T)));
+        }
+
+        public bool Batched => Images > 1;
+
+        /// <summary>Elements of the im2col buffer one tile needs.</summary>
+        public long ColumnElements(ConvGeometry g) => g.K * (Batched ? Images * g.L : Math.Min(Rows, g.OD * g.OH) * g.OW);
+
+        /// <summary>Elements of the [O / groups, columns] staging buffer of a batched tile.</summary>
+        public long StagingElements(ConvGeometry g) => Batched ? g.Og * Images * g.L : 0;
+    }
+
+    /// <summary>Threads over images when the batch covers them, else 1 (the GEMM then threads itself).</summary>
     private static int ImageThreads(ConvGeometry g)
     {
         int threads = Parallelism.ThreadsFor(g.N * g.O * g.K * g.L, Grain);
@@ -181,7 +202,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     {
         if (g.N == 0 || g.O == 0 || g.L == 0) return;
         T* px = (T*)x.Ptr, pw = (T*)w.Ptr, py = (T*)y.Ptr, pb = bias is null ? null : (T*)bias.Ptr;
-        if (IsDepthwise(g)) DepthwiseForward(px, pw, pb, py, g);
+        if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
         else if (g.IsPointwise && g.Groups == 1)
         {
             // y[n] = W @ x[n] for every image in one batched GEMM (the GEMM splits the batch over threads).
@@ -190,13 +211,9 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         }
         else
         {
-            int threads = ImageThreads(g);
             nint ax = (nint)px, aw = (nint)pw, ay = (nint)py, ab = (nint)pb;
-            Parallelism.For(threads, (t, count) =>
-            {
-                for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
-                    ForwardImage((T*)ax, (T*)aw, (T*)ab, (T*)ay, g, n);
-            });
+            Parallelism.For(ImageThreads(g), (t, count) =>
+                ForwardImages((T*)ax, (T*)aw, (T*)ab, (T*)ay, g, g.N * t / count, g.N * (t + 1) / count));
         }
         GC.KeepAlive(x); GC.KeepAlive(w); GC.KeepAlive(bias); GC.KeepAlive(y);
     }
@@ -208,33 +225,62 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 Fill(y + (i * o + c) * l, l, b[c]);
     }
 
-    private static void Fill(T* p, long count, T value)
+    internal static void Fill(T* p, long count, T value)
     {
         for (long done = 0; done < count; done += int.MaxValue)
             new Span<T>(p + done, (int)Math.Min(int.MaxValue, count - done)).Fill(value);
     }
 
-    private static void ForwardImage(T* x, T* w, T* b, T* y, ConvGeometry g, long n)
+    private static void Copy(T* dst, T* src, long count) =>
+        Buffer.MemoryCopy(src, dst, count * sizeof(T), count * sizeof(T));
+
+    private static void ForwardImages(T* x, T* w, T* b, T* y, ConvGeometry g, long n0, long n1)
     {
-        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg;
-        T* xn = x + n * g.C * g.InPlane, yn = y + n * g.O * L;
-        if (b is not null) FillBias(yn, b, 1, g.O, L);
-        bool acc = b is not null;
-        long rows = g.OD * g.OH, tile = TileRows(g);
-        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * Math.Min(rows, tile) * g.OW);
-        for (long gr = 0; gr < g.Groups; gr++)
+        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg, rows = g.OD * g.OH;
+        var tiling = new Tiling(g);
+        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, tiling.ColumnElements(g));
+        if (tiling.Batched && !g.IsPointwise)
         {
-            T* wg = w + gr * Og * K, xg = xn + gr * Cg * g.InPlane, yg = yn + gr * Og * L;
-            if (g.IsPointwise)
+            // Several images side by side: col [K, nb·L], one GEMM into a staging buffer, then rows out to y (+ bias).
+            T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, tiling.StagingElements(g));
+            for (long i0 = n0; i0 < n1; i0 += tiling.Images)
             {
-                Gemm.Run(wg, 0, K, 1, xg, 0, L, 1, yg, 0, L, 1, Og, L, K, acc);
-                continue;
+                long nb = Math.Min(tiling.Images, n1 - i0), ld = nb * L;
+                for (long gr = 0; gr < g.Groups; gr++)
+                {
+                    for (long i = 0; i < nb; i++) Unroll(x + ((i0 + i) * g.C + gr * Cg) * g.InPlane, col + i * L, ld, g, Cg, 0, rows);
+                    Gemm.Run(w + gr * Og * K, 0, K, 1, col, 0, ld, 1, stage, 0, ld, 1, Og, ld, K, false);
+                    for (long i = 0; i < nb; i++)
+                        for (long o = 0; o < Og; o++)
+                        {
+                            T* dst = y + ((i0 + i) * g.O + gr * Og + o) * L;
+                            T* src = stage + o * ld + i * L;
+                            if (b is null) Copy(dst, src, L);
+                            else Vec<T>.AddScalar(dst, src, b[gr * Og + o], L);
+                        }
+                }
             }
-            for (long r0 = 0; r0 < rows; r0 += tile)
+            return;
+        }
+        for (long n = n0; n < n1; n++)
+        {
+            T* xn = x + n * g.C * g.InPlane, yn = y + n * g.O * L;
+            if (b is not null) FillBias(yn, b, 1, g.O, L);
+            bool acc = b is not null;
+            for (long gr = 0; gr < g.Groups; gr++)
             {
-                long r1 = Math.Min(rows, r0 + tile), lt = (r1 - r0) * g.OW;
-                Unroll(xg, col, g, Cg, r0, r1);
-                Gemm.Run(wg, 0, K, 1, col, 0, lt, 1, yg + r0 * g.OW, 0, L, 1, Og, lt, K, acc);
+                T* wg = w + gr * Og * K, xg = xn + gr * Cg * g.InPlane, yg = yn + gr * Og * L;
+                if (g.IsPointwise)
+                {
+                    Gemm.Run(wg, 0, K, 1, xg, 0, L, 1, yg, 0, L, 1, Og, L, K, acc);
+                    continue;
+                }
+                for (long r0 = 0; r0 < rows; r0 += tiling.Rows)
+                {
+                    long r1 = Math.Min(rows, r0 + tiling.Rows), lt = (r1 - r0) * g.OW;
+                    Unroll(xg, col, lt, g, Cg, r0, r1);
+                    Gemm.Run(wg, 0, K, 1, col, 0, lt, 1, yg + r0 * g.OW, 0, L, 1, Og, lt, K, acc);
+                }
             }
         }
     }
@@ -244,42 +290,65 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         T* pgy = (T*)gy.Ptr, pw = (T*)w.Ptr, pgx = (T*)gx.Ptr;
         if (g.N == 0 || g.C == 0 || g.InPlane == 0) return;
         if (g.O == 0 || g.L == 0) Fill(pgx, g.N * g.C * g.InPlane, T.Zero);
-        else if (IsDepthwise(g)) DepthwiseBackwardInput(pgy, pw, pgx, g);
+        else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardInput(pgy, pw, pgx, g);
         else if (g.IsPointwise && g.Groups == 1)
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
         else
         {
-            int threads = ImageThreads(g);
             nint agy = (nint)pgy, aw = (nint)pw, agx = (nint)pgx;
-            Parallelism.For(threads, (t, count) =>
-            {
-                for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
-                    BackwardInputImage((T*)agy, (T*)aw, (T*)agx, g, n);
-            });
+            Parallelism.For(ImageThreads(g), (t, count) =>
+                BackwardInputImages((T*)agy, (T*)aw, (T*)agx, g, g.N * t / count, g.N * (t + 1) / count));
         }
         GC.KeepAlive(gy); GC.KeepAlive(w); GC.KeepAlive(gx);
     }
 
-    private static void BackwardInputImage(T* gy, T* w, T* gx, ConvGeometry g, long n)
+    // Gathers gy[n0 + i, o0 + o, :] for i < nb, o < og into a contiguous [og, nb·L] block.
+    private static void Stage(T* gy, T* stage, ConvGeometry g, long n0, long nb, long o0, long og)
     {
-        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg;
-        T* gyn = gy + n * g.O * L, gxn = gx + n * g.C * g.InPlane;
-        long rows = g.OD * g.OH, tile = TileRows(g);
-        if (!g.IsPointwise) Fill(gxn, g.C * g.InPlane, T.Zero);
-        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * Math.Min(rows, tile) * g.OW);
-        for (long gr = 0; gr < g.Groups; gr++)
+        long L = g.L, ld = nb * L;
+        for (long i = 0; i < nb; i++)
+            for (long o = 0; o < og; o++)
+                Copy(stage + o * ld + i * L, gy + ((n0 + i) * g.O + o0 + o) * L, L);
+    }
+
+    private static void BackwardInputImages(T* gy, T* w, T* gx, ConvGeometry g, long n0, long n1)
+    {
+        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg, rows = g.OD * g.OH;
+        var tiling = new Tiling(g);
+        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, tiling.ColumnElements(g));
+        if (!g.IsPointwise) Fill(gx + n0 * g.C * g.InPlane, (n1 - n0) * g.C * g.InPlane, T.Zero);
+        if (tiling.Batched && !g.IsPointwise)
         {
-            T* wg = w + gr * Og * K, gyg = gyn + gr * Og * L, gxg = gxn + gr * Cg * g.InPlane;
-            if (g.IsPointwise)
+            T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, tiling.StagingElements(g));
+            for (long i0 = n0; i0 < n1; i0 += tiling.Images)
             {
-                Gemm.Run(wg, 0, 1, K, gyg, 0, L, 1, gxg, 0, L, 1, K, L, Og, false);
-                continue;
+                long nb = Math.Min(tiling.Images, n1 - i0), ld = nb * L;
+                for (long gr = 0; gr < g.Groups; gr++)
+                {
+                    Stage(gy, stage, g, i0, nb, gr * Og, Og);
+                    Gemm.Run(w + gr * Og * K, 0, 1, K, stage, 0, ld, 1, col, 0, ld, 1, K, ld, Og, false);
+                    for (long i = 0; i < nb; i++) Roll(col + i * L, ld, gx + ((i0 + i) * g.C + gr * Cg) * g.InPlane, g, Cg, 0, rows);
+                }
             }
-            for (long r0 = 0; r0 < rows; r0 += tile)
+            return;
+        }
+        for (long n = n0; n < n1; n++)
+        {
+            T* gyn = gy + n * g.O * L, gxn = gx + n * g.C * g.InPlane;
+            for (long gr = 0; gr < g.Groups; gr++)
             {
-                long r1 = Math.Min(rows, r0 + tile), lt = (r1 - r0) * g.OW;
-                Gemm.Run(wg, 0, 1, K, gyg + r0 * g.OW, 0, L, 1, col, 0, lt, 1, K, lt, Og, false);
-                Roll(col, gxg, g, Cg, r0, r1);
+                T* wg = w + gr * Og * K, gyg = gyn + gr * Og * L, gxg = gxn + gr * Cg * g.InPlane;
+                if (g.IsPointwise)
+                {
+                    Gemm.Run(wg, 0, 1, K, gyg, 0, L, 1, gxg, 0, L, 1, K, L, Og, false);
+                    continue;
+                }
+                for (long r0 = 0; r0 < rows; r0 += tiling.Rows)
+                {
+                    long r1 = Math.Min(rows, r0 + tiling.Rows), lt = (r1 - r0) * g.OW;
+                    Gemm.Run(wg, 0, 1, K, gyg + r0 * g.OW, 0, L, 1, col, 0, lt, 1, K, lt, Og, false);
+                    Roll(col, lt, gxg, g, Cg, r0, r1);
+                }
             }
         }
     }
@@ -290,14 +359,14 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         long size = g.O * g.K;
         if (size == 0) return;
         if (g.N == 0 || g.L == 0) Fill(pgw, size, T.Zero);
-        else if (IsDepthwise(g)) DepthwiseBackwardWeight(px, pgy, pgw, g);
+        else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else
         {
             int threads = ImageThreads(g);
             if (threads <= 1)
             {
                 Fill(pgw, size, T.Zero);
-                for (long n = 0; n < g.N; n++) BackwardWeightImage(px, pgy, pgw, g, n);
+                BackwardWeightImages(px, pgy, pgw, g, 0, g.N);
             }
             else
             {
@@ -308,7 +377,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 {
                     T* part = (T*)ap + t * size;
                     Fill(part, size, T.Zero);
-                    for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++) BackwardWeightImage((T*)ax, (T*)agy, part, g, n);
+                    BackwardWeightImages((T*)ax, (T*)agy, part, g, g.N * t / count, g.N * (t + 1) / count);
                 });
                 T* pp = (T*)partials.Ptr;
                 var dst = new Span<T>(pgw, checked((int)size));
@@ -330,26 +399,46 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             for (int i = 0; i < dst.Length; i++) dst[i] += src[i];
     }
 
-    private static void BackwardWeightImage(T* x, T* gy, T* gw, ConvGeometry g, long n)
+    // gw (zeroed by the caller) += the weight gradient of images [n0, n1).
+    private static void BackwardWeightImages(T* x, T* gy, T* gw, ConvGeometry g, long n0, long n1)
     {
-        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg;
-        T* xn = x + n * g.C * g.InPlane, gyn = gy + n * g.O * L;
-        long rows = g.OD * g.OH, tile = TileRows(g);
-        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * Math.Min(rows, tile) * g.OW);
-        for (long gr = 0; gr < g.Groups; gr++)
+        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg, rows = g.OD * g.OH;
+        var tiling = new Tiling(g);
+        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, tiling.ColumnElements(g));
+        if (tiling.Batched && !g.IsPointwise)
         {
-            T* gwg = gw + gr * Og * K, gyg = gyn + gr * Og * L, xg = xn + gr * Cg * g.InPlane;
-            if (g.IsPointwise)
+            T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, tiling.StagingElements(g));
+            for (long i0 = n0; i0 < n1; i0 += tiling.Images)
             {
-                // gw[g] += gy[n, g] [Og, L] @ x[n, g]^T [L, Cg]
-                Gemm.Run(gyg, 0, L, 1, xg, 0, 1, L, gwg, 0, K, 1, Og, K, L, true);
-                continue;
+                long nb = Math.Min(tiling.Images, n1 - i0), ld = nb * L;
+                for (long gr = 0; gr < g.Groups; gr++)
+                {
+                    for (long i = 0; i < nb; i++) Unroll(x + ((i0 + i) * g.C + gr * Cg) * g.InPlane, col + i * L, ld, g, Cg, 0, rows);
+                    Stage(gy, stage, g, i0, nb, gr * Og, Og);
+                    // gw[g] += stage [Og, nb·L] @ col^T [nb·L, K]
+                    Gemm.Run(stage, 0, ld, 1, col, 0, 1, ld, gw + gr * Og * K, 0, K, 1, Og, K, ld, true);
+                }
             }
-            for (long r0 = 0; r0 < rows; r0 += tile)
+            return;
+        }
+        for (long n = n0; n < n1; n++)
+        {
+            T* xn = x + n * g.C * g.InPlane, gyn = gy + n * g.O * L;
+            for (long gr = 0; gr < g.Groups; gr++)
             {
-                long r1 = Math.Min(rows, r0 + tile), lt = (r1 - r0) * g.OW;
-                Unroll(xg, col, g, Cg, r0, r1);
-                Gemm.Run(gyg + r0 * g.OW, 0, L, 1, col, 0, 1, lt, gwg, 0, K, 1, Og, K, lt, true);
+                T* gwg = gw + gr * Og * K, gyg = gyn + gr * Og * L, xg = xn + gr * Cg * g.InPlane;
+                if (g.IsPointwise)
+                {
+                    // gw[g] += gy[n, g] [Og, L] @ x[n, g]^T [L, Cg]
+                    Gemm.Run(gyg, 0, L, 1, xg, 0, 1, L, gwg, 0, K, 1, Og, K, L, true);
+                    continue;
+                }
+                for (long r0 = 0; r0 < rows; r0 += tiling.Rows)
+                {
+                    long r1 = Math.Min(rows, r0 + tiling.Rows), lt = (r1 - r0) * g.OW;
+                    Unroll(xg, col, lt, g, Cg, r0, r1);
+                    Gemm.Run(gyg + r0 * g.OW, 0, L, 1, col, 0, 1, lt, gwg, 0, K, 1, Og, K, lt, true);
+                }
             }
         }
     }
@@ -363,7 +452,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         Parallelism.For(threads, (t, count) =>
         {
             for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
-                Unroll((T*)ax + n * g.C * g.InPlane, (T*)ac + n * perImage, g, g.C, 0, rows);
+                Unroll((T*)ax + n * g.C * g.InPlane, (T*)ac + n * perImage, g.L, g, g.C, 0, rows);
         });
         GC.KeepAlive(x); GC.KeepAlive(col);
     }
@@ -380,14 +469,14 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             {
                 T* xn = (T*)ax + n * g.C * g.InPlane;
                 Fill(xn, g.C * g.InPlane, T.Zero);
-                if (g.L > 0) Roll((T*)ac + n * perImage, xn, g, g.C, 0, rows);
+                if (g.L > 0) Roll((T*)ac + n * perImage, g.L, xn, g, g.C, 0, rows);
             }
         });
         GC.KeepAlive(x); GC.KeepAlive(col);
     }
 
     // The first output column ow whose input column ow*s - p + k*d is >= 0, and one past the last that is < size.
-    private static (long Lo, long Hi) ValidRange(long outSize, long inSize, long stride, long pad, long offset)
+    internal static (long Lo, long Hi) ValidRange(long outSize, long inSize, long stride, long pad, long offset)
     {
         long shift = pad - offset; // iw = ow*s - shift
         long lo = shift <= 0 ? 0 : (shift + stride - 1) / stride;
@@ -398,51 +487,70 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 
     /// <summary>
     /// im2col of output rows [r0, r1) (row r = od·OH + oh) of <paramref name="channels"/> input channels at
-    /// <paramref name="x"/>: col[(c, kd, kh, kw), (r - r0)·OW + ow] = x[c, id, ih, iw] or 0 in the padding.
+    /// <paramref name="x"/>: col[(c, kd, kh, kw) · ld + (r - r0)·OW + ow] = x[c, id, ih, iw], or 0 in the padding.
     /// </summary>
-    private static void Unroll(T* x, T* col, ConvGeometry g, long channels, long r0, long r1)
+    private static void Unroll(T* x, T* col, long ld, ConvGeometry g, long channels, long r0, long r1)
     {
-        long lt = (r1 - r0) * g.OW, OW = g.OW;
+        // Geometry in locals: the JIT cannot keep fields of the class in registers across the pointer stores.
+        long OW = g.OW, OH = g.OH, IW = g.IW, IH = g.IH, ID = g.ID, SW = g.SW, SH = g.SH, SD = g.SD;
+        long PW = g.PW, PH = g.PH, PD = g.PD, DW = g.DW, DH = g.DH, DD = g.DD, KD = g.KD, KH = g.KH, KW = g.KW;
         T* dst = col;
         for (long c = 0; c < channels; c++)
-            for (long kd = 0; kd < g.KD; kd++)
-                for (long kh = 0; kh < g.KH; kh++)
-                    for (long kw = 0; kw < g.KW; kw++, dst += lt)
+            for (long kd = 0; kd < KD; kd++)
+                for (long kh = 0; kh < KH; kh++)
+                {
+                    // Output rows oh whose input row oh·SH - PH + kh·DH lies inside the image.
+                    var (hlo, hhi) = ValidRange(OH, IH, SH, PH, kh * DH);
+                    for (long kw = 0; kw < KW; kw++, dst += ld)
                     {
-                        var (lo, hi) = ValidRange(OW, g.IW, g.SW, g.PW, kw * g.DW);
-                        long iw0 = lo * g.SW - g.PW + kw * g.DW;
-                        for (long r = r0; r < r1; r++)
+                        var (lo, hi) = ValidRange(OW, IW, SW, PW, kw * DW);
+                        long iw0 = lo * SW - PW + kw * DW, n = hi - lo;
+                        T* plane = x + c * ID * IH * IW + iw0;
+                        T* drow = dst;
+                        for (long r = r0; r < r1;)
                         {
-                            long od = r / g.OH, oh = r % g.OH;
-                            long id = od * g.SD - g.PD + kd * g.DD, ih = oh * g.SH - g.PH + kh * g.DH;
-                            T* drow = dst + (r - r0) * OW;
-                            if ((ulong)id >= (ulong)g.ID || (ulong)ih >= (ulong)g.IH || lo >= hi)
+                            long od = r / OH, oh = r % OH, id = od * SD - PD + kd * DD;
+                            long end = Math.Min(r1, r - oh + OH);
+                            if ((ulong)id >= (ulong)ID || n <= 0)
                             {
-                                new Span<T>(drow, (int)OW).Clear();
+                                Vec<T>.Clear(drow, (end - r) * OW);
+                                drow += (end - r) * OW;
+                                r = end;
                                 continue;
                             }
-                            if (lo > 0) new Span<T>(drow, (int)lo).Clear();
-                            if (hi < OW) new Span<T>(drow + hi, (int)(OW - hi)).Clear();
-                            T* src = x + ((c * g.ID + id) * g.IH + ih) * g.IW + iw0;
-                            if (g.SW == 1) new ReadOnlySpan<T>(src, (int)(hi - lo)).CopyTo(new Span<T>(drow + lo, (int)(hi - lo)));
-                            else
+                            long a = Math.Clamp(hlo, oh, oh + end - r), e = Math.Clamp(hhi, a, oh + end - r);
+                            if (a > oh) Vec<T>.Clear(drow, (a - oh) * OW);
+                            drow += (a - oh) * OW;
+                            T* src = plane + (id * IH + a * SH - PH + kh * DH) * IW;
+                            for (long h = a; h < e; h++, drow += OW, src += SH * IW)
                             {
-                                long s = g.SW;
-                                for (long ow = lo; ow < hi; ow++, src += s) drow[ow] = *src;
+                                if (lo > 0) Vec<T>.Clear(drow, lo);
+                                if (SW == 1) Vec<T>.Copy(drow + lo, src, n);
+                                else
+                                {
+                                    T* sp = src;
+                                    for (long ow = lo; ow < hi; ow++, sp += SW) drow[ow] = *sp;
+                                }
+                                if (hi < OW) Vec<T>.Clear(drow + hi, OW - hi);
                             }
+                            long rest = oh + end - r - e;
+                            if (rest > 0) Vec<T>.Clear(drow, rest * OW);
+                            drow += rest * OW;
+                            r = end;
                         }
                     }
+                }
     }
 
-    /// <summary>col2im of output rows [r0, r1): adds each column entry back into the input element it came from.</summary>
-    private static void Roll(T* col, T* x, ConvGeometry g, long channels, long r0, long r1)
+    /// <summary>col2im of output rows [r0, r1) (column rows <paramref name="ld"/> apart): adds each entry back into the input element it came from.</summary>
+    private static void Roll(T* col, long ld, T* x, ConvGeometry g, long channels, long r0, long r1)
     {
-        long lt = (r1 - r0) * g.OW, OW = g.OW;
+        long OW = g.OW;
         T* src = col;
         for (long c = 0; c < channels; c++)
             for (long kd = 0; kd < g.KD; kd++)
                 for (long kh = 0; kh < g.KH; kh++)
-                    for (long kw = 0; kw < g.KW; kw++, src += lt)
+                    for (long kw = 0; kw < g.KW; kw++, src += ld)
                     {
                         var (lo, hi) = ValidRange(OW, g.IW, g.SW, g.PW, kw * g.DW);
                         if (lo >= hi) continue;
@@ -462,120 +570,6 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                             }
                         }
                     }
-    }
-
-    // Depthwise: output channel o reads input channel o / m (m = O / C), one plane at a time with vector rows.
-    private static void DepthwiseForward(T* x, T* w, T* b, T* y, ConvGeometry g)
-    {
-        long planes = g.N * g.O, mult = g.O / g.C, taps = g.KH * g.KW;
-        int threads = (int)Math.Min(planes, Parallelism.ThreadsFor(planes * g.L * taps, 1L << 16));
-        nint ax = (nint)x, aw = (nint)w, ab = (nint)b, ay = (nint)y;
-        Parallelism.For(threads, (t, count) =>
-        {
-            for (long pl = planes * t / count; pl < planes * (t + 1) / count; pl++)
-            {
-                long n = pl / g.O, o = pl % g.O;
-                T* xp = (T*)ax + (n * g.C + o / mult) * g.InPlane, wp = (T*)aw + o * taps, yp = (T*)ay + pl * g.L;
-                Fill(yp, g.L, ab == 0 ? T.Zero : ((T*)ab)[o]);
-                for (long kw = 0; kw < g.KW; kw++)
-                {
-                    var (lo, hi) = ValidRange(g.OW, g.IW, g.SW, g.PW, kw * g.DW);
-                    if (lo >= hi) continue;
-                    long iw0 = lo * g.SW - g.PW + kw * g.DW;
-                    for (long oh = 0; oh < g.OH; oh++)
-                    {
-                        T* yrow = yp + oh * g.OW + lo;
-                        for (long kh = 0; kh < g.KH; kh++)
-                        {
-                            long ih = oh * g.SH - g.PH + kh * g.DH;
-                            if ((ulong)ih >= (ulong)g.IH) continue;
-                            T* xrow = xp + ih * g.IW + iw0;
-                            T wv = wp[kh * g.KW + kw];
-                            if (g.SW == 1) Vec<T>.Axpy(yrow, xrow, wv, hi - lo);
-                            else
-                                for (long i = 0, s = g.SW; i < hi - lo; i++) yrow[i] += wv * xrow[i * s];
-                        }
-                    }
-                }
-            }
-        });
-    }
-
-    private static void DepthwiseBackwardInput(T* gy, T* w, T* gx, ConvGeometry g)
-    {
-        long planes = g.N * g.C, mult = g.O / g.C, taps = g.KH * g.KW;
-        int threads = (int)Math.Min(planes, Parallelism.ThreadsFor(planes * mult * g.L * taps, 1L << 16));
-        nint agy = (nint)gy, aw = (nint)w, agx = (nint)gx;
-        Parallelism.For(threads, (t, count) =>
-        {
-            for (long pl = planes * t / count; pl < planes * (t + 1) / count; pl++)
-            {
-                long n = pl / g.C, c = pl % g.C;
-                T* gxp = (T*)agx + pl * g.InPlane;
-                Fill(gxp, g.InPlane, T.Zero);
-                for (long j = 0; j < mult; j++)
-                {
-                    long o = c * mult + j;
-                    T* gyp = (T*)agy + (n * g.O + o) * g.L, wp = (T*)aw + o * taps;
-                    for (long kw = 0; kw < g.KW; kw++)
-                    {
-                        var (lo, hi) = ValidRange(g.OW, g.IW, g.SW, g.PW, kw * g.DW);
-                        if (lo >= hi) continue;
-                        long iw0 = lo * g.SW - g.PW + kw * g.DW;
-                        for (long oh = 0; oh < g.OH; oh++)
-                        {
-                            T* gyrow = gyp + oh * g.OW + lo;
-                            for (long kh = 0; kh < g.KH; kh++)
-                            {
-                                long ih = oh * g.SH - g.PH + kh * g.DH;
-                                if ((ulong)ih >= (ulong)g.IH) continue;
-                                T* gxrow = gxp + ih * g.IW + iw0;
-                                T wv = wp[kh * g.KW + kw];
-                                if (g.SW == 1) Vec<T>.Axpy(gxrow, gyrow, wv, hi - lo);
-                                else
-                                    for (long i = 0, s = g.SW; i < hi - lo; i++) gxrow[i * s] += wv * gyrow[i];
-                            }
-                        }
-                    }
-                }
-            }
-        });
-    }
-
-    private static void DepthwiseBackwardWeight(T* x, T* gy, T* gw, ConvGeometry g)
-    {
-        long mult = g.O / g.C, taps = g.KH * g.KW;
-        int threads = (int)Math.Min(g.O, Parallelism.ThreadsFor(g.N * g.O * g.L * taps, 1L << 16));
-        nint ax = (nint)x, agy = (nint)gy, agw = (nint)gw;
-        Parallelism.For(threads, (t, count) =>
-        {
-            for (long o = g.O * t / count; o < g.O * (t + 1) / count; o++)
-            {
-                T* wp = (T*)agw + o * taps;
-                for (long kh = 0; kh < g.KH; kh++)
-                    for (long kw = 0; kw < g.KW; kw++)
-                    {
-                        var (lo, hi) = ValidRange(g.OW, g.IW, g.SW, g.PW, kw * g.DW);
-                        long iw0 = lo * g.SW - g.PW + kw * g.DW;
-                        T sum = T.Zero;
-                        if (lo < hi)
-                            for (long n = 0; n < g.N; n++)
-                            {
-                                T* xp = (T*)ax + (n * g.C + o / mult) * g.InPlane, gyp = (T*)agy + (n * g.O + o) * g.L;
-                                for (long oh = 0; oh < g.OH; oh++)
-                                {
-                                    long ih = oh * g.SH - g.PH + kh * g.DH;
-                                    if ((ulong)ih >= (ulong)g.IH) continue;
-                                    T* xrow = xp + ih * g.IW + iw0, gyrow = gyp + oh * g.OW + lo;
-                                    if (g.SW == 1) sum += Vec<T>.Dot(gyrow, xrow, hi - lo);
-                                    else
-                                        for (long i = 0, s = g.SW; i < hi - lo; i++) sum += gyrow[i] * xrow[i * s];
-                                }
-                            }
-                        wp[kh * g.KW + kw] = sum;
-                    }
-            }
-        });
     }
 }
 
@@ -600,6 +594,78 @@ internal static unsafe class Vec<T> where T : unmanaged, INumber<T>
                 Vector256.Store(Vector256.Load(y + i) + va * Vector256.Load(x + i), y + i);
         }
         for (; i < n; i++) y[i] += a * x[i];
+    }
+
+    /// <summary>y[i] = 0 for i in [0, n) (short rows with overlapping vector stores, no scalar tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Clear(T* y, long n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            long i = 0;
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) Vector512.Store(Vector512<T>.Zero, y + i);
+            if (i < n) Vector512.Store(Vector512<T>.Zero, y + n - Vector512<T>.Count);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            long i = 0;
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) Vector256.Store(Vector256<T>.Zero, y + i);
+            if (i < n) Vector256.Store(Vector256<T>.Zero, y + n - Vector256<T>.Count);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
+        {
+            Vector128.Store(Vector128<T>.Zero, y);
+            for (long i = Vector128<T>.Count; i < n; i += Vector128<T>.Count)
+                Vector128.Store(Vector128<T>.Zero, y + Math.Min(i, n - Vector128<T>.Count));
+        }
+        else
+            for (long i = 0; i < n; i++) y[i] = T.Zero;
+    }
+
+    /// <summary>y[i] = x[i] for i in [0, n), non-overlapping (short rows with overlapping vector stores, no scalar tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy(T* y, T* x, long n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            long i = 0;
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) Vector512.Store(Vector512.Load(x + i), y + i);
+            if (i < n) Vector512.Store(Vector512.Load(x + n - Vector512<T>.Count), y + n - Vector512<T>.Count);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            long i = 0;
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) Vector256.Store(Vector256.Load(x + i), y + i);
+            if (i < n) Vector256.Store(Vector256.Load(x + n - Vector256<T>.Count), y + n - Vector256<T>.Count);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
+        {
+            for (long i = 0; i < n; i += Vector128<T>.Count)
+            {
+                long j = Math.Min(i, n - Vector128<T>.Count);
+                Vector128.Store(Vector128.Load(x + j), y + j);
+            }
+        }
+        else
+            for (long i = 0; i < n; i++) y[i] = x[i];
+    }
+
+    /// <summary>y[i] = x[i] + a for i in [0, n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScalar(T* y, T* x, T a, long n)
+    {
+        long i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(a);
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) Vector512.Store(Vector512.Load(x + i) + va, y + i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var va = Vector256.Create(a);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) Vector256.Store(Vector256.Load(x + i) + va, y + i);
+        }
+        for (; i < n; i++) y[i] = x[i] + a;
     }
 
     /// <summary>y[i] += x[i] for i in [0, n).</summary>

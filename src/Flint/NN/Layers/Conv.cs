@@ -9,9 +9,16 @@ namespace Flint.NN;
 /// </summary>
 public abstract class ConvNd : Module<Tensor, Tensor>
 {
-    private Parameter weight;
-    private Parameter? bias;
     private readonly int dims;
+
+    /// <summary>
+    /// The learnable kernel (<c>conv.weight</c>): [out, in / groups, *k], or [in, out / groups, *k] when transposed.
+    /// Lower-case as in Linear, so that the field's name is the state-dict key.
+    /// </summary>
+    public Parameter weight;
+
+    /// <summary>The learnable bias [out] (<c>conv.bias</c>), or null when built with bias: false.</summary>
+    public Parameter? bias;
 
     /// <summary>Input channels (<c>in_channels</c>).</summary>
     public long InChannels { get; }
@@ -45,20 +52,6 @@ public abstract class ConvNd : Module<Tensor, Tensor>
 
     /// <summary>"zeros", "reflect", "replicate" or "circular" (<c>padding_mode</c>).</summary>
     public string PaddingMode { get; }
-
-    /// <summary>The learnable kernel (<c>weight</c>): [out, in / groups, *k], or [in, out / groups, *k] when transposed.</summary>
-    public Parameter Weight
-    {
-        get => weight;
-        set => weight = value;
-    }
-
-    /// <summary>The learnable bias [out] (<c>bias</c>), or null when built with bias: false.</summary>
-    public Parameter? Bias
-    {
-        get => bias;
-        set => bias = value;
-    }
 
     /// <summary>The padding F.pad applies for a non-zeros padding mode (<c>_reversed_padding_repeated_twice</c>).</summary>
     private protected long[] ReversedPaddingRepeatedTwice { get; }
@@ -163,7 +156,7 @@ public sealed class Conv1d(long inChannels, long outChannels, IntTuple kernelSiz
 {
     /// <summary>Convolves [N, C_in, L] (or [C_in, L]) input.</summary>
     public override Tensor Forward(Tensor input) =>
-        ConvForward(input, (x, p) => F.Conv1d(x, Weight, Bias, Stride, p, Dilation, Groups));
+        ConvForward(input, (x, p) => F.Conv1d(x, this.weight, this.bias, Stride, p, Dilation, Groups));
 }
 
 /// <summary>
@@ -176,7 +169,7 @@ public sealed class Conv2d(long inChannels, long outChannels, IntTuple kernelSiz
 {
     /// <summary>Convolves [N, C_in, H, W] (or [C_in, H, W]) input.</summary>
     public override Tensor Forward(Tensor input) =>
-        ConvForward(input, (x, p) => F.Conv2d(x, Weight, Bias, Stride, p, Dilation, Groups));
+        ConvForward(input, (x, p) => F.Conv2d(x, this.weight, this.bias, Stride, p, Dilation, Groups));
 }
 
 /// <summary>A 3-D convolution layer (<c>torch.nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode="zeros")</c>).</summary>
@@ -186,7 +179,7 @@ public sealed class Conv3d(long inChannels, long outChannels, IntTuple kernelSiz
 {
     /// <summary>Convolves [N, C_in, D, H, W] (or [C_in, D, H, W]) input.</summary>
     public override Tensor Forward(Tensor input) =>
-        ConvForward(input, (x, p) => F.Conv3d(x, Weight, Bias, Stride, p, Dilation, Groups));
+        ConvForward(input, (x, p) => F.Conv3d(x, this.weight, this.bias, Stride, p, Dilation, Groups));
 }
 
 /// <summary>The common part of the transposed convolution layers (<c>torch.nn.modules.conv._ConvTransposeNd</c>).</summary>
@@ -227,7 +220,7 @@ public abstract class ConvTransposeNd : ConvNd
         for (int d = 0; d < n; d++)
             if (size[d] < min[d] || size[d] > max[d])
                 throw new ArgumentException(
-                    $"requested an output size of {IntTuple.PyList(size)}, but valid sizes range from {IntTuple.PyList(min)} to " +
+                    $"requested an output size of {IntTuple.PyTuple(size)}, but valid sizes range from {IntTuple.PyList(min)} to " +
                     $"{IntTuple.PyList(max)} (for an input of torch.Size({IntTuple.PyList(input.shape[2..])}))");
         return size.Select((s, d) => s - min[d]).ToArray();
     }
@@ -250,7 +243,7 @@ public sealed class ConvTranspose1d(long inChannels, long outChannels, IntTuple 
 {
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, long[]? outputSize) =>
-        F.ConvTranspose1d(input, Weight, Bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
+        F.ConvTranspose1d(input, this.weight, this.bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
 }
 
 /// <summary>
@@ -264,7 +257,7 @@ public sealed class ConvTranspose2d(long inChannels, long outChannels, IntTuple 
 {
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, long[]? outputSize) =>
-        F.ConvTranspose2d(input, Weight, Bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
+        F.ConvTranspose2d(input, this.weight, this.bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
 }
 
 /// <summary>
@@ -278,5 +271,5 @@ public sealed class ConvTranspose3d(long inChannels, long outChannels, IntTuple 
 {
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, long[]? outputSize) =>
-        F.ConvTranspose3d(input, Weight, Bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
+        F.ConvTranspose3d(input, this.weight, this.bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
 }
