@@ -188,7 +188,7 @@ public static partial class Functional
             {
                 gt = pw is null
                     ? x.Neg().Mul(n.Grad)
-                    : StableLogSigmoid(x.Neg()).Sub(StableLogSigmoid(x).Mul(pw)).Mul(n.Grad);
+                    : Logsigmoid(x.Neg()).Sub(Logsigmoid(x).Mul(pw)).Mul(n.Grad);
                 if (w is not null) gt = gt.Mul(w);
                 if (norm != 1) gt = gt.Mul(norm);
             }
@@ -222,7 +222,7 @@ public static partial class Functional
     /// </summary>
     public static Tensor MultilabelSoftMarginLoss(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean")
     {
-        var loss = target.Mul(StableLogSigmoid(input)).Add(target.Rsub(1).Mul(StableLogSigmoid(input.Neg()))).Neg();
+        var loss = target.Mul(Logsigmoid(input)).Add(target.Rsub(1).Mul(Logsigmoid(input.Neg()))).Neg();
         if (weight is not null) loss = loss.Mul(weight);
         int classDim = input.Dim() - 1;
         loss = loss.Sum(classDim).Div(input.Size(classDim));
@@ -359,7 +359,4 @@ public static partial class Functional
             throw new ArgumentException(
                 $"output with shape {Shapes.Format(input.shape)} doesn't match the broadcast shape {Shapes.Format(broadcast)}");
     }
-
-    // log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), finite for every finite x.
-    private static Tensor StableLogSigmoid(Tensor x) => x.ClampMax(0).Sub(x.Abs().Neg().Exp().Log1p());
 }

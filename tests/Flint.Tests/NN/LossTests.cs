@@ -24,7 +24,7 @@ public class LossTests
     private static readonly Tensor P = Torch.Rand(3, 4);
     private static readonly Tensor T = Torch.Rand(3, 4);
     private static readonly Tensor C = Torch.Tensor(new long[] { 1, 0, 3 });
-    private static readonly Tensor Lp = Torch.Randn(6, 2, 5).Sub(Torch.Randn(6, 2, 5).Logsumexp(2, keepdim: true));
+    private static readonly Tensor Lp = F.LogSoftmax(Torch.Randn(6, 2, 5), 2);
     private static readonly Tensor Tg = Torch.Tensor(new long[,] { { 1, 2, 2 }, { 3, 1, 0 } });
 
     private static Tensor Longs(params long[] v) => Torch.Tensor(v);
@@ -206,4 +206,136 @@ public class LossTests
         Assert.Equal(expected.GetProperty("repr").GetString(), m.ToString());
         Assert.Equal(expected.GetProperty("keys").EnumerateArray().Select(k => k.GetString()!), m.StateDict().Keys);
     }
+
+    [Fact]
+    public void CtcHasNoSecondDerivativeAsInPyTorch()
+    {
+        var lp = F.LogSoftmax(Torch.Randn(6, 2, 5, dtype: DType.Float64), 2).Detach().RequiresGrad_();
+        var loss = F.CtcLoss(lp, Tg, [6, 5], [3, 2]);
+        var g = Torch.Autograd.Grad(loss, [lp], createGraph: true)[0]!;
+        Assert.Equal("torch::autograd::NotImplemented", g.GradFn!.Name);
+        var ex = Assert.Throws<InvalidOperationException>(() => Torch.Autograd.Grad(g.Sum(), [lp]));
+        Assert.Equal("derivative for aten::_ctc_loss_backward is not implemented", ex.Message);
+    }
+
+    [Fact]
+    public void CtcEmptyInputHasZeroOrInfiniteLoss()
+    {
+        // PyTorch 1.13 reads uninitialised memory for a zero input length; Flint gives the limit later PyTorch gives:
+        // nothing to align costs 0, a non-empty target cannot be aligned (infinite loss, zeroed by zero_infinity).
+        var lp = F.LogSoftmax(Torch.Randn(4, 2, 3, dtype: DType.Float64), 2).RequiresGrad_();
+        var targets = Torch.Tensor(new long[,] { { 1, 2 }, { 1, 2 } });
+        var loss = F.CtcLoss(lp, targets, [0, 0], [0, 2], reduction: "none");
+        Assert.Equal(new[] { 0.0, double.PositiveInfinity }, loss.ToArray<double>());
+        var zeroed = F.CtcLoss(lp, targets, [0, 0], [0, 2], reduction: "sum", zeroInfinity: true);
+        zeroed.Backward();
+        Assert.Equal(0.0, zeroed.Item<double>());
+        Assert.All(lp.Grad!.ToArray<double>(), v => Assert.Equal(0.0, v));
+    }
+
+    [Fact]
+    public void CtcRejectsTargetsOutsideTheAlphabetAndNegativeLengths()
+    {
+        // PyTorch 1.13 does not check these and reads out of bounds; Flint refuses them.
+        Assert.Equal("Target 7 is out of bounds.", Assert.Throws<IndexOutOfRangeException>(() =>
+            F.CtcLoss(Lp, Torch.Tensor(new long[,] { { 1, 7, 2 }, { 3, 1, 0 } }), [6, 5], [3, 2])).Message);
+        Assert.Throws<ArgumentException>(() => F.CtcLoss(Lp, Tg, [-1, 5], [3, 2]));
+        Assert.Throws<ArgumentException>(() => F.CtcLoss(Lp, Tg, [6, 5], [-1, 2]));
+        // Labels past a sequence's target length are never read, so they may hold anything (padding).
+        var padded = Torch.Tensor(new long[,] { { 1, 2, 99 }, { 3, -5, 0 } });
+        Assert.True(float.IsFinite(F.CtcLoss(Lp, padded, [6, 5], [2, 1]).Item<float>()));
+    }
+
+    // d/dx of the loss with create_graph, as a function of x: gradcheck on it checks the second derivative.
+    private static Func<Tensor[], Tensor> FirstDerivative(Func<Tensor, Tensor> loss) => xs =>
+    {
+        using var _ = Torch.EnableGrad();
+        return Torch.Autograd.Grad(loss(xs[0]), [xs[0]], createGraph: true)[0]!;
+    };
+
+    [Fact]
+    public void MultiMarginSecondDerivative()
+    {
+        // PyTorch 1.13 has no double backward for multi_margin_loss; Flint's backward is written in tensor ops, so
+        // p = 2 (whose gradient depends on the input) has one. Checked numerically.
+        var x = (Torch.Rand(4, 5, dtype: DType.Float64) * 2 - 1).RequiresGrad_();
+        var t = Torch.Tensor(new long[] { 1, 0, 4, 2 });
+        var w = Torch.Rand(5, dtype: DType.Float64) + 0.5;
+        foreach (var reduction in new[] { "none", "mean", "sum" })
+            Assert.True(Torch.Autograd.GradCheck(
+                FirstDerivative(v => F.MultiMarginLoss(v, t, p: 2, margin: 1.5, weight: w, reduction: reduction).Sum()), [x]));
+    }
+
+    [Fact]
+    public void NllGradientWithRespectToTheOutputGradient()
+    {
+        // nll_loss's backward is linear in the output gradient; double backward through it reaches that gradient.
+        var x = F.LogSoftmax(Torch.Randn(3, 4, dtype: DType.Float64), 1).Detach().RequiresGrad_();
+        var c = Torch.Tensor(new long[] { 1, -100, 3 });
+        var gout = Torch.Randn(3, dtype: DType.Float64).RequiresGrad_();
+        var w = Torch.Rand(4, dtype: DType.Float64);
+        var loss = F.NllLoss(x, c, w, reduction: "none");
+        var gx = Torch.Autograd.Grad(loss, [x], gout, createGraph: true)[0]!;
+        var v = Torch.Randn(3, 4, dtype: DType.Float64);
+        var a = Torch.Autograd.Grad(gx.Mul(v).Sum(), [gout])[0]!.ToArray<double>();
+        // d/dgout[n] of Σ v·dL/dx = -w[t[n]]·v[n, t[n]], and 0 where t[n] is ignored
+        var (wd, vd) = (w.ToArray<double>(), v.ToArray<double>());
+        var e = new[] { -wd[1] * vd[0 * 4 + 1], 0.0, -wd[3] * vd[2 * 4 + 3] };
+        Assert.Equal(e[0], a[0], 12);
+        Assert.Equal(0.0, a[1]);
+        Assert.Equal(e[2], a[2], 12);
+    }
+
+    [Fact]
+    public void LossModulesRunForwardHooksAndExposeTheirOptions()
+    {
+        var ce = new CrossEntropyLoss(W, ignoreIndex: 1, labelSmoothing: 0.2);
+        Assert.Same(W, ce.Weight);
+        Assert.Equal(1, ce.IgnoreIndex);
+        Assert.Equal(0.2, ce.LabelSmoothing);
+        Assert.Equal("mean", ce.Reduction);
+        int calls = 0;
+        ce.RegisterForwardHook((m, inputs, output) => { calls++; return null; });
+        var x = Torch.Randn(2, 3);
+        var c = Torch.Tensor(new long[] { 2, 0 });
+        AssertClose(F.CrossEntropy(x, c, W, 1, "mean", 0.2), ce.Call(x, c));
+        Assert.Equal(1, calls);
+
+        var ctc = new CTCLoss(zeroInfinity: true);
+        object?[]? seen = null;
+        ctc.RegisterForwardPreHook((m, inputs) => { seen = inputs; return null; });
+        var lp = F.LogSoftmax(Torch.Randn(3, 2, 4), 2);
+        var targets = Torch.Tensor(new long[,] { { 1, 1, 1 }, { 2, 3, 0 } });
+        var viaTensors = ctc.Call(lp, targets, Torch.Tensor(new long[] { 3, 3 }), Torch.Tensor(new long[] { 3, 2 }));
+        Assert.Equal(4, seen!.Length);
+        var viaArrays = ctc.Call(lp, targets, [3, 3], [3, 2]);
+        AssertClose(viaTensors, viaArrays);
+        AssertClose(F.CtcLoss(lp, targets, [3, 3], [3, 2], zeroInfinity: true), viaArrays);
+
+        var bce = new BCEWithLogitsLoss(posWeight: W);
+        Assert.Null(bce.Weight);
+        Assert.Same(W, bce.PosWeight);
+        bce.Weight = W;
+        Assert.Equal(["weight", "pos_weight"], bce.StateDict().Keys);
+    }
+
+    private sealed class L1Distance : Module<Tensor, Tensor, Tensor>
+    {
+        public override Tensor Forward(Tensor input1, Tensor input2) => input1.Sub(input2).Abs().Sum(-1);
+    }
+
+    [Fact]
+    public void TripletDistanceModuleIsAChild()
+    {
+        // As PyTorch registers a distance given as an nn.Module (its default PairwiseDistance() prints the same way).
+        var distance = new L1Distance();
+        var loss = new TripletMarginWithDistanceLoss(distance, margin: 0.5, swap: true);
+        Assert.Equal("TripletMarginWithDistanceLoss(\n  (distance_function): L1Distance()\n)", loss.ToString());
+        Assert.Same(distance, loss.Children().Single());
+        var (a, p, n) = (Torch.Randn(4, 3), Torch.Randn(4, 3), Torch.Randn(4, 3));
+        AssertClose(F.TripletMarginWithDistanceLoss(a, p, n, distance.Forward, 0.5, true), loss.Call(a, p, n));
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual) =>
+        Flint.Tests.Parity.ParityRunner.AssertClose(expected, actual, "module vs functional");
 }

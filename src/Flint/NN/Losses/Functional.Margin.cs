@@ -30,7 +30,9 @@ public static partial class Functional
             if (target.Lt(0).LogicalOr(target.Ge(dim)).Any().Item<bool>()) throw new ArgumentException("target out of range");
             index = target.Reshape(nframe, 1);
             onehot = Torch.Zeros([nframe, dim], input.DType, input.Device).Scatter(1, index, 1.0);
-            frameWeight = weight is null ? Torch.Ones([nframe, 1], input.DType, input.Device) : weight.IndexSelect(0, index.Flatten()).View(nframe, 1);
+            frameWeight = weight is null
+                ? Torch.Ones([nframe, 1], input.DType, input.Device)
+                : weight.IndexSelect(0, index.Flatten()).View(nframe, 1);
         }
         long[] outShape = r == LossReduction.None && target.Dim() > 0 ? [nframe] : [];
         return Fused(() =>
@@ -106,22 +108,22 @@ public static partial class Functional
         if (anchor.Dim() != positive.Dim() || positive.Dim() != negative.Dim())
             throw new ArgumentException(
                 $"All inputs should have same dimension but got {anchor.Dim()}D, {positive.Dim()}D and {negative.Dim()}D inputs.");
-        var distPos = PairwiseDistanceOf(anchor, positive, p, eps);
-        var distNeg = PairwiseDistanceOf(anchor, negative, p, eps);
-        if (swap) distNeg = Torch.Minimum(distNeg, PairwiseDistanceOf(positive, negative, p, eps));
+        var distPos = PairwiseDistance(anchor, positive, p, eps);
+        var distNeg = PairwiseDistance(anchor, negative, p, eps);
+        if (swap) distNeg = Torch.Minimum(distNeg, PairwiseDistance(positive, negative, p, eps));
         return Apply(distPos.Add(margin).Sub(distNeg).ClampMin(0), r);
     }
 
     /// <summary>
-    /// The triplet loss max(0, d(a, p) - d(a, n) + margin) with any distance function (default: the
-    /// 2-norm pairwise distance) (<c>torch.nn.functional.triplet_margin_with_distance_loss(anchor, positive,
+    /// The triplet loss max(0, d(a, p) - d(a, n) + margin) with any distance function (default
+    /// <see cref="PairwiseDistance"/>) (<c>torch.nn.functional.triplet_margin_with_distance_loss(anchor, positive,
     /// negative, *, distance_function=None, margin=1.0, swap=False, reduction='mean')</c>).
     /// </summary>
     public static Tensor TripletMarginWithDistanceLoss(Tensor anchor, Tensor positive, Tensor negative,
         Func<Tensor, Tensor, Tensor>? distanceFunction = null, double margin = 1.0, bool swap = false,
         string reduction = "mean")
     {
-        var distance = distanceFunction ?? ((a, b) => PairwiseDistanceOf(a, b, 2, 1e-6));
+        var distance = distanceFunction ?? ((a, b) => PairwiseDistance(a, b));
         var positiveDist = distance(anchor, positive);
         var negativeDist = distance(anchor, negative);
         if (swap) negativeDist = Torch.Minimum(negativeDist, distance(positive, negative));
@@ -155,8 +157,4 @@ public static partial class Functional
         LossReduction.Mean => grad.Div(nframe),
         _ => grad,
     };
-
-    // ATen's pairwise_distance: the p-norm of x1 - x2 + eps over the last dim of the broadcast pair.
-    private static Tensor PairwiseDistanceOf(Tensor x1, Tensor x2, double p, double eps) =>
-        x1.Sub(x2).Add(eps).Norm(p, Math.Max(x1.Dim(), x2.Dim()) - 1);
 }

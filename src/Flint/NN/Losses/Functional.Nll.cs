@@ -58,7 +58,7 @@ public static partial class Functional
             CheckLabelSmoothing(labelSmoothing);
             return CrossEntropyLabelSmoothing(input, target, weight, ignoreIndex, r, labelSmoothing, classDim);
         }
-        return NllLoss(LogSoftmaxOf(input, classDim), target, weight, ignoreIndex, reduction);
+        return NllLoss(LogSoftmax(input, classDim), target, weight, ignoreIndex, reduction);
     }
 
     private static void CheckLabelSmoothing(double labelSmoothing)
@@ -76,7 +76,7 @@ public static partial class Functional
             throw new ArgumentException(
                 $"cross_entropy: weight tensor should be defined either for all {classes} classes or no classes but got " +
                 $"weight tensor of shape: {Shapes.Format(weight.shape)}");
-        var logp = LogSoftmaxOf(input, classDim);
+        var logp = LogSoftmax(input, classDim);
         if (labelSmoothing > 0)
         {
             CheckLabelSmoothing(labelSmoothing);
@@ -99,7 +99,7 @@ public static partial class Functional
         LossReduction r, double labelSmoothing, int classDim)
     {
         var classes = input.Size(classDim);
-        var logp = LogSoftmaxOf(input, classDim);
+        var logp = LogSoftmax(input, classDim);
         var nll = NllLoss(logp, target, weight, ignoreIndex, ReductionName(r));
         var ignoreMask = target.Eq(ignoreIndex);
         var smooth = (weight is null ? logp : logp.Mul(ClassView(weight, logp.Dim(), classDim))).Sum(classDim).Neg();
@@ -133,8 +133,6 @@ public static partial class Functional
     // A double as C++'s ostream prints it in ATen's messages (%g: 1.5, 2, 1e-05).
     private static string CppDouble(double v) =>
         v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture).Replace('E', 'e');
-
-    private static Tensor LogSoftmaxOf(Tensor x, int dim) => x.Sub(x.Logsumexp(dim, keepdim: true));
 
     // nll_loss2d: a 4D input (N, C, H, W) and 3D target (N, H, W).
     private static Tensor Nll2d(Tensor input, Tensor target, Tensor? weight, long ignoreIndex, LossReduction r)
