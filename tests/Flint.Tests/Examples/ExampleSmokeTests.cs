@@ -5,7 +5,7 @@ namespace Flint.Tests.Examples;
 /// <summary>Every example in examples/ runs to completion (at small size where it takes arguments).</summary>
 public class ExampleSmokeTests
 {
-    private static readonly string Scratch = Path.Combine(Path.GetTempPath(), $"flint-smoke-{Environment.ProcessId}");
+    private static readonly string Scratch = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"flint-smoke-{Environment.ProcessId}")).FullName;
 
     // Examples that train for long take a size argument here, and those that write files a folder; the rest run as a
     // user would run them.
