@@ -350,9 +350,9 @@ public abstract partial class Module
     /// Parameters and persistent buffers by dotted name, sharing memory with the module
     /// (<c>state_dict()</c>): own entries first, then each child's, as PyTorch orders them.
     /// </summary>
-    public OrderedDictionary<string, Tensor> StateDict(string prefix = "", bool keepVars = false)
+    public OrderedDict<string, Tensor> StateDict(string prefix = "", bool keepVars = false)
     {
-        var d = new OrderedDictionary<string, Tensor>();
+        var d = new OrderedDict<string, Tensor>();
         SaveToStateDict(d, prefix, keepVars);
         return d;
     }

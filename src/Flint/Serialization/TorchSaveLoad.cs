@@ -17,7 +17,9 @@ public static partial class Torch
     /// <see cref="Flint.DType"/>, <see cref="System.Numerics.Complex"/>, and containers of these:
     /// <c>OrderedDictionary&lt;K, V&gt;</c> is saved as <c>collections.OrderedDict</c> (what <c>state_dict()</c>
     /// returns), any other <see cref="System.Collections.IDictionary"/> as a dict, an <see cref="System.Collections.IList"/>
-    /// as a list, a one-dimensional array or a <c>ValueTuple</c> as a tuple, an <c>ISet&lt;T&gt;</c> as a set.
+    /// as a list, a one-dimensional array or a <c>ValueTuple</c> as a tuple, an <c>ISet&lt;T&gt;</c> as a set; and a
+    /// <see cref="NN.Module"/>, saved whole (structure and weights, <c>torch.save(model, PATH)</c>) as
+    /// <see cref="ModuleSerialization"/> describes.
     /// </param>
     /// <param name="path">The file to write.</param>
     /// <exception cref="ArgumentException">The object holds something that cannot be pickled.</exception>
@@ -53,7 +55,9 @@ public static partial class Torch
     /// bool <c>bool</c>, a str <c>string</c>, bytes <c>byte[]</c>, None <c>null</c>, complex
     /// <see cref="System.Numerics.Complex"/>;</item>
     /// <item><c>torch.Size</c>, <c>torch.device</c> and dtypes are <see cref="Flint.Size"/>, <see cref="Flint.Device"/>
-    /// and <see cref="Flint.DType"/>.</item>
+    /// and <see cref="Flint.DType"/>;</item>
+    /// <item>a whole model saved by Flint (<c>Torch.Save(model, PATH)</c>) is rebuilt as its <see cref="NN.Module"/>, as
+    /// <see cref="ModuleSerialization"/> describes.</item>
     /// </list>
     /// Objects shared in the file are shared after the load. <see cref="Load{T}(string, Device?)"/> converts the result
     /// to a static type.
@@ -67,7 +71,7 @@ public static partial class Torch
     public static object? Load(string path, Device? mapLocation = null)
     {
         using var source = ByteSource.OpenFile(path);
-        return CheckpointReader.Load(source, mapLocation);
+        return ModuleSerialization.RestoreModules(CheckpointReader.Load(source, mapLocation));
     }
 
     /// <summary>
@@ -77,7 +81,7 @@ public static partial class Torch
     public static object? Load(Stream stream, Device? mapLocation = null)
     {
         using var source = ByteSource.From(stream);
-        return CheckpointReader.Load(source, mapLocation);
+        return ModuleSerialization.RestoreModules(CheckpointReader.Load(source, mapLocation));
     }
 
     /// <summary>
