@@ -29,6 +29,31 @@ internal sealed class ModuleReader
 
     private static bool IsModule(object? v) => v is IDictionary<string, object?> d && d.ContainsKey(ModuleSerialization.MarkerKey);
 
+    /// <summary>The class name of the first saved module in a loaded object graph, or null if it holds none.</summary>
+    public static string? FirstModuleType(object? v, int depth = 0)
+    {
+        if (depth > Unpickler.MaxDepth) return null;
+        switch (v)
+        {
+            case IDictionary<string, object?> d when IsModule(d):
+                return d.TryGetValue("type", out var t) ? t as string ?? "a module" : "a module";
+            case IDictionary dict:
+                foreach (var value in dict.Values)
+                    if (FirstModuleType(value, depth + 1) is { } found) return found;
+                return null;
+            case List<object?> list:
+                foreach (var item in list)
+                    if (FirstModuleType(item, depth + 1) is { } found) return found;
+                return null;
+            case object?[] tuple:
+                foreach (var item in tuple)
+                    if (FirstModuleType(item, depth + 1) is { } found) return found;
+                return null;
+            default:
+                return null;
+        }
+    }
+
     private object? Walk(object? v, int depth)
     {
         if (depth > Unpickler.MaxDepth) return v;

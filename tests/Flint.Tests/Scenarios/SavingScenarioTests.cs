@@ -15,7 +15,8 @@ public class SavingScenarioTests
             var (p1, p2, p3) = S1StateDict.Run(folder, TextWriter.Null);
             Assert.Equal(p1.ToArray<float>(), p2.ToArray<float>());
             Assert.Equal(p1.ToArray<float>(), p3.ToArray<float>());
-            Assert.IsType<Sequential>(Torch.Load(Path.Combine(folder, "net.pkl")));
+            Assert.IsType<Sequential>(Torch.Load(Path.Combine(folder, "net.pkl"), weightsOnly: false));
+            Assert.Throws<Flint.Serialization.CheckpointFormatException>(() => Torch.Load(Path.Combine(folder, "net.pkl")));
         }
         finally
         {
