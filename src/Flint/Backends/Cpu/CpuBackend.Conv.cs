@@ -158,8 +158,8 @@ internal static unsafe class ConvWorkspace
 /// <summary>The convolution loops for one storage type (float, double or an integer type).</summary>
 internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 {
-    // An im2col tile holds at most this many bytes (about half of L2, so the GEMM's packed panels stay resident).
-    private const long TileBytes = 512 << 10;
+    // An im2col tile holds at most this many bytes (about L2: measured best among 128 KiB to 2 MiB).
+    private const long TileBytes = 1 << 20;
 
     // Below this many multiply-adds a convolution stays on the calling thread.
     private const long Grain = 1L << 19;
@@ -203,6 +203,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (g.N == 0 || g.O == 0 || g.L == 0) return;
         T* px = (T*)x.Ptr, pw = (T*)w.Ptr, py = (T*)y.Ptr, pb = bias is null ? null : (T*)bias.Ptr;
         if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
+        else if (DirectConvKernels<T>.Applies(g)) DirectConvKernels<T>.Forward(px, pw, pb, py, g);
         else if (g.IsPointwise && g.Groups == 1)
         {
             // y[n] = W @ x[n] for every image in one batched GEMM (the GEMM splits the batch over threads).
@@ -291,6 +292,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (g.N == 0 || g.C == 0 || g.InPlane == 0) return;
         if (g.O == 0 || g.L == 0) Fill(pgx, g.N * g.C * g.InPlane, T.Zero);
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardInput(pgy, pw, pgx, g);
+        else if (DirectConvKernels<T>.AppliesBackward(g)) DirectConvKernels<T>.BackwardInput(pgy, pw, pgx, g);
         else if (g.IsPointwise && g.Groups == 1)
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
         else
@@ -360,6 +362,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (size == 0) return;
         if (g.N == 0 || g.L == 0) Fill(pgw, size, T.Zero);
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
+        else if (DirectConvKernels<T>.AppliesWeight(g)) DirectConvKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else
         {
             int threads = ImageThreads(g);
@@ -476,6 +479,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     }
 
     // The first output column ow whose input column ow*s - p + k*d is >= 0, and one past the last that is < size.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static (long Lo, long Hi) ValidRange(long outSize, long inSize, long stride, long pad, long offset)
     {
         long shift = pad - offset; // iw = ow*s - shift
