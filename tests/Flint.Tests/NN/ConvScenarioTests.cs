@@ -9,6 +9,7 @@ namespace Flint.Tests.NN;
 /// its state-dict entries as PyTorch does, and (built after the same seed) gives PyTorch's output, loss, gradients and
 /// post-step output (tests/parity/nn_conv_scenario.py).
 /// </summary>
+[Collection("DefaultGenerator")]
 public class ConvScenarioTests
 {
     private sealed class Net : Module<Tensor, Tensor>
