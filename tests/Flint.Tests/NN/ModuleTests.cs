@@ -169,7 +169,7 @@ public class ModuleNamingTests
     [Fact]
     public void NetCasedMembersRegisterUnderPyTorchsSnakeCaseNames()
     {
-        Assert.Equal(["weight", "weight_ih_l0", "running_mean", "fc_out", "fc1.weight", "fc1.bias"], new Cased().StateDict().Keys);
+        Assert.Equal(["weight", "weight_ih_l0", "fc_out", "running_mean", "fc1.weight", "fc1.bias"], new Cased().StateDict().Keys);
         Assert.Equal("num_batches_tracked", Module.SnakeCase("NumBatchesTracked"));
         Assert.Equal("conv1", Module.SnakeCase("conv1"));
     }
