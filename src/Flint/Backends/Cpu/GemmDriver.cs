@@ -1,0 +1,300 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>Which micro-kernel family the GEMM uses: the widest vectors the machine accelerates.</summary>
+internal enum GemmTier
+{
+    /// <summary>128-bit vectors: the portable tier (SSE, NEON).</summary>
+    Vector128,
+    /// <summary>256-bit vectors (AVX2 + FMA).</summary>
+    Vector256,
+    /// <summary>512-bit vectors (AVX-512F).</summary>
+    Avx512,
+}
+
+/// <summary>
+/// A batched product C[b] = alpha * A[b] @ B[b] + beta * C[b] over raw storage: the address of element 0 and the
+/// element strides (batch, row, column) of each operand, which may be anything (0 along broadcast dims).
+/// </summary>
+internal struct GemmProblem
+{
+    public nint A, B, C;
+    public long Abs, Ars, Acs;
+    public long Bbs, Brs, Bcs;
+    public long Cbs, Crs, Ccs;
+    public long Batch, M, N, K;
+}
+
+/// <summary>
+/// The float GEMM of the CPU backend, in the BLIS design: B is packed into NR-column panels (a KC x NC block,
+/// kept in L3), A into MR-row panels (an MC x KC block, kept in L2), and a register-blocked micro-kernel computes
+/// each MR x NR tile of C from one B micro-panel (in L1) and one A micro-panel. Packing reads any strides and
+/// converts float16/bfloat16 to float, so every transpose and view costs the same. Products with one column or one
+/// row go to a matrix-vector path instead. Work is split over threads by batch entries and by blocks of rows or
+/// columns; small products stay on the calling thread.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    // Cache budgets, tuned on a Zen 5 core (48 KiB L1d, 1 MiB L2, 32 MiB shared L3): KC = 384 steps per pass (the
+    // B micro-panel, 48 KiB, streams from L1/L2; longer passes amortise the load and store of each C tile), the
+    // MC x KC block of A about 384 KiB of L2, the KC x NC block of B a few MiB of L3.
+    internal const int Kc = 384;
+    private const int L2BlockBytes = 384 << 10;
+    private const int L3BlockBytes = 4 << 20;
+
+    /// <summary>Rows of A packed per block (a multiple of MR).</summary>
+    internal static int Mc(int elementSize, int mr) => Math.Max(mr, L2BlockBytes / (Kc * elementSize) / mr * mr);
+
+    /// <summary>Columns of B packed per block (a multiple of NR).</summary>
+    internal static int Nc(int elementSize, int nr) => Math.Max(nr, L3BlockBytes / (Kc * elementSize) / nr * nr);
+
+    /// <summary>Below this many multiply-adds a product runs on the calling thread.</summary>
+    private const long ParallelGrain = 1L << 20;
+
+    /// <summary>The same for matrix-vector products, which are bound by memory rather than arithmetic.</summary>
+    private const long VectorGrain = 1L << 18;
+
+    /// <summary>The kernel family in use: the widest this machine accelerates.</summary>
+    public static readonly GemmTier Tier = Best();
+
+    /// <summary>The widest tier this machine accelerates.</summary>
+    public static GemmTier Best() =>
+        Vector512.IsHardwareAccelerated ? GemmTier.Avx512 : Vector256.IsHardwareAccelerated ? GemmTier.Vector256 : GemmTier.Vector128;
+
+    /// <summary>True if this machine runs <paramref name="tier"/>'s kernels at hardware speed.</summary>
+    public static bool IsSupported(GemmTier tier) => tier switch
+    {
+        GemmTier.Avx512 => Vector512.IsHardwareAccelerated,
+        GemmTier.Vector256 => Vector256.IsHardwareAccelerated,
+        _ => true,
+    };
+
+    /// <summary>Runs the product for storage type TS (float, double, Half, BFloat16) with the machine's best kernels.</summary>
+    public static void Run<TS>(in GemmProblem p, double alpha, double beta) where TS : unmanaged => Run<TS>(p, alpha, beta, Tier);
+
+    /// <summary>Runs the product with the kernels of <paramref name="tier"/> (tests check every tier the machine has).</summary>
+    public static void Run<TS>(in GemmProblem p, double alpha, double beta, GemmTier tier) where TS : unmanaged
+    {
+        if (typeof(TS) == typeof(double))
+        {
+            switch (tier)
+            {
+                case GemmTier.Avx512: Batched<double, double, Avx512F64Kernel>(p, alpha, beta); break;
+                case GemmTier.Vector256: Batched<double, double, Vec256F64Kernel>(p, alpha, beta); break;
+                default: Batched<double, double, Vec128F64Kernel>(p, alpha, beta); break;
+            }
+            return;
+        }
+        float a = (float)alpha, b = (float)beta;
+        switch (tier)
+        {
+            case GemmTier.Avx512: Batched<TS, float, Avx512F32Kernel>(p, a, b); break;
+            case GemmTier.Vector256: Batched<TS, float, Vec256F32Kernel>(p, a, b); break;
+            default: Batched<TS, float, Vec128F32Kernel>(p, a, b); break;
+        }
+    }
+
+    private static void Batched<TS, T, TK>(GemmProblem p, T alpha, T beta)
+        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
+    {
+        if (p.Batch == 0 || p.M == 0 || p.N == 0) return;
+        bool vector = p.M == 1 || p.N == 1;
+        long macs = p.Batch * p.M * p.N * Math.Max(p.K, 1);
+        int threads = Parallelism.ThreadsFor(macs, vector ? VectorGrain : ParallelGrain);
+        if (threads <= 1)
+        {
+            for (long b = 0; b < p.Batch; b++) One<TS, T, TK>(Slice(p, b, 0, p.M, 0, p.N), alpha, beta);
+            return;
+        }
+        // Units of work: batch entries, each cut into `parts` blocks of rows or columns so that the units divide
+        // evenly among the threads (many entries need no cut).
+        long parts = p.Batch % threads == 0 || p.Batch >= 8L * threads ? 1 : threads / Gcd(p.Batch, threads);
+        long units = p.Batch * parts;
+        int count = (int)Math.Min(threads, units);
+        bool splitRows = p.M >= p.N;
+        long align = splitRows ? TK.MR : TK.NR;
+        long extent = splitRows ? p.M : p.N;
+        long chunk = RoundUp((extent + parts - 1) / parts, align);
+        var problem = p;
+        Parallelism.For(count, (t, n) =>
+        {
+            for (long u = units * t / n; u < units * (t + 1) / n; u++)
+            {
+                long b = u / parts, part = u % parts;
+                long lo = Math.Min(extent, part * chunk), hi = Math.Min(extent, lo + chunk);
+                if (lo >= hi) continue;
+                var s = splitRows ? Slice(problem, b, lo, hi, 0, problem.N) : Slice(problem, b, 0, problem.M, lo, hi);
+                One<TS, T, TK>(s, alpha, beta);
+            }
+        });
+    }
+
+    /// <summary>Batch entry <paramref name="b"/>, rows [r0, r1) and columns [c0, c1) of C, as a one-entry problem.</summary>
+    private static GemmProblem Slice(in GemmProblem p, long b, long r0, long r1, long c0, long c1)
+    {
+        return p with
+        {
+            Batch = 1,
+            M = r1 - r0,
+            N = c1 - c0,
+            Abs = b * p.Abs + r0 * p.Ars,
+            Bbs = b * p.Bbs + c0 * p.Bcs,
+            Cbs = b * p.Cbs + r0 * p.Crs + c0 * p.Ccs,
+        };
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
+    }
+
+    private static long RoundUp(long x, long m) => (x + m - 1) / m * m;
+
+    // One product (Batch == 1): the element offsets of its operands are in Abs/Bbs/Cbs.
+    private static void One<TS, T, TK>(GemmProblem p, T alpha, T beta)
+        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
+    {
+        TS* a = (TS*)p.A + p.Abs, b = (TS*)p.B + p.Bbs, c = (TS*)p.C + p.Cbs;
+        if (p.K == 0)
+        {
+            Scale<TS, T>(c, p.Crs, p.Ccs, p.M, p.N, beta);
+            return;
+        }
+        if (p.N == 1 || p.M == 1)
+        {
+            // Matrix-vector: make the vector the right-hand side (y = A x), transposing a row-vector product.
+            if (p.N != 1)
+                GemmVector.Run(b, p.Bcs, p.Brs, a, p.Acs, c, p.Ccs, p.N, p.K, alpha, beta);
+            else
+                GemmVector.Run(a, p.Ars, p.Acs, b, p.Brs, c, p.Crs, p.M, p.K, alpha, beta);
+            return;
+        }
+        // The kernel stores rows of C with unit column stride; a column-major C is the row-major C^T = B^T A^T.
+        if (p.Ccs != 1 && p.Crs == 1)
+        {
+            Blocked<TS, T, TK>(b, p.Bcs, p.Brs, a, p.Acs, p.Ars, c, p.Ccs, p.Crs, p.N, p.M, p.K, alpha, beta);
+            return;
+        }
+        Blocked<TS, T, TK>(a, p.Ars, p.Acs, b, p.Brs, p.Bcs, c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Blocked<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, TS* c, long crs, long ccs,
+        long m, long n, long k, T alpha, T beta)
+        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
+    {
+        if (typeof(TS) == typeof(T))
+        {
+            Loops<TS, T, TK>(a, ars, acs, b, brs, bcs, (T*)c, crs, ccs, m, n, k, alpha, beta);
+            return;
+        }
+        // Half precision: accumulate the whole product in a float workspace, then round once into C.
+        T* w = GemmWorkspace.Get<T>(GemmWorkspace.Output, m * n);
+        Loops<TS, T, TK>(a, ars, acs, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero);
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++)
+            {
+                TS* ci = c + i * crs + j * ccs;
+                var v = alpha * w[i * n + j];
+                *ci = Cvt.To<T, TS>(beta == T.Zero ? v : v + beta * Cvt.To<TS, T>(*ci));
+            }
+    }
+
+    // The five BLIS loops: columns of C by NC, the K dimension by KC (B block packed), rows by MC (A block packed),
+    // then NR-column and MR-row micro-tiles. Tiles short of rows store only theirs; tiles short of columns (or with
+    // a strided C) go through a register-sized scratch tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Loops<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, T* c, long crs, long ccs,
+        long m, long n, long k, T alpha, T beta)
+        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
+    {
+        int mr = TK.MR, nr = TK.NR;
+        int kcMax = Kc;
+        int mcMax = Mc(sizeof(T), mr);
+        int ncMax = Nc(sizeof(T), nr);
+        int kcUse = (int)Math.Min(kcMax, k);
+        long mcUse = Math.Min(mcMax, RoundUp(m, mr));
+        long ncUse = Math.Min(ncMax, RoundUp(n, nr));
+        T* pa = GemmWorkspace.Get<T>(GemmWorkspace.PackedA, mcUse * kcUse);
+        T* pb = GemmWorkspace.Get<T>(GemmWorkspace.PackedB, ncUse * kcUse);
+        T* tile = stackalloc T[mr * nr];
+        // With one or two row tiles a packed B panel would be read once or twice: copying it would cost as much as
+        // the arithmetic, so a row-major B of the compute type is read in place (partial edge panels still pack).
+        bool inPlaceB = typeof(TS) == typeof(T) && bcs == 1 && m <= 2 * mr;
+        for (long jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = (int)Math.Min(ncMax, n - jc);
+            for (long pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = (int)Math.Min(kcMax, k - pc);
+                var betaK = pc == 0 ? beta : T.One;
+                TS* bBlock = b + pc * brs + jc * bcs;
+                if (!inPlaceB) GemmPacking.Pack(bBlock, bcs, brs, nc, kc, nr, pb);
+                for (long ic = 0; ic < m; ic += mcMax)
+                {
+                    int mc = (int)Math.Min(mcMax, m - ic);
+                    GemmPacking.Pack(a + ic * ars + pc * acs, ars, acs, mc, kc, mr, pa);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int nt = Math.Min(nr, nc - jr);
+                        T* bp = pb + (long)jr * kc;
+                        long ldb = nr;
+                        if (inPlaceB && nt == nr)
+                        {
+                            bp = (T*)(bBlock + jr);
+                            ldb = brs;
+                        }
+                        else if (inPlaceB)
+                        {
+                            bp = pb;
+                            GemmPacking.Pack(bBlock + jr * bcs, bcs, brs, nt, kc, nr, pb);
+                        }
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int mt = Math.Min(mr, mc - ir);
+                            T* ap = pa + (long)ir * kc;
+                            T* cp = c + (ic + ir) * crs + (jc + jr) * ccs;
+                            if (nt == nr && ccs == 1)
+                                TK.Run(kc, ap, bp, ldb, cp, crs, alpha, betaK, mt);
+                            else
+                            {
+                                TK.Run(kc, ap, bp, ldb, tile, nr, T.One, T.Zero, mr);
+                                Scatter(tile, nr, mt, nt, cp, crs, ccs, alpha, betaK);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scatter<T>(T* tile, int ldt, int mt, int nt, T* c, long crs, long ccs, T alpha, T beta)
+        where T : unmanaged, INumber<T>
+    {
+        for (int i = 0; i < mt; i++)
+            for (int j = 0; j < nt; j++)
+            {
+                T* ci = c + i * crs + j * ccs;
+                var v = alpha * tile[i * ldt + j];
+                *ci = beta == T.Zero ? v : v + beta * *ci;
+            }
+    }
+
+    // C = beta * C (the product of an empty K); beta == 0 writes zeros without reading C.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scale<TS, T>(TS* c, long crs, long ccs, long m, long n, T beta)
+        where TS : unmanaged where T : unmanaged, INumber<T>
+    {
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++)
+            {
+                TS* ci = c + i * crs + j * ccs;
+                *ci = beta == T.Zero ? default : Cvt.To<T, TS>(beta * Cvt.To<TS, T>(*ci));
+            }
+    }
+}

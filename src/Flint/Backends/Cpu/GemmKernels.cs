@@ -1,0 +1,393 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>
+/// A GEMM micro-kernel: the MR x NR tile <c>c = alpha * a·b + beta * c</c> over <c>kc</c> steps. <c>a</c> is a
+/// packed panel holding MR values per step (a column of A); <c>b</c> holds NR values per step (a row of B), steps
+/// <c>ldb</c> apart (NR for a packed panel, the row stride when B is read in place); <c>c</c> has row stride
+/// <c>ldc</c> and unit column stride, and only its first <c>rows</c> rows are stored. With beta == 0 the tile is not
+/// read, so NaN in it is ignored (BLAS's rule).
+/// The accumulators live in registers for the whole kc loop; each step is one load of B per vector, one broadcast
+/// of A per row and MR x (NR / lanes) fused multiply-adds.
+/// </summary>
+internal unsafe interface IGemmKernel<T> where T : unmanaged
+{
+    /// <summary>Rows of the tile (broadcast side).</summary>
+    static abstract int MR { get; }
+
+    /// <summary>Columns of the tile (vector side).</summary>
+    static abstract int NR { get; }
+
+    static abstract void Run(long kc, T* a, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows);
+}
+
+/// <summary>
+/// float, AVX-512: 14 x 32 (28 zmm accumulators, 2 for B, 1 broadcast: 31 of the 32 registers).
+/// </summary>
+internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
+{
+    public static int MR => 14;
+    public static int NR => 32;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
+        Vector512<float> c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
+        Vector512<float> cC0 = default, cC1 = default, cD0 = default, cD1 = default;
+        // Bring the tile of C towards L1 while the k loop runs (its rows may share cache sets).
+        for (int r = 0; r < rows; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + 16);
+        }
+        for (long p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81);
+            x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
+            x = Vector512.Create(a[10]); cA0 = Vector512.FusedMultiplyAdd(x, b0, cA0); cA1 = Vector512.FusedMultiplyAdd(x, b1, cA1);
+            x = Vector512.Create(a[11]); cB0 = Vector512.FusedMultiplyAdd(x, b0, cB0); cB1 = Vector512.FusedMultiplyAdd(x, b1, cB1);
+            x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1);
+            x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1);
+            a += 14;
+            b += ldb;
+        }
+        var va = Vector512.Create(alpha);
+        if (beta == 0)
+        {
+            Vector512.Store(c00 * va, c); Vector512.Store(c01 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c10 * va, c); Vector512.Store(c11 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c20 * va, c); Vector512.Store(c21 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c30 * va, c); Vector512.Store(c31 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c40 * va, c); Vector512.Store(c41 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c50 * va, c); Vector512.Store(c51 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c60 * va, c); Vector512.Store(c61 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c70 * va, c); Vector512.Store(c71 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c80 * va, c); Vector512.Store(c81 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c90 * va, c); Vector512.Store(c91 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cA0 * va, c); Vector512.Store(cA1 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cB0 * va, c); Vector512.Store(cB1 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cC0 * va, c); Vector512.Store(cC1 * va, c + 16); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cD0 * va, c); Vector512.Store(cD1 * va, c + 16);
+            return;
+        }
+        var vb = Vector512.Create(beta);
+        Update(c00, c01, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c10, c11, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c20, c21, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c30, c31, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c40, c41, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c50, c51, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c60, c61, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c70, c71, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c80, c81, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c90, c91, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cA0, cA1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cB0, cB1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cC0, cC1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cD0, cD1, c, va, vb);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(Vector512<float> x0, Vector512<float> x1, float* c, Vector512<float> va, Vector512<float> vb)
+    {
+        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c), vb, x0 * va), c);
+        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c + 16), vb, x1 * va), c + 16);
+    }
+}
+
+/// <summary>double, AVX-512: 14 x 16 (28 zmm accumulators of 8 lanes).</summary>
+internal readonly unsafe struct Avx512F64Kernel : IGemmKernel<double>
+{
+    public static int MR => 14;
+    public static int NR => 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    {
+        Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<double> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
+        Vector512<double> c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
+        Vector512<double> cC0 = default, cC1 = default, cD0 = default, cD1 = default;
+        // Bring the tile of C towards L1 while the k loop runs (its rows may share cache sets).
+        for (int r = 0; r < rows; r++)
+        {
+            Sse.Prefetch0(c + r * ldc);
+            Sse.Prefetch0(c + r * ldc + 8);
+        }
+        for (long p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 8);
+            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81);
+            x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
+            x = Vector512.Create(a[10]); cA0 = Vector512.FusedMultiplyAdd(x, b0, cA0); cA1 = Vector512.FusedMultiplyAdd(x, b1, cA1);
+            x = Vector512.Create(a[11]); cB0 = Vector512.FusedMultiplyAdd(x, b0, cB0); cB1 = Vector512.FusedMultiplyAdd(x, b1, cB1);
+            x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1);
+            x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1);
+            a += 14;
+            b += ldb;
+        }
+        var va = Vector512.Create(alpha);
+        if (beta == 0)
+        {
+            Vector512.Store(c00 * va, c); Vector512.Store(c01 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c10 * va, c); Vector512.Store(c11 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c20 * va, c); Vector512.Store(c21 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c30 * va, c); Vector512.Store(c31 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c40 * va, c); Vector512.Store(c41 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c50 * va, c); Vector512.Store(c51 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c60 * va, c); Vector512.Store(c61 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c70 * va, c); Vector512.Store(c71 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c80 * va, c); Vector512.Store(c81 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(c90 * va, c); Vector512.Store(c91 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cA0 * va, c); Vector512.Store(cA1 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cB0 * va, c); Vector512.Store(cB1 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cC0 * va, c); Vector512.Store(cC1 * va, c + 8); if (--rows == 0) return; c += ldc;
+            Vector512.Store(cD0 * va, c); Vector512.Store(cD1 * va, c + 8);
+            return;
+        }
+        var vb = Vector512.Create(beta);
+        Update(c00, c01, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c10, c11, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c20, c21, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c30, c31, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c40, c41, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c50, c51, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c60, c61, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c70, c71, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c80, c81, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(c90, c91, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cA0, cA1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cB0, cB1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cC0, cC1, c, va, vb); if (--rows == 0) return; c += ldc;
+        Update(cD0, cD1, c, va, vb);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(Vector512<double> x0, Vector512<double> x1, double* c, Vector512<double> va, Vector512<double> vb)
+    {
+        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c), vb, x0 * va), c);
+        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c + 8), vb, x1 * va), c + 8);
+    }
+}
+
+/// <summary>float, 256-bit vectors (AVX2 + FMA): 6 x 16 (12 ymm accumulators, 2 for B, 1 broadcast: 15 of 16).</summary>
+internal readonly unsafe struct Vec256F32Kernel : IGemmKernel<float>
+{
+    public static int MR => 6;
+    public static int NR => 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (long p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var x = Vector256.Create(a[0]); c00 = Vector256.MultiplyAddEstimate(x, b0, c00); c01 = Vector256.MultiplyAddEstimate(x, b1, c01);
+            x = Vector256.Create(a[1]); c10 = Vector256.MultiplyAddEstimate(x, b0, c10); c11 = Vector256.MultiplyAddEstimate(x, b1, c11);
+            x = Vector256.Create(a[2]); c20 = Vector256.MultiplyAddEstimate(x, b0, c20); c21 = Vector256.MultiplyAddEstimate(x, b1, c21);
+            x = Vector256.Create(a[3]); c30 = Vector256.MultiplyAddEstimate(x, b0, c30); c31 = Vector256.MultiplyAddEstimate(x, b1, c31);
+            x = Vector256.Create(a[4]); c40 = Vector256.MultiplyAddEstimate(x, b0, c40); c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
+            x = Vector256.Create(a[5]); c50 = Vector256.MultiplyAddEstimate(x, b0, c50); c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
+            a += 6;
+            b += ldb;
+        }
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        bool read = beta != 0;
+        Store(c00, c01, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c10, c11, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c20, c21, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c30, c31, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c40, c41, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c50, c51, c, va, vb, read);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector256<float> x0, Vector256<float> x1, float* c, Vector256<float> va, Vector256<float> vb, bool read)
+    {
+        if (read)
+        {
+            Vector256.Store(Vector256.MultiplyAddEstimate(Vector256.Load(c), vb, x0 * va), c);
+            Vector256.Store(Vector256.MultiplyAddEstimate(Vector256.Load(c + 8), vb, x1 * va), c + 8);
+        }
+        else
+        {
+            Vector256.Store(x0 * va, c);
+            Vector256.Store(x1 * va, c + 8);
+        }
+    }
+}
+
+/// <summary>double, 256-bit vectors (AVX2 + FMA): 6 x 8.</summary>
+internal readonly unsafe struct Vec256F64Kernel : IGemmKernel<double>
+{
+    public static int MR => 6;
+    public static int NR => 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    {
+        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (long p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 4);
+            var x = Vector256.Create(a[0]); c00 = Vector256.MultiplyAddEstimate(x, b0, c00); c01 = Vector256.MultiplyAddEstimate(x, b1, c01);
+            x = Vector256.Create(a[1]); c10 = Vector256.MultiplyAddEstimate(x, b0, c10); c11 = Vector256.MultiplyAddEstimate(x, b1, c11);
+            x = Vector256.Create(a[2]); c20 = Vector256.MultiplyAddEstimate(x, b0, c20); c21 = Vector256.MultiplyAddEstimate(x, b1, c21);
+            x = Vector256.Create(a[3]); c30 = Vector256.MultiplyAddEstimate(x, b0, c30); c31 = Vector256.MultiplyAddEstimate(x, b1, c31);
+            x = Vector256.Create(a[4]); c40 = Vector256.MultiplyAddEstimate(x, b0, c40); c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
+            x = Vector256.Create(a[5]); c50 = Vector256.MultiplyAddEstimate(x, b0, c50); c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
+            a += 6;
+            b += ldb;
+        }
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        bool read = beta != 0;
+        Store(c00, c01, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c10, c11, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c20, c21, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c30, c31, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c40, c41, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c50, c51, c, va, vb, read);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector256<double> x0, Vector256<double> x1, double* c, Vector256<double> va, Vector256<double> vb, bool read)
+    {
+        if (read)
+        {
+            Vector256.Store(Vector256.MultiplyAddEstimate(Vector256.Load(c), vb, x0 * va), c);
+            Vector256.Store(Vector256.MultiplyAddEstimate(Vector256.Load(c + 4), vb, x1 * va), c + 4);
+        }
+        else
+        {
+            Vector256.Store(x0 * va, c);
+            Vector256.Store(x1 * va, c + 4);
+        }
+    }
+}
+
+/// <summary>float, 128-bit vectors (SSE, NEON; the portable tier): 4 x 8.</summary>
+internal readonly unsafe struct Vec128F32Kernel : IGemmKernel<float>
+{
+    public static int MR => 4;
+    public static int NR => 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (long p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            var x = Vector128.Create(a[0]); c00 = Vector128.MultiplyAddEstimate(x, b0, c00); c01 = Vector128.MultiplyAddEstimate(x, b1, c01);
+            x = Vector128.Create(a[1]); c10 = Vector128.MultiplyAddEstimate(x, b0, c10); c11 = Vector128.MultiplyAddEstimate(x, b1, c11);
+            x = Vector128.Create(a[2]); c20 = Vector128.MultiplyAddEstimate(x, b0, c20); c21 = Vector128.MultiplyAddEstimate(x, b1, c21);
+            x = Vector128.Create(a[3]); c30 = Vector128.MultiplyAddEstimate(x, b0, c30); c31 = Vector128.MultiplyAddEstimate(x, b1, c31);
+            a += 4;
+            b += ldb;
+        }
+        var va = Vector128.Create(alpha);
+        var vb = Vector128.Create(beta);
+        bool read = beta != 0;
+        Store(c00, c01, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c10, c11, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c20, c21, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c30, c31, c, va, vb, read);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector128<float> x0, Vector128<float> x1, float* c, Vector128<float> va, Vector128<float> vb, bool read)
+    {
+        if (read)
+        {
+            Vector128.Store(Vector128.MultiplyAddEstimate(Vector128.Load(c), vb, x0 * va), c);
+            Vector128.Store(Vector128.MultiplyAddEstimate(Vector128.Load(c + 4), vb, x1 * va), c + 4);
+        }
+        else
+        {
+            Vector128.Store(x0 * va, c);
+            Vector128.Store(x1 * va, c + 4);
+        }
+    }
+}
+
+/// <summary>double, 128-bit vectors (the portable tier): 4 x 4.</summary>
+internal readonly unsafe struct Vec128F64Kernel : IGemmKernel<double>
+{
+    public static int MR => 4;
+    public static int NR => 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    {
+        Vector128<double> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector128<double> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (long p = 0; p < kc; p++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 2);
+            var x = Vector128.Create(a[0]); c00 = Vector128.MultiplyAddEstimate(x, b0, c00); c01 = Vector128.MultiplyAddEstimate(x, b1, c01);
+            x = Vector128.Create(a[1]); c10 = Vector128.MultiplyAddEstimate(x, b0, c10); c11 = Vector128.MultiplyAddEstimate(x, b1, c11);
+            x = Vector128.Create(a[2]); c20 = Vector128.MultiplyAddEstimate(x, b0, c20); c21 = Vector128.MultiplyAddEstimate(x, b1, c21);
+            x = Vector128.Create(a[3]); c30 = Vector128.MultiplyAddEstimate(x, b0, c30); c31 = Vector128.MultiplyAddEstimate(x, b1, c31);
+            a += 4;
+            b += ldb;
+        }
+        var va = Vector128.Create(alpha);
+        var vb = Vector128.Create(beta);
+        bool read = beta != 0;
+        Store(c00, c01, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c10, c11, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c20, c21, c, va, vb, read); if (--rows == 0) return; c += ldc;
+        Store(c30, c31, c, va, vb, read);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector128<double> x0, Vector128<double> x1, double* c, Vector128<double> va, Vector128<double> vb, bool read)
+    {
+        if (read)
+        {
+            Vector128.Store(Vector128.MultiplyAddEstimate(Vector128.Load(c), vb, x0 * va), c);
+            Vector128.Store(Vector128.MultiplyAddEstimate(Vector128.Load(c + 2), vb, x1 * va), c + 2);
+        }
+        else
+        {
+            Vector128.Store(x0 * va, c);
+            Vector128.Store(x1 * va, c + 2);
+        }
+    }
+}
