@@ -8,7 +8,7 @@ namespace Flint;
 /// alpha * product in one GEMM pass), and the composites outer, inner, tensordot and kron. Every product runs
 /// through the backend's GEMM primitive; derivatives are PyTorch's (tools/autograd/derivatives.yaml).
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The matrix product with broadcasting over batch dims (<c>torch.matmul(x, other)</c>, Python's <c>x @ other</c>):
