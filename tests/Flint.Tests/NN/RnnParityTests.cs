@@ -1,0 +1,200 @@
+using System.Text.Json;
+using Flint.NN;
+using Flint.Tests.Parity;
+
+namespace Flint.Tests.NN;
+
+/// <summary>
+/// The recurrent layers against PyTorch (tests/parity/nn_rnn.py): every option combination of RNN/LSTM/GRU, packed
+/// sequences, the cells and the packing helpers; outputs and the gradients of every input and weight, with PyTorch's
+/// weights loaded through LoadStateDict under PyTorch's names. The fused CPU path runs every case; the op-built path
+/// (used off the CPU and for create_graph) runs them too.
+/// </summary>
+public class RnnParityTests
+{
+    private const string Set = "nn_rnn";
+
+    public static IEnumerable<object[]> Ids => FixtureSet.Ids(Set);
+
+    public static IEnumerable<object[]> LayerIds => FixtureSet.Load(Set).Cases
+        .Where(c => c.GetProperty("module").GetString() is "LSTM" or "GRU" or "RNN_TANH" or "RNN_RELU")
+        .Select(c => new object[] { c.GetProperty("id").GetString()! });
+
+    public static IEnumerable<object[]> DoubleIds => FixtureSet.Load(Set).Cases
+        .Where(c => c.GetProperty("dtype").GetString() == "float64" && c.GetProperty("module").GetString() != "utils")
+        .Select(c => new object[] { c.GetProperty("id").GetString()! });
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void MatchesPyTorch(string id) => Run(id);
+
+    [Theory]
+    [MemberData(nameof(LayerIds))]
+    public void OpBuiltPathMatchesPyTorch(string id)
+    {
+        RnnLayer.ForceComposite = true;
+        try { Run(id); }
+        finally { RnnLayer.ForceComposite = false; }
+    }
+
+    [Theory]
+    [MemberData(nameof(DoubleIds))]
+    public void GradientsPassGradcheck(string id)
+    {
+        var fx = FixtureSet.Load(Set);
+        var c = fx.Case(id);
+        var module = Build(c, fx);
+        var names = c.GetProperty("inputs").EnumerateObject().Select(p => p.Name).ToArray();
+        var inputs = names.Select(n => fx.Tensor(c.GetProperty("inputs").GetProperty(n)).RequiresGrad_()).ToArray();
+        Assert.True(Torch.Autograd.GradCheck(xs => Forward(c, module, names, xs), inputs));
+    }
+
+    private static void Run(string id)
+    {
+        var fx = FixtureSet.Load(Set);
+        var c = fx.Case(id);
+        var module = Build(c, fx);
+        var names = c.GetProperty("inputs").EnumerateObject().Select(p => p.Name).ToArray();
+        var inputs = names.Select(n => fx.Tensor(c.GetProperty("inputs").GetProperty(n)).RequiresGrad_()).ToArray();
+        var outs = Forward(c, module, names, inputs);
+        var expected = c.GetProperty("outputs").EnumerateArray().ToArray();
+        Assert.Equal(expected.Length, outs.Length);
+        var f64 = c.GetProperty("dtype").GetString() == "float64";
+        double tol = f64 ? 1e-9 : 2e-5;
+        for (int k = 0; k < outs.Length; k++)
+        {
+            var e = fx.Tensor(expected[k]);
+            ParityRunner.AssertClose(e, outs[k].DType == e.DType ? outs[k] : outs[k].To(e.DType), $"{id} output {k}", tol);
+        }
+
+        Tensor? total = null;
+        var gouts = c.GetProperty("grad_outputs").EnumerateArray().ToArray();
+        for (int k = 0; k < gouts.Length; k++)
+        {
+            if (gouts[k].ValueKind == JsonValueKind.Null) continue;
+            var term = outs[k].Mul(fx.Tensor(gouts[k])).Sum();
+            total = total is null ? term : total.Add(term);
+        }
+        total!.Backward();
+        var paramsByName = module?.NamedParameters().ToDictionary(p => p.Name, p => (Tensor)p.Parameter) ?? [];
+        foreach (var g in c.GetProperty("grads").EnumerateObject())
+        {
+            var actual = g.Name.StartsWith("in:", StringComparison.Ordinal)
+                ? inputs[Array.IndexOf(names, g.Name[3..])].Grad
+                : paramsByName[g.Name].Grad;
+            Assert.True(actual is not null, $"{id}: {g.Name} got no gradient");
+            ParityRunner.AssertClose(fx.Tensor(g.Value), actual!, $"{id} grad of {g.Name}", tol);
+        }
+        if (module is not null)
+            Assert.Equal(c.GetProperty("params").EnumerateObject().Select(p => p.Name), paramsByName.Keys);
+    }
+
+    /// <summary>The module a case describes, with PyTorch's weights loaded by name (null for the utils cases).</summary>
+    private static Module? Build(JsonElement c, FixtureSet fx)
+    {
+        var kind = c.GetProperty("module").GetString()!;
+        if (kind == "utils") return null;
+        var kw = new Kwargs(c.GetProperty("kwargs"));
+        var p = c.GetProperty("params").EnumerateObject().ToDictionary(x => x.Name, x => fx.Tensor(x.Value));
+        long layers = kw.Long("num_layers", 1), proj = kw.Long("proj_size", 0);
+        bool bias = kw.Bool("bias", true), batchFirst = kw.Bool("batch_first"), bidir = kw.Bool("bidirectional");
+        double dropout = kw.Double("dropout");
+        Module m;
+        if (kind.EndsWith("Cell", StringComparison.Ordinal) || kind.StartsWith("RNNCell", StringComparison.Ordinal))
+        {
+            long inSize = p["weight_ih"].Size(1), hidden = p["weight_hh"].Size(1);
+            m = kind switch
+            {
+                "RNNCell_tanh" => new RNNCell(inSize, hidden, bias),
+                "RNNCell_relu" => new RNNCell(inSize, hidden, bias, "relu"),
+                "LSTMCell" => new LSTMCell(inSize, hidden, bias),
+                _ => new GRUCell(inSize, hidden, bias),
+            };
+        }
+        else
+        {
+            long inSize = p["weight_ih_l0"].Size(1);
+            long hidden = proj > 0 ? p["weight_hr_l0"].Size(1) : p["weight_hh_l0"].Size(1);
+            m = kind switch
+            {
+                "LSTM" => new LSTM(inSize, hidden, layers, bias, batchFirst, dropout, bidir, proj),
+                "GRU" => new GRU(inSize, hidden, layers, bias, batchFirst, dropout, bidir),
+                "RNN_TANH" => new RNN(inSize, hidden, layers, bias, batchFirst, dropout, bidir),
+                _ => new RNN(inSize, hidden, layers, bias, batchFirst, dropout, bidir, nonlinearity: "relu"),
+            };
+        }
+        if (c.GetProperty("dtype").GetString() == "float64") m.Double();
+        m.LoadStateDict(p);
+        m.Train(c.GetProperty("train").GetBoolean());
+        return m;
+    }
+
+    private static Tensor[] Forward(JsonElement c, Module? m, string[] names, Tensor[] xs)
+    {
+        Tensor? In(string n) => Array.IndexOf(names, n) is var i and >= 0 ? xs[i] : null;
+        var kw = new Kwargs(c.GetProperty("kwargs"));
+        var x = In("input") ?? In("x0")!;
+        switch (m)
+        {
+            case null:
+                return Utils(c, kw, xs);
+            case RNNBase rnn when kw.Has("lengths"):
+            {
+                var packed = Flint.NN.Utils.Rnn.PackPaddedSequence(x, kw.Longs("lengths")!, enforceSorted: kw.Bool("enforce_sorted"));
+                if (rnn is LSTM lstm)
+                {
+                    (Tensor, Tensor)? hx = In("h0") is { } h0 ? (h0, In("c0")!) : null;
+                    var (o, (h, cc)) = lstm.Call(packed, hx);
+                    return [o.Data, Flint.NN.Utils.Rnn.PadPackedSequence(o).Padded, h, cc];
+                }
+                var (po, ph) = rnn is GRU gru ? gru.Call(packed, In("h0")) : ((RNN)rnn).Call(packed, In("h0"));
+                return [po.Data, Flint.NN.Utils.Rnn.PadPackedSequence(po).Padded, ph];
+            }
+            case LSTM lstm:
+            {
+                (Tensor, Tensor)? hx = In("h0") is { } h0 ? (h0, In("c0")!) : null;
+                var (o, (h, cc)) = lstm.Call(x, hx);
+                return [o, h, cc];
+            }
+            case GRU gru:
+            {
+                var (o, h) = gru.Call(x, In("h0"));
+                return [o, h];
+            }
+            case RNN rnn:
+            {
+                var (o, h) = rnn.Call(x, In("h0"));
+                return [o, h];
+            }
+            case LSTMCell cell:
+            {
+                (Tensor, Tensor)? hx = In("h0") is { } h0 ? (h0, In("c0")!) : null;
+                var (h, cc) = cell.Call(x, hx);
+                return [h, cc];
+            }
+            case GRUCell cell:
+                return [cell.Call(x, In("h0"))];
+            case RNNCell cell:
+                return [cell.Call(x, In("h0"))];
+            default:
+                throw new NotSupportedException(m.GetName());
+        }
+    }
+
+    private static Tensor[] Utils(JsonElement c, Kwargs kw, Tensor[] xs)
+    {
+        var id = c.GetProperty("id").GetString()!;
+        if (id.StartsWith("utils/pack_pad", StringComparison.Ordinal))
+        {
+            bool bf = kw.Bool("batch_first");
+            var p = Flint.NN.Utils.Rnn.PackPaddedSequence(xs[0], kw.Longs("lengths")!, bf, kw.Bool("enforce_sorted"));
+            var (padded, lens) = Flint.NN.Utils.Rnn.PadPackedSequence(p, bf, kw.Double("padding_value"),
+                kw.Has("total_length") ? kw.Long("total_length") : null);
+            return [p.Data, p.BatchSizes, padded, lens];
+        }
+        if (id.StartsWith("utils/pad_sequence", StringComparison.Ordinal))
+            return [Flint.NN.Utils.Rnn.PadSequence(xs, kw.Bool("batch_first"), kw.Double("padding_value"))];
+        var ps = Flint.NN.Utils.Rnn.PackSequence(xs, enforceSorted: false);
+        return [ps.Data, ps.BatchSizes, ps.SortedIndices!, ps.UnsortedIndices!];
+    }
+}
