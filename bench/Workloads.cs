@@ -1,4 +1,5 @@
 using Flint;
+using Flint.NN;
 
 /// <summary>
 /// The workloads, named identically in bench/pytorch_bench.py. Each row's work (flops or bytes moved) lets the
@@ -25,5 +26,23 @@ internal static class Workloads
         {
             for (int i = 0; i < 1000; i++) one.Add(one);
         }, 1000, "op");
+
+        Sequence(run);
+    }
+
+    // ---- sequence models: recurrent layers, attention, the vision zoo (same names in pytorch_bench.py) ----
+    private static void Sequence(Action<string, Action, double, string> run)
+    {
+        Torch.ManualSeed(0);
+        var lstm = new LSTM(128, 256);
+        var xs = Torch.Randn(35, 20, 128);
+        // Forward: 35 steps of [20, 128+256] @ [128+256, 1024]; backward twice that.
+        double lstmFlops = 3 * 2.0 * 35 * 20 * (128 + 256) * 4 * 256;
+        run("seq/lstm_128x256_b20_t35_fwd_bwd", () =>
+        {
+            lstm.ZeroGrad();
+            var (o, _) = lstm.Call(xs);
+            o.Sum().Backward();
+        }, lstmFlops, "flop");
     }
 }

@@ -48,3 +48,18 @@ def thousand_adds():
 
 
 run("overhead/add_1elem", thousand_adds, 1000, "op")
+
+
+# ---- sequence models: recurrent layers, attention, the vision zoo (same names in bench/Workloads.cs) ----
+torch.manual_seed(0)
+lstm = torch.nn.LSTM(128, 256)
+xs = torch.randn(35, 20, 128)
+
+
+def lstm_step():
+    lstm.zero_grad()
+    o, _ = lstm(xs)
+    o.sum().backward()
+
+
+run("seq/lstm_128x256_b20_t35_fwd_bwd", lstm_step, 3 * 2.0 * 35 * 20 * (128 + 256) * 4 * 256, "flop")

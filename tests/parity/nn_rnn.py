@@ -166,6 +166,47 @@ for kind in ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]:
 H = 4
 
 
+# Second order: the gradient of sum(out * w) with respect to the input, made differentiable (create_graph), then
+# the backward of its squared norm.
+def second_order_case(kind, kw, packed=False):
+    m = make(kind, kw).double()
+    x = rand(T, B, I, dtype=torch.float64).requires_grad_()
+
+    def outputs(x):
+        if packed:
+            inp = rnn_utils.pack_padded_sequence(x, torch.tensor([3, 2]))
+            o, hid = m(inp)
+            return [o.data, rnn_utils.pad_packed_sequence(o)[0]] + (list(hid) if kind == "LSTM" else [hid])
+        o, hid = m(x)
+        return [o] + (list(hid) if kind == "LSTM" else [hid])
+
+    outs = outputs(x)
+    ws = [torch.randn_like(o) for o in outs]
+    total = sum((o * w).sum() for o, w in zip(outs, ws))
+    gx, = torch.autograd.grad(total, x, create_graph=True)
+    (gx * gx).sum().backward()
+    id = f"second/{kind}/" + "_".join(f"{k}={int(v) if isinstance(v, bool) else v}" for k, v in kw.items()) + \
+         ("/packed" if packed else "")
+    kwargs = dict(kw)
+    if packed:
+        kwargs["lengths"] = [3, 2]
+        kwargs["enforce_sorted"] = True
+    case = {"id": id, "module": kind, "kwargs": kwargs, "train": True, "dtype": "float64",
+            "params": {n: store(f"{id}/p/{n}", p.detach()) for n, p in m.named_parameters()},
+            "inputs": {"input": store(f"{id}/in/input", x)},
+            "outputs": [store(f"{id}/out{k}", o) for k, o in enumerate(outs)],
+            "grad_outputs": [store(f"{id}/gout{k}", w) for k, w in enumerate(ws)],
+            "grads": {n: store(f"{id}/gp/{n}", p.grad) for n, p in m.named_parameters() if p.grad is not None}}
+    case["grads"]["in:input"] = store(f"{id}/gin/input", x.grad)
+    f.cases.append(case)
+
+
+for kind in ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]:
+    second_order_case(kind, {"num_layers": 2, "bidirectional": True})
+    second_order_case(kind, {"num_layers": 1, "bidirectional": True}, packed=True)
+second_order_case("LSTM", {"num_layers": 1, "proj_size": P})
+
+
 # Cells.
 def cell_case(kind, bias, with_hx, batched=True, dtype=torch.float32):
     cls = {"RNNCell_tanh": lambda: nn.RNNCell(I, H, bias=bias), "RNNCell_relu": lambda: nn.RNNCell(I, H, bias=bias, nonlinearity="relu"),
