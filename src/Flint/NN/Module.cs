@@ -280,7 +280,9 @@ public abstract partial class Module
             if (setToNone) p.Grad = null;
             else
             {
-                using (Torch.NoGrad()) p.Grad = p.Grad.Detach().Zero_();
+                if (p.Grad.IsSparse) p.Grad.SparseZero_();
+                else
+                    using (Torch.NoGrad()) p.Grad = p.Grad.Detach().Zero_();
             }
         }
     }

@@ -64,3 +64,28 @@ public class TensorScenarioTests
         Assert.Equal(new long[] { 2, 3, 3, 4, 4, 5 }, s.ToArray<long>());
     }
 }
+
+public class TensorOpsScenarioTests
+{
+    [Fact]
+    public void T3_OpsAsTheSeedsUseThem()
+    {
+        var x = Torch.Tensor(new float[,] { { 1, 5, 2 }, { 7, 0, 3 } });
+        var y = Torch.Ones(2, 3);
+        Assert.Equal((x + y).ToArray<float>(), Torch.Add(x, y).ToArray<float>());
+        var y2 = y.Clone();
+        Assert.Same(y2, y2.Add_(x));
+        Assert.Equal(new float[] { 2, 6, 3, 8, 1, 4 }, y2.ToArray<float>());
+        Assert.Equal(new float[] { 2, 50, 8, 98, 0, 18 }, (x.Pow(2) * 2).ToArray<float>());
+        Assert.Equal(new Size(4, 3), Torch.Cat([x, y], 0).Shape);
+        var (values, indices) = Torch.Max(x, 1);
+        Assert.Equal(new float[] { 5, 7 }, values.ToArray<float>());
+        Assert.Equal(new long[] { 1, 0 }, indices.ToArray<long>());
+        Assert.Equal(new long[] { 1, 0 }, Torch.Argmax(x, 1).ToArray<long>());
+        Assert.Equal(18f, x.Sum().Item<float>());
+        Assert.Equal(3f, x.Mean().Item<float>());
+        var eq = Torch.Tensor(new long[] { 1, 0, 2 }).Eq(Torch.Tensor(new long[] { 1, 1, 2 }));
+        Assert.Equal(DType.Bool, eq.DType);
+        Assert.Equal(2L, eq.Sum().Item<long>());
+    }
+}
