@@ -11,6 +11,7 @@ import torch
 from torch import nn
 from torch.nn.utils import rnn as rnn_utils
 
+import nn_rnn_modules
 from fixture import Fixture, rand
 
 f = Fixture("nn_rnn")
@@ -23,23 +24,7 @@ def store(key, t):
 
 
 def module_case(id, kind, kwargs, module, inputs, run, dtype=torch.float32, train=True):
-    """inputs: dict name -> tensor (leaves); run(module, leaves) -> list of output tensors."""
-    module = module.to(dtype)
-    module.train(train)
-    leaves = {k: v.detach().clone().to(dtype).requires_grad_(v.is_floating_point()) for k, v in inputs.items()}
-    outs = run(module, leaves)
-    case = {"id": id, "module": kind, "kwargs": kwargs, "train": train, "dtype": str(dtype).replace("torch.", ""),
-            "params": {n: store(f"{id}/p/{n}", p) for n, p in module.named_parameters()},
-            "inputs": {k: store(f"{id}/in/{k}", v) for k, v in leaves.items()},
-            "outputs": [store(f"{id}/out{k}", o) for k, o in enumerate(outs)]}
-    gouts = [torch.randn_like(o) for o in outs]
-    sum((o * g).sum() for o, g in zip(outs, gouts)).backward()
-    case["grad_outputs"] = [store(f"{id}/gout{k}", g) for k, g in enumerate(gouts)]
-    case["grads"] = {n: store(f"{id}/gp/{n}", p.grad) for n, p in module.named_parameters() if p.grad is not None}
-    for k, v in leaves.items():
-        if v.grad is not None:
-            case["grads"]["in:" + k] = store(f"{id}/gin/{k}", v.grad)
-    f.cases.append(case)
+    nn_rnn_modules.module_case(f, id, kind, kwargs, module, inputs, run, dtype, train)
 
 
 def make(kind, kw):
@@ -191,7 +176,7 @@ def second_order_case(kind, kw, packed=False):
     if packed:
         kwargs["lengths"] = [3, 2]
         kwargs["enforce_sorted"] = True
-    case = {"id": id, "module": kind, "kwargs": kwargs, "train": True, "dtype": "float64",
+    case = {"id": id, "module": kind, "kwargs": kwargs, "call": {}, "train": True, "dtype": "float64",
             "params": {n: store(f"{id}/p/{n}", p.detach()) for n, p in m.named_parameters()},
             "inputs": {"input": store(f"{id}/in/input", x)},
             "outputs": [store(f"{id}/out{k}", o) for k, o in enumerate(outs)],
@@ -241,7 +226,7 @@ for kind in ["RNNCell_tanh", "RNNCell_relu", "LSTMCell", "GRUCell"]:
 def utils_case(id, fn, inputs, kwargs):
     leaves = [x.detach().clone().requires_grad_(True) for x in inputs]
     outs = fn(*leaves)
-    case = {"id": id, "module": "utils", "kwargs": kwargs, "train": True, "dtype": "float32", "params": {},
+    case = {"id": id, "module": "utils", "kwargs": kwargs, "call": {}, "train": True, "dtype": "float32", "params": {},
             "inputs": {f"x{i}": store(f"{id}/in/x{i}", v) for i, v in enumerate(leaves)},
             "outputs": [store(f"{id}/out{k}", o) for k, o in enumerate(outs)]}
     gouts = [torch.randn_like(o) if o.is_floating_point() else None for o in outs]

@@ -48,10 +48,11 @@ public class RnnParityTests
     {
         var fx = FixtureSet.Load(Set);
         var c = fx.Case(id);
-        var module = Build(c, fx);
-        var names = c.GetProperty("inputs").EnumerateObject().Select(p => p.Name).ToArray();
-        var inputs = names.Select(n => fx.Tensor(c.GetProperty("inputs").GetProperty(n)).RequiresGrad_()).ToArray();
-        Assert.True(Torch.Autograd.GradCheck(xs => Forward(c, module, names, xs), inputs));
+        var module = ModuleCases.Build(c, fx, Make);
+        var inputs = ModuleCases.Inputs(c, fx);
+        var names = inputs.Keys.ToArray();
+        Assert.True(Torch.Autograd.GradCheck(xs => Forward(c, module, n => Array.IndexOf(names, n) is var i and >= 0 ? xs[i] : null),
+            names.Select(n => inputs[n]).ToArray()));
     }
 
     [Theory]
@@ -72,9 +73,9 @@ public class RnnParityTests
     {
         var fx = FixtureSet.Load(Set);
         var c = fx.Case(id);
-        var module = Build(c, fx)!;
+        var module = ModuleCases.Build(c, fx, Make)!;
         var x = fx.Tensor(c.GetProperty("inputs").GetProperty("input")).RequiresGrad_();
-        var outs = Forward(c, module, ["input"], [x]);
+        var outs = Forward(c, module, n => n == "input" ? x : null);
         var ws = c.GetProperty("grad_outputs").EnumerateArray().Select(fx.Tensor).ToArray();
         Tensor total = outs[0].Mul(ws[0]).Sum();
         for (int k = 1; k < outs.Length; k++) total = total.Add(outs[k].Mul(ws[k]).Sum());
@@ -89,61 +90,22 @@ public class RnnParityTests
         }
     }
 
-    private static void Run(string id)
-    {
-        var fx = FixtureSet.Load(Set);
-        var c = fx.Case(id);
-        var module = Build(c, fx);
-        var names = c.GetProperty("inputs").EnumerateObject().Select(p => p.Name).ToArray();
-        var inputs = names.Select(n => fx.Tensor(c.GetProperty("inputs").GetProperty(n)).RequiresGrad_()).ToArray();
-        var outs = Forward(c, module, names, inputs);
-        var expected = c.GetProperty("outputs").EnumerateArray().ToArray();
-        Assert.Equal(expected.Length, outs.Length);
-        var f64 = c.GetProperty("dtype").GetString() == "float64";
-        double tol = f64 ? 1e-9 : 2e-5;
-        for (int k = 0; k < outs.Length; k++)
-        {
-            var e = fx.Tensor(expected[k]);
-            ParityRunner.AssertClose(e, outs[k].DType == e.DType ? outs[k] : outs[k].To(e.DType), $"{id} output {k}", tol);
-        }
+    private static void Run(string id) => ModuleCases.Run(Set, id, Make, (c, m, In) => Forward(c, m, In));
 
-        Tensor? total = null;
-        var gouts = c.GetProperty("grad_outputs").EnumerateArray().ToArray();
-        for (int k = 0; k < gouts.Length; k++)
-        {
-            if (gouts[k].ValueKind == JsonValueKind.Null) continue;
-            var term = outs[k].Mul(fx.Tensor(gouts[k])).Sum();
-            total = total is null ? term : total.Add(term);
-        }
-        total!.Backward();
-        var paramsByName = module?.NamedParameters().ToDictionary(p => p.Name, p => (Tensor)p.Parameter) ?? [];
-        foreach (var g in c.GetProperty("grads").EnumerateObject())
-        {
-            var actual = g.Name.StartsWith("in:", StringComparison.Ordinal)
-                ? inputs[Array.IndexOf(names, g.Name[3..])].Grad
-                : paramsByName[g.Name].Grad;
-            Assert.True(actual is not null, $"{id}: {g.Name} got no gradient");
-            ParityRunner.AssertClose(fx.Tensor(g.Value), actual!, $"{id} grad of {g.Name}", tol);
-        }
-        if (module is not null)
-            Assert.Equal(c.GetProperty("params").EnumerateObject().Select(p => p.Name), paramsByName.Keys);
-    }
-
-    /// <summary>The module a case describes, with PyTorch's weights loaded by name (null for the utils cases).</summary>
-    private static Module? Build(JsonElement c, FixtureSet fx)
+    /// <summary>The module a case describes (null for the utils cases); ModuleCases loads PyTorch's weights into it.</summary>
+    private static Module? Make(JsonElement c, Kwargs kw)
     {
         var kind = c.GetProperty("module").GetString()!;
         if (kind == "utils") return null;
-        var kw = new Kwargs(c.GetProperty("kwargs"));
+        var fx = FixtureSet.Load(Set);
         var p = c.GetProperty("params").EnumerateObject().ToDictionary(x => x.Name, x => fx.Tensor(x.Value));
         long layers = kw.Long("num_layers", 1), proj = kw.Long("proj_size", 0);
         bool bias = kw.Bool("bias", true), batchFirst = kw.Bool("batch_first"), bidir = kw.Bool("bidirectional");
         double dropout = kw.Double("dropout");
-        Module m;
-        if (kind.EndsWith("Cell", StringComparison.Ordinal) || kind.StartsWith("RNNCell", StringComparison.Ordinal))
+        if (kind.Contains("Cell", StringComparison.Ordinal))
         {
             long inSize = p["weight_ih"].Size(1), hidden = p["weight_hh"].Size(1);
-            m = kind switch
+            return kind switch
             {
                 "RNNCell_tanh" => new RNNCell(inSize, hidden, bias),
                 "RNNCell_relu" => new RNNCell(inSize, hidden, bias, "relu"),
@@ -151,33 +113,25 @@ public class RnnParityTests
                 _ => new GRUCell(inSize, hidden, bias),
             };
         }
-        else
+        long input = p["weight_ih_l0"].Size(1);
+        long size = proj > 0 ? p["weight_hr_l0"].Size(1) : p["weight_hh_l0"].Size(1);
+        return kind switch
         {
-            long inSize = p["weight_ih_l0"].Size(1);
-            long hidden = proj > 0 ? p["weight_hr_l0"].Size(1) : p["weight_hh_l0"].Size(1);
-            m = kind switch
-            {
-                "LSTM" => new LSTM(inSize, hidden, layers, bias, batchFirst, dropout, bidir, proj),
-                "GRU" => new GRU(inSize, hidden, layers, bias, batchFirst, dropout, bidir),
-                "RNN_TANH" => new RNN(inSize, hidden, layers, bias, batchFirst, dropout, bidir),
-                _ => new RNN(inSize, hidden, layers, bias, batchFirst, dropout, bidir, nonlinearity: "relu"),
-            };
-        }
-        if (c.GetProperty("dtype").GetString() == "float64") m.Double();
-        m.LoadStateDict(p);
-        m.Train(c.GetProperty("train").GetBoolean());
-        return m;
+            "LSTM" => new LSTM(input, size, layers, bias, batchFirst, dropout, bidir, proj),
+            "GRU" => new GRU(input, size, layers, bias, batchFirst, dropout, bidir),
+            "RNN_TANH" => new RNN(input, size, layers, bias, batchFirst, dropout, bidir),
+            _ => new RNN(input, size, layers, bias, batchFirst, dropout, bidir, nonlinearity: "relu"),
+        };
     }
 
-    private static Tensor[] Forward(JsonElement c, Module? m, string[] names, Tensor[] xs)
+    private static Tensor[] Forward(JsonElement c, Module? m, Func<string, Tensor?> In)
     {
-        Tensor? In(string n) => Array.IndexOf(names, n) is var i and >= 0 ? xs[i] : null;
         var kw = new Kwargs(c.GetProperty("kwargs"));
         var x = In("input") ?? In("x0")!;
         switch (m)
         {
             case null:
-                return Utils(c, kw, xs);
+                return Utils(c, kw, c.GetProperty("inputs").EnumerateObject().Select(p => In(p.Name)!).ToArray());
             case RNNBase rnn when kw.Has("lengths"):
             {
                 var packed = Flint.NN.Utils.Rnn.PackPaddedSequence(x, kw.Longs("lengths")!, enforceSorted: kw.Bool("enforce_sorted"));

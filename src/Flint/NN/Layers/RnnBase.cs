@@ -178,16 +178,8 @@ public abstract class RNNBase : Module
         if (NumLayers != 1) s += $", num_layers={NumLayers}";
         if (!Bias) s += ", bias=False";
         if (BatchFirst) s += ", batch_first=True";
-        if (Dropout != 0) s += ", dropout=" + PyFloat(Dropout);
+        if (Dropout != 0) s += ", dropout=" + Functional.Py(Dropout);
         if (Bidirectional) s += ", bidirectional=True";
         return s;
-    }
-
-    /// <summary>A float printed as Python's repr prints it (shortest round-trip, with ".0" on whole numbers).</summary>
-    internal static string PyFloat(double v)
-    {
-        var r = v.ToString("R", CultureInfo.InvariantCulture);
-        if (r.Contains('E')) return r.Replace('E', 'e');
-        return r.Contains('.') ? r : r + ".0";
     }
 }

@@ -8,6 +8,18 @@ namespace Flint.NN;
 /// </summary>
 public abstract class RNNCellBase : Module
 {
+    /// <summary>The input-hidden weights [chunks * hidden, input] (<c>weight_ih</c>).</summary>
+    public Parameter weight_ih;
+
+    /// <summary>The hidden-hidden weights [chunks * hidden, hidden] (<c>weight_hh</c>).</summary>
+    public Parameter weight_hh;
+
+    /// <summary>The input-hidden bias, or null without bias (<c>bias_ih</c>).</summary>
+    public Parameter? bias_ih;
+
+    /// <summary>The hidden-hidden bias, or null without bias (<c>bias_hh</c>).</summary>
+    public Parameter? bias_hh;
+
     /// <summary>Features of the input (<c>input_size</c>).</summary>
     public long InputSize { get; }
 
@@ -22,24 +34,15 @@ public abstract class RNNCellBase : Module
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         Bias = bias;
-        RegisterParameter("weight_ih", new Parameter(Torch.Empty(new Size(numChunks * hiddenSize, inputSize), dtype, device)));
-        RegisterParameter("weight_hh", new Parameter(Torch.Empty(new Size(numChunks * hiddenSize, hiddenSize), dtype, device)));
-        RegisterParameter("bias_ih", bias ? new Parameter(Torch.Empty(new Size(numChunks * hiddenSize), dtype, device)) : null);
-        RegisterParameter("bias_hh", bias ? new Parameter(Torch.Empty(new Size(numChunks * hiddenSize), dtype, device)) : null);
+        weight_ih = new Parameter(Torch.Empty(new Size(numChunks * hiddenSize, inputSize), dtype, device));
+        weight_hh = new Parameter(Torch.Empty(new Size(numChunks * hiddenSize, hiddenSize), dtype, device));
+        if (bias)
+        {
+            bias_ih = new Parameter(Torch.Empty(new Size(numChunks * hiddenSize), dtype, device));
+            bias_hh = new Parameter(Torch.Empty(new Size(numChunks * hiddenSize), dtype, device));
+        }
         ResetParameters();
     }
-
-    /// <summary>The input-hidden weights (<c>weight_ih</c>).</summary>
-    public Parameter WeightIh => GetParameter("weight_ih");
-
-    /// <summary>The hidden-hidden weights (<c>weight_hh</c>).</summary>
-    public Parameter WeightHh => GetParameter("weight_hh");
-
-    /// <summary>The input-hidden bias, or null without bias (<c>bias_ih</c>).</summary>
-    public Parameter? BiasIh => Bias ? GetParameter("bias_ih") : null;
-
-    /// <summary>The hidden-hidden bias, or null without bias (<c>bias_hh</c>).</summary>
-    public Parameter? BiasHh => Bias ? GetParameter("bias_hh") : null;
 
     /// <summary>Redraws every weight from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)) in order (<c>reset_parameters()</c>).</summary>
     public void ResetParameters()
@@ -86,8 +89,8 @@ public sealed class RNNCell : RNNCellBase
         var h = hx is null ? Zeros(x) : batched ? hx : hx.Unsqueeze(0);
         var ret = Nonlinearity switch
         {
-            "tanh" => Torch.RnnTanhCell(x, h, WeightIh, WeightHh, BiasIh, BiasHh),
-            "relu" => Torch.RnnReluCell(x, h, WeightIh, WeightHh, BiasIh, BiasHh),
+            "tanh" => Torch.RnnTanhCell(x, h, weight_ih, weight_hh, bias_ih, bias_hh),
+            "relu" => Torch.RnnReluCell(x, h, weight_ih, weight_hh, bias_ih, bias_hh),
             _ => throw new ArgumentException($"Unknown nonlinearity: {Nonlinearity}"),
         };
         return batched ? ret : ret.Squeeze(0);
@@ -123,7 +126,7 @@ public sealed class LSTMCell : RNNCellBase
             var z = Zeros(x);
             state = (z, z);
         }
-        var (h, c) = Torch.LstmCell(x, state, WeightIh, WeightHh, BiasIh, BiasHh);
+        var (h, c) = Torch.LstmCell(x, state, weight_ih, weight_hh, bias_ih, bias_hh);
         return batched ? (h, c) : (h.Squeeze(0), c.Squeeze(0));
     }
 
@@ -146,7 +149,7 @@ public sealed class GRUCell : RNNCellBase
     {
         var x = Batched(input, out bool batched);
         var h = hx is null ? Zeros(x) : batched ? hx : hx.Unsqueeze(0);
-        var ret = Torch.GruCell(x, h, WeightIh, WeightHh, BiasIh, BiasHh);
+        var ret = Torch.GruCell(x, h, weight_ih, weight_hh, bias_ih, bias_hh);
         return batched ? ret : ret.Squeeze(0);
     }
 

@@ -107,8 +107,7 @@ public static partial class Torch
         return RnnLayer.Cell(RnnMode.RnnRelu, CellInput(input, w), hx, null, w).H;
     }
 
-    private static Tensor CellInput(Tensor input, RnnWeights w) =>
-        w.BIh is null ? input.MatMul(w.WIh.T()) : Addmm(w.BIh, input, w.WIh.T());
+    private static Tensor CellInput(Tensor input, RnnWeights w) => F.Linear(input, w.WIh, w.BIh);
 }
 
 /// <summary>Stacks recurrent layers and directions (ATen's <c>_rnn_impl</c>): checks, splits the weights, runs each layer.</summary>

@@ -340,8 +340,6 @@ internal static class RnnLayer
 
     // ---- the op-built layer ----
 
-    private static Tensor Linear(Tensor x, Tensor w, Tensor? b) => b is null ? x.MatMul(w.T()) : Torch.Addmm(b, x, w.T());
-
     /// <summary>
     /// The layer from tensor ops, as PyTorch's native CPU path: one product for every step's input, then per step the
     /// cell (<see cref="Cell"/>); finished sequences keep their last state, the reverse direction adds sequences as
@@ -349,7 +347,7 @@ internal static class RnnLayer
     /// </summary>
     public static (Tensor Output, Tensor H, Tensor? C) Composite(RnnMode mode, Tensor x, RnnSteps s, bool reverse, Tensor h0, Tensor? c0, RnnWeights w)
     {
-        var ig = Linear(x, w.WIh, w.BIh);
+        var ig = Functional.Linear(x, w.WIh, w.BIh);
         var outs = new Tensor[s.T];
         var finalsH = new List<Tensor>();
         var finalsC = new List<Tensor>();
@@ -397,7 +395,7 @@ internal static class RnnLayer
     /// </summary>
     public static (Tensor H, Tensor? C) Cell(RnnMode mode, Tensor gi, Tensor h, Tensor? c, RnnWeights w)
     {
-        var hg = Linear(h, w.WHh, w.BHh);
+        var hg = Functional.Linear(h, w.WHh, w.BHh);
         switch (mode)
         {
             case RnnMode.Lstm:
