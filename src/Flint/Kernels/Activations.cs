@@ -33,25 +33,33 @@ internal static class ActivationLoops
     }
 
     /// <summary>
-    /// dst = log(1 + e) without cancellation for small e (Goldberg's correction, as log1p): u = 1 + e, then
-    /// log(u) · e / (u − 1), or e where u rounds to 1. <paramref name="u"/> is scratch of the same length.
+    /// dst = log(1 + e) without cancellation for small e (Goldberg's correction, as log1p): with u = 1 + e, the result
+    /// is log(u) · e / (u − 1), or e where u rounds to 1. <paramref name="dst"/> may be <paramref name="e"/>;
+    /// <paramref name="u"/> is scratch of the same length.
     /// </summary>
     public static void Log1p<T>(ReadOnlySpan<T> e, Span<T> dst, Span<T> u) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TensorPrimitives.Add(e, T.One, u);
-        TensorPrimitives.Log(u, dst);
-        TernaryLoop.Run(new Log1pFix<T>(), e, u, dst, dst);
+        BinaryLoop.Run(new Ratio<T>(), e, u, dst);
+        TensorPrimitives.Log(u, u);
+        BinaryLoop.Run(new Scale<T>(), dst, u, dst);
     }
 
-    private readonly struct Log1pFix<T> : ITernaryVector<T> where T : unmanaged, IFloatingPointIeee754<T>
+    // e / (u − 1), or e itself where u == 1.
+    private readonly struct Ratio<T> : IBinaryVector<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public Vector256<T> Invoke(Vector256<T> e, Vector256<T> u, Vector256<T> logU)
+        public Vector256<T> Invoke(Vector256<T> e, Vector256<T> u) =>
+            Vector256.ConditionalSelect(Vector256.Equals(u, Vector256<T>.One), e, e / (u - Vector256<T>.One));
+    }
+
+    // log(u) · ratio; where log(u) is 0 (u == 1) the ratio is e itself; where log(u) is not finite it is the answer.
+    private readonly struct Scale<T> : IBinaryVector<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Vector256<T> Invoke(Vector256<T> ratio, Vector256<T> logU)
         {
-            var one = Vector256<T>.One;
-            var corrected = logU * e / (u - one);
-            var exact = Vector256.Equals(u, one);
-            var passthrough = Vector256.Equals(u, Vector256.Create(T.PositiveInfinity)) | Vector256.LessThanOrEqual(u, Vector256<T>.Zero);
-            return Vector256.ConditionalSelect(exact, e, Vector256.ConditionalSelect(passthrough, logU, corrected));
+            var finite = Vector256.LessThan(Vector256.Abs(logU), Vector256.Create(T.PositiveInfinity));
+            return Vector256.ConditionalSelect(Vector256.Equals(logU, Vector256<T>.Zero), ratio,
+                Vector256.ConditionalSelect(finite, logU * ratio, logU));
         }
     }
 }

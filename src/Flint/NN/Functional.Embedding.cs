@@ -226,7 +226,7 @@ public static partial class Functional
                 {
                     var psw = n.SavedOrNull(1);
                     var rowsGrad = psw is null ? gRows : gRows.Mul(psw.Narrow(0, 0, bags.Indices.Length).Unsqueeze(1));
-                    if (scaleGradByFreq) rowsGrad = rowsGrad.Div(IndexCounts(idxT, numWeights, g.DType).IndexSelect(0, idxT).Unsqueeze(1));
+                    if (scaleGradByFreq) rowsGrad = rowsGrad.Div(HostTensor(BagFrequencyDivisors(bags.Indices), g.DType, g.Device).Unsqueeze(1));
                     gw = sparse
                         ? Tensor.MakeSparse(idxT[keepT].Reshape(1, -1), rowsGrad[keepT], [numWeights, d], coalesced: false)
                         : Torch.Zeros([numWeights, d], dtype: g.DType, device: g.Device).IndexAdd(0, idxT, rowsGrad);
@@ -236,6 +236,22 @@ public static partial class Functional
                 return [gw, gpsw];
             });
         return output;
+    }
+
+    // The divisor of each position's gradient under scale_grad_by_freq, as PyTorch 1.13's CPU embedding_bag backward
+    // computes it: the rows are visited in sorted order and the k-th distinct row is divided by the count of the k-th
+    // entry of the sorted indices (not of the row itself). For indices whose sorted order has no repeats before a row
+    // this is the row's own count.
+    private static double[] BagFrequencyDivisors(long[] indices)
+    {
+        var sorted = indices.Order().ToArray();
+        var counts = new Dictionary<long, int>();
+        foreach (var i in indices) counts[i] = counts.GetValueOrDefault(i) + 1;
+        var divisor = new Dictionary<long, double>();
+        int ordinal = 0;
+        for (int k = 0; k < sorted.Length; k++)
+            if (k == 0 || sorted[k] != sorted[k - 1]) divisor[sorted[k]] = counts[sorted[ordinal++]];
+        return indices.Select(i => divisor[i]).ToArray();
     }
 
     private sealed record BagLayout(long[] Indices, long[] BagOf, long Count);

@@ -45,11 +45,10 @@ public static partial class Functional
         var batch = x1.Size(0);
         // t[b, o, j] = Σ_i x1[b, i] W[o, i, j]; y[b, o] = Σ_j t[b, o, j] x2[b, j].
         var t = x1.MatMul(weight.Permute(1, 0, 2).Reshape(i1, o * i2)).View(batch, o, i2);
-        var y = t.Bmm(x2.Unsqueeze(2)).Squeeze(2);
-        if (bias is not null) y = y.Add(bias);
         var shape = input1.shape.ToArray();
         shape[^1] = o;
-        return y.Reshape(shape);
+        var y = t.Bmm(x2.Unsqueeze(2)).Reshape(shape);
+        return bias is null ? y : y.Add(bias);
     }
 
     /// <summary>
