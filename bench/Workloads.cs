@@ -44,5 +44,22 @@ internal static class Workloads
             var (o, _) = lstm.Call(xs);
             o.Sum().Backward();
         }, lstmFlops, "flop");
+
+        // TransformerEncoderLayer(d_model 256, 8 heads, feed-forward 2048), sequence 128, batch 16, in training.
+        var layer = new TransformerEncoderLayer(256, 8);
+        var src = Torch.Randn(128, 16, 256);
+        // Per token: in-projection 3*256^2, out 256^2, feed-forward 2*256*2048 (x2 flops); attention 2*128*256 (x2).
+        double encFlops = 2.0 * 128 * 16 * (4 * 256 * 256 + 2 * 256 * 2048 + 2 * 128 * 256);
+        run("seq/transformer_encoder_layer_d256_h8_s128_b16_fwd_bwd", () =>
+        {
+            layer.ZeroGrad();
+            layer.Call(src).Sum().Backward();
+        }, 3 * encFlops, "flop");
+        run("seq/transformer_encoder_layer_d256_h8_s128_b16_eval", () =>
+        {
+            layer.Eval();
+            using (Torch.NoGrad()) layer.Call(src);
+            layer.Train();
+        }, encFlops, "flop");
     }
 }

@@ -63,3 +63,23 @@ def lstm_step():
 
 
 run("seq/lstm_128x256_b20_t35_fwd_bwd", lstm_step, 3 * 2.0 * 35 * 20 * (128 + 256) * 4 * 256, "flop")
+
+layer = torch.nn.TransformerEncoderLayer(256, 8)
+src = torch.randn(128, 16, 256)
+enc_flops = 2.0 * 128 * 16 * (4 * 256 * 256 + 2 * 256 * 2048 + 2 * 128 * 256)
+
+
+def encoder_step():
+    layer.zero_grad()
+    layer(src).sum().backward()
+
+
+def encoder_eval():
+    layer.eval()
+    with torch.no_grad():
+        layer(src)
+    layer.train()
+
+
+run("seq/transformer_encoder_layer_d256_h8_s128_b16_fwd_bwd", encoder_step, 3 * enc_flops, "flop")
+run("seq/transformer_encoder_layer_d256_h8_s128_b16_eval", encoder_eval, enc_flops, "flop")
