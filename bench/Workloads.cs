@@ -1,5 +1,8 @@
 using Flint;
+using Flint.Data;
 using Flint.NN;
+using Flint.Vision.Datasets;
+using Flint.Vision.Transforms;
 
 /// <summary>
 /// The workloads, named identically in bench/pytorch_bench.py. Each row's work (flops or bytes moved) lets the
@@ -27,6 +30,7 @@ internal static class Workloads
             for (int i = 0; i < 1000; i++) one.Add(one);
         }, 1000, "op");
 
+        DataLoading(run);
         Sequence(run);
     }
 
@@ -61,5 +65,20 @@ internal static class Workloads
             using (Torch.NoGrad()) layer.Call(src);
             layer.Train();
         }, encFlops, "flop");
+    }
+
+    // ---- Data loading (issue 5): one epoch of Fashion-MNIST's test split (10,000 images) with ToTensor + Normalize,
+    // batch 64, shuffled, with 0 and 2 workers; work is the number of samples (us/op = microseconds per sample).
+    private static void DataLoading(Action<string, Action, double, string> run)
+    {
+        var ds = new FashionMNIST<Tensor>(train: false, transform: new Compose(new ToTensor(), new Normalize([0.2860], [0.3530])));
+        foreach (var workers in new[] { 0, 2 })
+        {
+            var loader = new DataLoader<(Tensor, long)>(ds, batchSize: 64, shuffle: true, numWorkers: workers);
+            run($"dataloader/fashion_mnist_workers{workers}", () =>
+            {
+                foreach (var _ in loader) { }
+            }, ds.Count, "op");
+        }
     }
 }

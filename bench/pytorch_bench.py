@@ -50,6 +50,42 @@ def thousand_adds():
 run("overhead/add_1elem", thousand_adds, 1000, "op")
 
 
+# ---- Data loading (issue 5): one epoch of Fashion-MNIST's test split (10,000 images) with ToTensor + Normalize,
+# batch 64, shuffled, with 0 and 2 workers; work is the number of samples. torchvision wants the IDX files
+# unpacked under <root>/FashionMNIST/raw, so they are unpacked once into a cache folder.
+def fashion_mnist_root():
+    import gzip
+    import os
+    import shutil
+    src = "/usr/share/datasets/fashion-mnist"
+    if not os.path.exists(os.path.join(src, "t10k-images-idx3-ubyte.gz")):
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "fashion-mnist-subset")
+    root = os.path.join("/tmp", "flint-bench-fashion-mnist", os.path.basename(os.path.normpath(src)))
+    raw = os.path.join(root, "FashionMNIST", "raw")
+    os.makedirs(raw, exist_ok=True)
+    for f in os.listdir(src):
+        if f.endswith(".gz") and not os.path.exists(os.path.join(raw, f[:-3])):
+            with gzip.open(os.path.join(src, f)) as i, open(os.path.join(raw, f[:-3]), "wb") as o:
+                shutil.copyfileobj(i, o)
+    return root
+
+
+if not filters or any(f in "dataloader/fashion_mnist_workers" for f in filters):
+    import torchvision
+    from torchvision import transforms
+
+    ds = torchvision.datasets.FashionMNIST(fashion_mnist_root(), train=False, transform=transforms.Compose(
+        [transforms.ToTensor(), transforms.Normalize((0.2860,), (0.3530,))]))
+    for workers in (0, 2):
+        loader = torch.utils.data.DataLoader(ds, batch_size=64, shuffle=True, num_workers=workers)
+
+        def epoch(loader=loader):
+            for _ in loader:
+                pass
+
+        run(f"dataloader/fashion_mnist_workers{workers}", epoch, len(ds), "op")
+
+
 # ---- sequence models: recurrent layers, attention, the vision zoo (same names in bench/Workloads.cs) ----
 torch.manual_seed(0)
 lstm = torch.nn.LSTM(128, 256)
