@@ -233,4 +233,22 @@ case("encoder_layer/fast_path", "TransformerEncoderLayer", kw, nn.TransformerEnc
      {"src": src, "src_key_padding_mask": kpm},
      lambda m, lv: nested_run(m, lv), train=False, grad=False, call={"no_grad": True})
 
+# Printed forms.
+def repr_case(id, kind, kwargs, module):
+    f.cases.append({"id": f"repr/{id}", "module": kind, "kwargs": kwargs, "repr": repr(module)})
+
+
+repr_case("mha", "MultiheadAttention", {"embed_dim": 8, "num_heads": 2}, nn.MultiheadAttention(8, 2))
+repr_case("mha_kdim", "MultiheadAttention", {"embed_dim": 8, "num_heads": 2, "kdim": 6, "vdim": 3, "bias": False},
+          nn.MultiheadAttention(8, 2, kdim=6, vdim=3, bias=False))
+kw = {"d_model": D, "nhead": H, "dim_feedforward": FF, "dropout": 0.2, "activation": "gelu"}
+repr_case("encoder_layer", "TransformerEncoderLayer", kw, nn.TransformerEncoderLayer(**kw))
+repr_case("decoder_layer", "TransformerDecoderLayer", kw, nn.TransformerDecoderLayer(**kw))
+repr_case("encoder", "TransformerEncoder", dict(kw, num_layers=2), nn.TransformerEncoder(nn.TransformerEncoderLayer(**kw), 2))
+repr_case("decoder_norm", "TransformerDecoder", dict(kw, num_layers=1, norm=True),
+          nn.TransformerDecoder(nn.TransformerDecoderLayer(**kw), 1, nn.LayerNorm(D)))
+repr_case("transformer", "Transformer", {"d_model": D, "nhead": H, "dim_feedforward": FF, "num_encoder_layers": 1,
+                                         "num_decoder_layers": 2, "dropout": 0.1},
+          nn.Transformer(D, H, 1, 2, FF))
+
 f.save()

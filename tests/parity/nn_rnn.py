@@ -263,4 +263,17 @@ def pack_seq(a, b, c):
 
 utils_case("utils/pack_sequence", pack_seq, [rand(2, 3), rand(4, 3), rand(1, 3)], {})
 
+# Printed forms.
+for id, kind, kw, m in [
+        ("lstm", "LSTM", {}, nn.LSTM(I, H)),
+        ("lstm_all", "LSTM", {"num_layers": 2, "bias": False, "batch_first": True, "dropout": 0.5, "bidirectional": True,
+                              "proj_size": P}, nn.LSTM(I, H, 2, bias=False, batch_first=True, dropout=0.5, bidirectional=True,
+                                                       proj_size=P)),
+        ("gru", "GRU", {"num_layers": 3, "dropout": 0.25}, nn.GRU(I, H, 3, dropout=0.25)),
+        ("rnn_relu", "RNN_RELU", {"bidirectional": True}, nn.RNN(I, H, nonlinearity="relu", bidirectional=True)),
+        ("rnncell_relu", "RNNCell_relu", {"bias": False}, nn.RNNCell(I, H, bias=False, nonlinearity="relu")),
+        ("lstmcell", "LSTMCell", {}, nn.LSTMCell(I, H)),
+        ("grucell", "GRUCell", {"bias": False}, nn.GRUCell(I, H, bias=False))]:
+    f.cases.append({"id": f"repr/{id}", "module": kind, "kwargs": dict(kw, input_size=I, hidden_size=H), "repr": repr(m)})
+
 f.save()

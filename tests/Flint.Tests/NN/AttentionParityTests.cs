@@ -14,13 +14,25 @@ public class AttentionParityTests
 {
     private const string Set = "nn_attention";
 
-    public static IEnumerable<object[]> Ids => ModuleCases.Ids(Set);
+    private static bool Printed(JsonElement c) => c.GetProperty("id").GetString()!.StartsWith("repr/", StringComparison.Ordinal);
+
+    public static IEnumerable<object[]> Ids => ModuleCases.Ids(Set, c => !Printed(c));
+
+    public static IEnumerable<object[]> PrintedIds => ModuleCases.Ids(Set, Printed);
 
     public static IEnumerable<object[]> DoubleIds => ModuleCases.Ids(Set, c => c.GetProperty("dtype").GetString() == "float64");
 
     [Theory]
     [MemberData(nameof(Ids))]
     public void MatchesPyTorch(string id) => ModuleCases.Run(Set, id, Make, Forward);
+
+    [Theory]
+    [MemberData(nameof(PrintedIds))]
+    public void PrintsAsPyTorch(string id)
+    {
+        var c = FixtureSet.Load(Set).Case(id);
+        Assert.Equal(c.GetProperty("repr").GetString(), Make(c, new Kwargs(c.GetProperty("kwargs")))!.ToString());
+    }
 
     [Theory]
     [MemberData(nameof(DoubleIds))]

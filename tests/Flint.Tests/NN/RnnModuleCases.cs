@@ -15,16 +15,23 @@ public static class ModuleCases
     public static IEnumerable<object[]> Ids(string set, Func<JsonElement, bool>? keep = null) =>
         FixtureSet.Load(set).Cases.Where(c => keep is null || keep(c)).Select(c => new object[] { c.GetProperty("id").GetString()! });
 
-    /// <summary>Builds a case's module with PyTorch's weights loaded (null when the case has no module).</summary>
-    public static Module? Build(JsonElement c, FixtureSet fx, Func<JsonElement, Kwargs, Module?> make)
+    /// <summary>
+    /// Builds a case's module with PyTorch's weights loaded (null when the case has no module); with
+    /// <paramref name="fill"/>, a case that stores no weights gets them from that function instead.
+    /// </summary>
+    public static Module? Build(JsonElement c, FixtureSet fx, Func<JsonElement, Kwargs, Module?> make, Action<Module>? fill = null)
     {
         var m = make(c, new Kwargs(c.GetProperty("kwargs")));
         if (m is null) return null;
         if (c.GetProperty("dtype").GetString() == "float64") m.Double();
-        var state = c.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => fx.Tensor(p.Value));
-        m.LoadStateDict(state);
+        if (fill is not null) fill(m);
+        else
+        {
+            var state = c.GetProperty("params").EnumerateObject().ToDictionary(p => p.Name, p => fx.Tensor(p.Value));
+            m.LoadStateDict(state);
+            Assert.Equal(c.GetProperty("params").EnumerateObject().Select(p => p.Name), m.StateDict().Keys);
+        }
         m.Train(c.GetProperty("train").GetBoolean());
-        Assert.Equal(c.GetProperty("params").EnumerateObject().Select(p => p.Name), m.StateDict().Keys);
         return m;
     }
 
@@ -39,13 +46,17 @@ public static class ModuleCases
         });
     }
 
-    /// <summary>Runs case <paramref name="id"/> of <paramref name="set"/> end to end.</summary>
+    /// <summary>
+    /// Runs case <paramref name="id"/> of <paramref name="set"/> end to end; <paramref name="tol"/> and
+    /// <paramref name="tol64"/> are the float32 and float64 tolerances.
+    /// </summary>
     public static void Run(string set, string id, Func<JsonElement, Kwargs, Module?> make,
-        Func<JsonElement, Module?, Func<string, Tensor?>, Tensor?[]> forward, double? tol = null)
+        Func<JsonElement, Module?, Func<string, Tensor?>, Tensor?[]> forward, double? tol = null, Action<Module>? fill = null,
+        double tol64 = 1e-9)
     {
         var fx = FixtureSet.Load(set);
         var c = fx.Case(id);
-        var module = Build(c, fx, make);
+        var module = Build(c, fx, make, fill);
         var inputs = Inputs(c, fx);
         Tensor? In(string n) => inputs.GetValueOrDefault(n);
         var call = new Kwargs(c.GetProperty("call"));
@@ -56,7 +67,7 @@ public static class ModuleCases
 
         var expected = c.GetProperty("outputs").EnumerateArray().ToArray();
         Assert.Equal(expected.Length, outs.Length);
-        double t = tol ?? (c.GetProperty("dtype").GetString() == "float64" ? 1e-9 : 2e-5);
+        double t = c.GetProperty("dtype").GetString() == "float64" ? tol64 : tol ?? 2e-5;
         for (int k = 0; k < outs.Length; k++)
         {
             if (expected[k].ValueKind == JsonValueKind.Null)

@@ -4,6 +4,25 @@ using F = Flint.NN.Functional;
 namespace Flint.NN;
 
 /// <summary>
+/// A child module that exists only when given (PyTorch's attribute set to None is no child: it is neither printed nor
+/// in the state dict), registered by name and read back through a property.
+/// </summary>
+internal static class OptionalChild
+{
+    public static T? Get<T>(Module owner, string name) where T : Module
+    {
+        foreach (var (n, child) in owner.NamedChildren())
+            if (n == name) return (T)child;
+        return null;
+    }
+
+    public static void Set(Module owner, string name, Module? child)
+    {
+        if (child is not null) owner.RegisterModule(name, child);
+    }
+}
+
+/// <summary>
 /// The feed-forward activation of the transformer layers, as PyTorch's <c>activation</c> argument: the name "relu" or
 /// "gelu", a function (<c>x =&gt; F.Gelu(x)</c>) or a module (<c>new GELU()</c>, registered as the layer's
 /// <c>activation</c> child, as PyTorch registers it).
@@ -77,7 +96,7 @@ public sealed class TransformerEncoderLayer : Module<Tensor, Tensor>
     public Dropout dropout2;
 
     /// <summary>The activation when given as a module, else null (<c>activation</c>).</summary>
-    public Module<Tensor, Tensor>? activation;
+    public Module<Tensor, Tensor>? activation => OptionalChild.Get<Module<Tensor, Tensor>>(this, "activation");
 
     private readonly TransformerActivation act;
 
@@ -99,7 +118,7 @@ public sealed class TransformerEncoderLayer : Module<Tensor, Tensor>
         dropout1 = new Dropout(dropout);
         dropout2 = new Dropout(dropout);
         act = activation ?? "relu";
-        this.activation = act.Module;
+        OptionalChild.Set(this, "activation", act.Module);
     }
 
     /// <summary>Whether LayerNorm comes before each block rather than after (<c>norm_first</c>).</summary>
@@ -189,7 +208,7 @@ public sealed class TransformerDecoderLayer : Module<Tensor, Tensor, Tensor>
     public Dropout dropout3;
 
     /// <summary>The activation when given as a module, else null (<c>activation</c>).</summary>
-    public Module<Tensor, Tensor>? activation;
+    public Module<Tensor, Tensor>? activation => OptionalChild.Get<Module<Tensor, Tensor>>(this, "activation");
 
     private readonly TransformerActivation act;
 
@@ -214,7 +233,7 @@ public sealed class TransformerDecoderLayer : Module<Tensor, Tensor, Tensor>
         dropout2 = new Dropout(dropout);
         dropout3 = new Dropout(dropout);
         act = activation ?? "relu";
-        this.activation = act.Module;
+        OptionalChild.Set(this, "activation", act.Module);
     }
 
     /// <summary>Whether LayerNorm comes before each block rather than after (<c>norm_first</c>).</summary>
@@ -273,7 +292,7 @@ public sealed class TransformerEncoder : Module<Tensor, Tensor>
     public ModuleList layers;
 
     /// <summary>The final norm, or null (<c>norm</c>).</summary>
-    public Module<Tensor, Tensor>? norm;
+    public Module<Tensor, Tensor>? norm => OptionalChild.Get<Module<Tensor, Tensor>>(this, "norm");
 
     /// <summary>Stacks <paramref name="numLayers"/> copies of <paramref name="encoderLayer"/>.</summary>
     public TransformerEncoder(TransformerEncoderLayer encoderLayer, long numLayers, Module<Tensor, Tensor>? norm = null,
@@ -281,7 +300,7 @@ public sealed class TransformerEncoder : Module<Tensor, Tensor>
     {
         layers = new ModuleList(Enumerable.Range(0, (int)numLayers).Select(_ => encoderLayer.DeepCopy()));
         NumLayers = numLayers;
-        this.norm = norm;
+        OptionalChild.Set(this, "norm", norm);
         EnableNestedTensor = enableNestedTensor;
         MaskCheck = maskCheck;
     }
@@ -365,14 +384,14 @@ public sealed class TransformerDecoder : Module<Tensor, Tensor, Tensor>
     public ModuleList layers;
 
     /// <summary>The final norm, or null (<c>norm</c>).</summary>
-    public Module<Tensor, Tensor>? norm;
+    public Module<Tensor, Tensor>? norm => OptionalChild.Get<Module<Tensor, Tensor>>(this, "norm");
 
     /// <summary>Stacks <paramref name="numLayers"/> copies of <paramref name="decoderLayer"/>.</summary>
     public TransformerDecoder(TransformerDecoderLayer decoderLayer, long numLayers, Module<Tensor, Tensor>? norm = null)
     {
         layers = new ModuleList(Enumerable.Range(0, (int)numLayers).Select(_ => decoderLayer.DeepCopy()));
         NumLayers = numLayers;
-        this.norm = norm;
+        OptionalChild.Set(this, "norm", norm);
     }
 
     /// <summary>Number of layers (<c>num_layers</c>).</summary>
