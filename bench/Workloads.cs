@@ -95,6 +95,15 @@ internal static class Workloads
             using (Torch.NoGrad()) layer.Call(src);
             layer.Train();
         }, encFlops, "flop");
+
+        // ResNet-18 training step on a batch of 8 ImageNet-sized images (1.82 GFLOP forward per image, backward twice).
+        var resnet = Flint.Vision.Models.Resnet18();
+        var images = Torch.Randn(8, 3, 224, 224);
+        run("seq/resnet18_b8_224_fwd_bwd", () =>
+        {
+            resnet.ZeroGrad();
+            resnet.Call(images).Sum().Backward();
+        }, 3 * 8 * 1.82e9, "flop");
     }
 
     // ---- Data loading (issue 5): one epoch of Fashion-MNIST's test split (10,000 images) with ToTensor + Normalize,

@@ -120,6 +120,19 @@ def encoder_eval():
 run("seq/transformer_encoder_layer_d256_h8_s128_b16_fwd_bwd", encoder_step, 3 * enc_flops, "flop")
 run("seq/transformer_encoder_layer_d256_h8_s128_b16_eval", encoder_eval, enc_flops, "flop")
 
+import torchvision  # noqa: E402
+
+resnet = torchvision.models.resnet18()
+images = torch.randn(8, 3, 224, 224)
+
+
+def resnet_step():
+    resnet.zero_grad()
+    resnet(images).sum().backward()
+
+
+run("seq/resnet18_b8_224_fwd_bwd", resnet_step, 3 * 8 * 1.82e9, "flop")
+
 
 # Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
 conv_shapes = [

@@ -6,7 +6,14 @@ namespace Flint.Tests.Examples;
 public class ExampleSmokeTests
 {
     // Examples that train for long take a size argument here; the rest run as a user would run them.
-    private static readonly Dictionary<string, string[]> SmallArgs = new();
+    private static readonly Dictionary<string, string[]> SmallArgs = new()
+    {
+        ["p5"] = ["5"],
+        ["p6"] = ["--epochs", "1", "--size", "32", "--images", "4"],
+        ["m6"] = ["2", "32"],
+        ["m8"] = ["resnet18", "alexnet"],
+        ["text"] = ["1"],
+    };
 
     public static IEnumerable<object[]> Names => Catalog.All.Select(e => new object[] { e.Name });
 
