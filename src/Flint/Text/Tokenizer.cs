@@ -43,9 +43,6 @@ public static partial class Tokenizer
             "subword need libraries that are not available in Flint)");
     }
 
-    /// <summary>Returns <paramref name="tokenizer"/> itself (<c>get_tokenizer(callable)</c>).</summary>
-    public static Func<string, List<string>> GetTokenizer(Func<string, List<string>> tokenizer) => tokenizer;
-
     /// <summary>Splits on runs of whitespace, dropping empty pieces (Python's <c>str.split()</c>).</summary>
     public static List<string> Split(string line) =>
         [.. line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
