@@ -1,5 +1,6 @@
 using Flint;
 using Flint.Data;
+using Flint.NN;
 using Flint.Vision.Datasets;
 using Flint.Vision.Transforms;
 
@@ -38,6 +39,7 @@ internal static class Workloads
 
         RegisterConvolutions(run);
         DataLoading(run);
+        Sequence(run);
     }
 
     // Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
@@ -67,6 +69,48 @@ internal static class Workloads
             var yw = Flint.NN.Functional.Conv2d(x, wg, null, stride, padding, 1, groups);
             run($"conv/{name}/weight_grad", () => Torch.Autograd.Grad([yw], [wg], [gy], retainGraph: true), flops, "flop");
         }
+    }
+
+    // ---- sequence models: recurrent layers, attention, the vision zoo (same names in pytorch_bench.py) ----
+    private static void Sequence(Action<string, Action, double, string> run)
+    {
+        Torch.ManualSeed(0);
+        var lstm = new LSTM(128, 256);
+        var xs = Torch.Randn(35, 20, 128);
+        // Forward: 35 steps of [20, 128+256] @ [128+256, 1024]; backward twice that.
+        double lstmFlops = 3 * 2.0 * 35 * 20 * (128 + 256) * 4 * 256;
+        run("seq/lstm_128x256_b20_t35_fwd_bwd", () =>
+        {
+            lstm.ZeroGrad();
+            var (o, _) = lstm.Call(xs);
+            o.Sum().Backward();
+        }, lstmFlops, "flop");
+
+        // TransformerEncoderLayer(d_model 256, 8 heads, feed-forward 2048), sequence 128, batch 16, in training.
+        var layer = new TransformerEncoderLayer(256, 8);
+        var src = Torch.Randn(128, 16, 256);
+        // Per token: in-projection 3*256^2, out 256^2, feed-forward 2*256*2048 (x2 flops); attention 2*128*256 (x2).
+        double encFlops = 2.0 * 128 * 16 * (4 * 256 * 256 + 2 * 256 * 2048 + 2 * 128 * 256);
+        run("seq/transformer_encoder_layer_d256_h8_s128_b16_fwd_bwd", () =>
+        {
+            layer.ZeroGrad();
+            layer.Call(src).Sum().Backward();
+        }, 3 * encFlops, "flop");
+        run("seq/transformer_encoder_layer_d256_h8_s128_b16_eval", () =>
+        {
+            layer.Eval();
+            using (Torch.NoGrad()) layer.Call(src);
+            layer.Train();
+        }, encFlops, "flop");
+
+        // ResNet-18 training step on a batch of 8 ImageNet-sized images (1.82 GFLOP forward per image, backward twice).
+        var resnet = Flint.Vision.Models.Resnet18();
+        var images = Torch.Randn(8, 3, 224, 224);
+        run("seq/resnet18_b8_224_fwd_bwd", () =>
+        {
+            resnet.ZeroGrad();
+            resnet.Call(images).Sum().Backward();
+        }, 3 * 8 * 1.82e9, "flop");
     }
 
     // ---- Data loading (issue 5): one epoch of Fashion-MNIST's test split (10,000 images) with ToTensor + Normalize,

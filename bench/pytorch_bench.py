@@ -113,3 +113,76 @@ if not filters or any(f in "dataloader/fashion_mnist_workers" for f in filters):
                 pass
 
         run(f"dataloader/fashion_mnist_workers{workers}", epoch, len(ds), "op")
+
+
+# ---- sequence models: recurrent layers, attention, the vision zoo (same names in bench/Workloads.cs) ----
+torch.manual_seed(0)
+lstm = torch.nn.LSTM(128, 256)
+xs = torch.randn(35, 20, 128)
+
+
+def lstm_step():
+    lstm.zero_grad()
+    o, _ = lstm(xs)
+    o.sum().backward()
+
+
+run("seq/lstm_128x256_b20_t35_fwd_bwd", lstm_step, 3 * 2.0 * 35 * 20 * (128 + 256) * 4 * 256, "flop")
+
+layer = torch.nn.TransformerEncoderLayer(256, 8)
+src = torch.randn(128, 16, 256)
+enc_flops = 2.0 * 128 * 16 * (4 * 256 * 256 + 2 * 256 * 2048 + 2 * 128 * 256)
+
+
+def encoder_step():
+    layer.zero_grad()
+    layer(src).sum().backward()
+
+
+def encoder_eval():
+    layer.eval()
+    with torch.no_grad():
+        layer(src)
+    layer.train()
+
+
+run("seq/transformer_encoder_layer_d256_h8_s128_b16_fwd_bwd", encoder_step, 3 * enc_flops, "flop")
+run("seq/transformer_encoder_layer_d256_h8_s128_b16_eval", encoder_eval, enc_flops, "flop")
+
+import torchvision  # noqa: E402
+
+resnet = torchvision.models.resnet18()
+images = torch.randn(8, 3, 224, 224)
+
+
+def resnet_step():
+    resnet.zero_grad()
+    resnet(images).sum().backward()
+
+
+run("seq/resnet18_b8_224_fwd_bwd", resnet_step, 3 * 8 * 1.82e9, "flop")
+
+
+# Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
+conv_shapes = [
+    ("lenet_conv1", (64, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1),
+    ("lenet_conv2", (64, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1),
+    ("3x3_64_32x64x32x32", (32, 64, 32, 32), (64, 64, 3, 3), 1, 1, 1),
+    ("1x1_64to128_32x64x32x32", (32, 64, 32, 32), (128, 64, 1, 1), 1, 0, 1),
+    ("3x3s2_64to128_32x64x32x32", (32, 64, 32, 32), (128, 64, 3, 3), 2, 1, 1),
+    ("depthwise3x3_32x64x32x32", (32, 64, 32, 32), (64, 1, 3, 3), 1, 1, 64),
+]
+for name, xs, ws, stride, padding, groups in conv_shapes:
+    x = torch.randn(xs)
+    w = torch.randn(ws)
+    conv = lambda x, w: torch.nn.functional.conv2d(x, w, None, stride, padding, 1, groups)
+    y = conv(x, w)
+    flops = 2.0 * y.numel() * ws[1] * ws[2] * ws[3]
+    gy = torch.randn_like(y)
+    run(f"conv/{name}/forward", lambda: conv(x, w), flops, "flop")
+    xg = x.detach().requires_grad_()
+    yx = conv(xg, w)
+    run(f"conv/{name}/input_grad", lambda: torch.autograd.grad([yx], [xg], [gy], retain_graph=True), flops, "flop")
+    wg = w.detach().requires_grad_()
+    yw = conv(x, wg)
+    run(f"conv/{name}/weight_grad", lambda: torch.autograd.grad([yw], [wg], [gy], retain_graph=True), flops, "flop")

@@ -83,7 +83,8 @@ public abstract partial class Module
             var c = name[i];
             if (char.IsUpper(c))
             {
-                if (i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]))) sb.Append('_');
+                if (i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]) ||
+                              (i + 1 < name.Length && char.IsLower(name[i + 1])))) sb.Append('_');
                 sb.Append(char.ToLowerInvariant(c));
             }
             else sb.Append(c);

@@ -20,6 +20,11 @@ public class ExampleSmokeTests
         ["v3"] = [Path.Combine(Scratch, "v3")],
         ["v4"] = [Path.Combine(Scratch, "v4.png")],
         ["fashion-mnist"] = ["--subset", "--epochs", "1", "--limit", "256", "--batch-size", "32", "--workers", "1", "--log-dir", Scratch, "--plain"],
+        ["p5"] = ["5"],
+        ["p6"] = ["--epochs", "1", "--size", "32", "--images", "4"],
+        ["m6"] = ["2", "32"],
+        ["m8"] = ["resnet18", "alexnet"],
+        ["text"] = ["1"],
     };
 
     public static IEnumerable<object[]> Names => Catalog.All.Select(e => new object[] { e.Name });

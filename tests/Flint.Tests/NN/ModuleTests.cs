@@ -172,5 +172,7 @@ public class ModuleNamingTests
         Assert.Equal(["weight", "weight_ih_l0", "fc_out", "running_mean", "fc1.weight", "fc1.bias"], new Cased().StateDict().Keys);
         Assert.Equal("num_batches_tracked", Module.SnakeCase("NumBatchesTracked"));
         Assert.Equal("conv1", Module.SnakeCase("conv1"));
+        Assert.Equal("q_proj_weight", Module.SnakeCase("QProjWeight"));
+        Assert.Equal("bias_k", Module.SnakeCase("BiasK"));
     }
 }
