@@ -297,7 +297,7 @@ public readonly struct LerpScalarKernel(double weight) : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "lerp_kernel_scalar";
     /// <inheritdoc/>
-    public static string Cuda => "abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)";
+    public static string Cuda => "lerp(a, b, (T)weight)";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T>
