@@ -120,6 +120,16 @@ FL_BINARY(atan2, atan2f, atan2)
 FL_BINARY(hypot, hypotf, hypot)
 #undef FL_BINARY
 
+// Bitwise and, or, xor: of floats, of their bits (as the CPU kernels, which work on bytes).
+#define FL_BITWISE(name, op) \
+    template <typename T> __device__ __forceinline__ T name(T a, T b) { return (T)(a op b); } \
+    __device__ __forceinline__ float name(float a, float b) { return __uint_as_float(__float_as_uint(a) op __float_as_uint(b)); } \
+    __device__ __forceinline__ double name(double a, double b) { return __longlong_as_double(__double_as_longlong(a) op __double_as_longlong(b)); }
+FL_BITWISE(bitwise_and, &)
+FL_BITWISE(bitwise_or, |)
+FL_BITWISE(bitwise_xor, ^)
+#undef FL_BITWISE
+
 // Exact integer power by repeated squaring, wrapping; negative exponents give 1, -1 or 0 (PyTorch's powi).
 template <typename T> __device__ __forceinline__ T ipow(T a, T b)
 {

@@ -127,6 +127,9 @@ internal static class CudaRuntime
         }
     }
 
+    /// <summary>NVRTC if it loads, whether or not a GPU is present (NVRTC compiles without one).</summary>
+    public static NvrtcApi? NvrtcIfPresent => Toolkit.Value.Nvrtc;
+
     /// <summary>Device <paramref name="index"/>, its primary context retained on first use.</summary>
     public static CudaDevice Device(int index)
     {

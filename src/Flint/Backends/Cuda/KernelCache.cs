@@ -70,17 +70,17 @@ internal static class KernelCompiler
 
     /// <summary>The compiled image (CUBIN, or NUL-terminated PTX) of a kernel's source for an architecture.</summary>
     public static byte[] Compile(string source, int architecture, string description) =>
-        Images.GetOrAdd((source, architecture), key => CompileUncached(key.Item1, key.Item2, description));
+        Images.GetOrAdd((source, architecture), key => Compile(CudaRuntime.Nvrtc, key.Item1, key.Item2, description, diskCache: true));
 
-    private static unsafe byte[] CompileUncached(string source, int architecture, string description)
+    /// <summary>Compiles with a given NVRTC (which needs no GPU); the disk cache is optional.</summary>
+    internal static unsafe byte[] Compile(NvrtcApi nvrtc, string source, int architecture, string description, bool diskCache)
     {
-        var nvrtc = CudaRuntime.Nvrtc;
         var (target, cubin) = Target(architecture, nvrtc.SupportedArchitectures(), nvrtc.nvrtcGetCUBIN != null);
         string[] options = [$"--gpu-architecture={target}", "--std=c++17"];
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
             source + "\n" + string.Join(' ', options) + "\nnvrtc " + nvrtc.Version()))).ToLowerInvariant();
         var path = Path.Combine(CacheFolder(), hash + (cubin ? ".cubin" : ".ptx"));
-        if (TryRead(path) is { } cached) return cached;
+        if (diskCache && TryRead(path) is { } cached) return cached;
 
         nint program;
         var src = Encoding.UTF8.GetBytes(source + "\0");
@@ -126,7 +126,7 @@ internal static class KernelCompiler
                 image = new byte[(int)size];
                 fixed (byte* p = image) nvrtc.Check(nvrtc.nvrtcGetPTX(program, p), "nvrtcGetPTX");
             }
-            TryWrite(path, image);
+            if (diskCache) TryWrite(path, image);
             return image;
         }
         finally

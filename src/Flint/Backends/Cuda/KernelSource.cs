@@ -140,7 +140,7 @@ internal static class KernelSource
         sb.Append("extern \"C\" __global__ void ").Append(EntryPoint)
             .Append("(const long long _outN, const long long _r, const long long _chunk, const int _splits, const ReduceGeometry _g, T* _out, const ")
             .Append(CudaTypes.Storage(input)).Append("* _in, const T _identity").Append(pdecl).Append(")\n{\n");
-        var load = $"_map((T)({CudaTypes.Convert(input, accumulator, "_in[_base + _reduced(_g, (idx_t)_k)]")}){pnames}";
+        var load = $"_map((T)({CudaTypes.Convert(input, accumulator, "_in[_base + _reduced(_g, (idx_t)_k)]")}){pnames})";
         if (threadPerOutput)
         {
             sb.Append("    const long long _stride = (long long)blockDim.x * gridDim.x;\n");
