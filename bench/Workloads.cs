@@ -36,7 +36,37 @@ internal static class Workloads
             for (int i = 0; i < 1000; i++) one.Add(one);
         }, 1000, "op");
 
+        RegisterConvolutions(run);
         DataLoading(run);
+    }
+
+    // Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
+    private static void RegisterConvolutions(Action<string, Action, double, string> run)
+    {
+        (string Name, long[] X, long[] W, long Stride, long Padding, long Groups)[] shapes =
+        [
+            ("lenet_conv1", [64, 1, 32, 32], [6, 1, 5, 5], 1, 0, 1),
+            ("lenet_conv2", [64, 6, 14, 14], [16, 6, 5, 5], 1, 0, 1),
+            ("3x3_64_32x64x32x32", [32, 64, 32, 32], [64, 64, 3, 3], 1, 1, 1),
+            ("1x1_64to128_32x64x32x32", [32, 64, 32, 32], [128, 64, 1, 1], 1, 0, 1),
+            ("3x3s2_64to128_32x64x32x32", [32, 64, 32, 32], [128, 64, 3, 3], 2, 1, 1),
+            ("depthwise3x3_32x64x32x32", [32, 64, 32, 32], [64, 1, 3, 3], 1, 1, 64),
+        ];
+        foreach (var (name, xs, ws, stride, padding, groups) in shapes)
+        {
+            var x = Torch.Randn(new Size(xs));
+            var w = Torch.Randn(new Size(ws));
+            var y = Flint.NN.Functional.Conv2d(x, w, null, stride, padding, 1, groups);
+            double flops = 2.0 * y.Numel() * ws[1] * ws[2] * ws[3];
+            var gy = Torch.RandnLike(y);
+            run($"conv/{name}/forward", () => Flint.NN.Functional.Conv2d(x, w, null, stride, padding, 1, groups), flops, "flop");
+            var xg = x.Detach().RequiresGrad_();
+            var yx = Flint.NN.Functional.Conv2d(xg, w, null, stride, padding, 1, groups);
+            run($"conv/{name}/input_grad", () => Torch.Autograd.Grad([yx], [xg], [gy], retainGraph: true), flops, "flop");
+            var wg = w.Detach().RequiresGrad_();
+            var yw = Flint.NN.Functional.Conv2d(x, wg, null, stride, padding, 1, groups);
+            run($"conv/{name}/weight_grad", () => Torch.Autograd.Grad([yw], [wg], [gy], retainGraph: true), flops, "flop");
+        }
     }
 
     // ---- Data loading (issue 5): one epoch of Fashion-MNIST's test split (10,000 images) with ToTensor + Normalize,

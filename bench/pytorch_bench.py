@@ -55,6 +55,30 @@ def thousand_adds():
 run("overhead/add_1elem", thousand_adds, 1000, "op")
 
 
+# Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
+conv_shapes = [
+    ("lenet_conv1", (64, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1),
+    ("lenet_conv2", (64, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1),
+    ("3x3_64_32x64x32x32", (32, 64, 32, 32), (64, 64, 3, 3), 1, 1, 1),
+    ("1x1_64to128_32x64x32x32", (32, 64, 32, 32), (128, 64, 1, 1), 1, 0, 1),
+    ("3x3s2_64to128_32x64x32x32", (32, 64, 32, 32), (128, 64, 3, 3), 2, 1, 1),
+    ("depthwise3x3_32x64x32x32", (32, 64, 32, 32), (64, 1, 3, 3), 1, 1, 64),
+]
+for name, xs, ws, stride, padding, groups in conv_shapes:
+    x = torch.randn(xs)
+    w = torch.randn(ws)
+    conv = lambda x, w: torch.nn.functional.conv2d(x, w, None, stride, padding, 1, groups)
+    y = conv(x, w)
+    flops = 2.0 * y.numel() * ws[1] * ws[2] * ws[3]
+    gy = torch.randn_like(y)
+    run(f"conv/{name}/forward", lambda: conv(x, w), flops, "flop")
+    xg = x.detach().requires_grad_()
+    yx = conv(xg, w)
+    run(f"conv/{name}/input_grad", lambda: torch.autograd.grad([yx], [xg], [gy], retain_graph=True), flops, "flop")
+    wg = w.detach().requires_grad_()
+    yw = conv(x, wg)
+    run(f"conv/{name}/weight_grad", lambda: torch.autograd.grad([yw], [wg], [gy], retain_graph=True), flops, "flop")
+
 # ---- Data loading (issue 5): one epoch of Fashion-MNIST's test split (10,000 images) with ToTensor + Normalize,
 # batch 64, shuffled, with 0 and 2 workers; work is the number of samples. torchvision wants the IDX files
 # unpacked under <root>/FashionMNIST/raw, so they are unpacked once into a cache folder.

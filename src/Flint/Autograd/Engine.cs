@@ -138,7 +138,7 @@ internal static class Engine
         var node = e.Function!;
         if (!buffers.TryGetValue(node, out var buf))
             buffers[node] = buf = new Tensor?[node.NumOutputs];
-        buf[e.InputNr] = buf[e.InputNr] is { } old ? old.Add(g) : g;
+        buf[e.InputNr] = buf[e.InputNr] is { } old ? (old.IsSparse || g.IsSparse ? SparseGradients.Add(old, g) : old.Add(g)) : g;
     }
 
     // Sums a broadcast gradient back to the input's shape and casts it to the input's dtype (validate_outputs).

@@ -84,7 +84,7 @@ internal static class GradChecker
         var orig = cell.Item<double>();
         cell.Fill_(orig + delta);
         var outs = fn(args);
-        // Read the outputs before restoring the input: an output may be a view of it.
+        // Read the outputs before restoring the input: a view output shares the input's memory.
         var r = new List<double>();
         foreach (var o in outs)
             if (o.IsFloatingPoint()) r.AddRange(o.Double().Contiguous().ToArray<double>());

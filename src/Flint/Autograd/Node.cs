@@ -160,7 +160,9 @@ internal sealed class AccumulateGrad : Node
         var old = Variable.grad;
         if (old is null)
             // Detached and owned: the incoming buffer may be shared with other consumers of the same gradient.
-            Variable.grad = GradMode.IsEnabled ? g.Clone() : g.Detach().Clone();
+            Variable.grad = GradMode.IsEnabled && !g.IsSparse ? g.Clone() : SparseGradients.Own(g);
+        else if (old.IsSparse || g.IsSparse)
+            Variable.grad = GradMode.IsEnabled ? SparseGradients.Add(old, g) : SparseGradients.AccumulateInPlace(old, g);
         else if (GradMode.IsEnabled)
             Variable.grad = old.Add(g);
         else

@@ -280,7 +280,9 @@ public abstract partial class Module
             if (setToNone) p.Grad = null;
             else
             {
-                using (Torch.NoGrad()) p.Grad = p.Grad.Detach().Zero_();
+                if (p.Grad.IsSparse) p.Grad.SparseZero_();
+                else
+                    using (Torch.NoGrad()) p.Grad = p.Grad.Detach().Zero_();
             }
         }
     }
@@ -348,9 +350,9 @@ public abstract partial class Module
     /// Parameters and persistent buffers by dotted name, sharing memory with the module
     /// (<c>state_dict()</c>): own entries first, then each child's, as PyTorch orders them.
     /// </summary>
-    public OrderedDictionary<string, Tensor> StateDict(string prefix = "", bool keepVars = false)
+    public OrderedDict<string, Tensor> StateDict(string prefix = "", bool keepVars = false)
     {
-        var d = new OrderedDictionary<string, Tensor>();
+        var d = new OrderedDict<string, Tensor>();
         SaveToStateDict(d, prefix, keepVars);
         return d;
     }

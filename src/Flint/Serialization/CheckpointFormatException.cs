@@ -3,7 +3,7 @@ namespace Flint.Serialization;
 /// <summary>
 /// A checkpoint (a <c>torch.save</c> zip or legacy file, or a safetensors file) is malformed, truncated, hostile or
 /// uses a feature Flint does not read. The message names the problem and where it was found. Raised by
-/// <see cref="Torch.Load(string, Device?)"/> and <see cref="SafeTensors.Load(string, Device?)"/> instead of a crash, a
+/// <see cref="Torch.Load(string, Device?, bool)"/> and <see cref="SafeTensors.Load(string, Device?)"/> instead of a crash, a
 /// hang, a huge allocation or a half-built object. It is an <see cref="IOException"/> (.NET's
 /// <see cref="InvalidDataException"/>, the natural base, is sealed).
 /// </summary>

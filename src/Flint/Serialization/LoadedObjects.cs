@@ -5,8 +5,8 @@ using System.Numerics;
 namespace Flint.Serialization;
 
 /// <summary>
-/// Converts what <see cref="Torch.Load(string, Device?)"/> returns into a caller's static type, for
-/// <see cref="Torch.Load{T}(string, Device?)"/>: dictionaries into <c>Dictionary</c>, <c>OrderedDictionary</c>,
+/// Converts what <see cref="Torch.Load(string, Device?, bool)"/> returns into a caller's static type, for
+/// <see cref="Torch.Load{T}(string, Device?, bool?)"/>: dictionaries into <c>Dictionary</c>, <c>OrderedDictionary</c>,
 /// <c>IDictionary</c> or <c>IReadOnlyDictionary</c> of any key and value types, lists and tuples into <c>List</c>,
 /// <c>IList</c>, <c>IReadOnlyList</c>, <c>IEnumerable</c> or arrays, ints into any integer or floating type (checked
 /// for overflow) and floats into floating types, recursively.

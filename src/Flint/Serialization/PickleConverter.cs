@@ -4,7 +4,7 @@ using System.Numerics;
 namespace Flint.Serialization;
 
 /// <summary>
-/// Turns the raw graph an <see cref="Unpickler"/> built into the public object model of <see cref="Torch.Load(string, Device?)"/>,
+/// Turns the raw graph an <see cref="Unpickler"/> built into the public object model of <see cref="Torch.Load(string, Device?, bool)"/>,
 /// keeping shared references shared (an object met twice converts once) and cycles intact, and capping nesting depth.
 /// A dict becomes <c>Dictionary&lt;string, object?&gt;</c> when every key is a str (or it is empty),
 /// <c>Dictionary&lt;long, object?&gt;</c> when every key is an int, else <c>Dictionary&lt;object, object?&gt;</c>;

@@ -23,6 +23,7 @@ internal sealed class Pickler
     private readonly Dictionary<string, int> globals = new(StringComparer.Ordinal);
     private readonly Dictionary<Storage, (int Key, DType DType)> storageKeys = new(ReferenceEqualityComparer.Instance);
     private int nextMemo;
+    private ModuleWriter? modules;
 
     /// <summary>The storages the pickle refers to; storage <c>i</c> has key <c>"i"</c>.</summary>
     public List<Storage> Storages { get; } = [];
@@ -158,6 +159,7 @@ internal sealed class Pickler
                 Tuple(elements, array, depth);
                 return;
             case IList list: List(list, depth); return;
+            case NN.Module module: Save((modules ??= new ModuleWriter()).Describe(module), depth); return;
         }
         if (IsSet(obj.GetType()))
         {
@@ -310,9 +312,10 @@ internal sealed class Pickler
 
     private static bool IsOrdered(IDictionary dict)
     {
-        var t = dict.GetType();
-        return dict is System.Collections.Specialized.OrderedDictionary
-            || (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(OrderedDictionary<,>));
+        if (dict is System.Collections.Specialized.OrderedDictionary) return true;
+        for (var t = dict.GetType(); t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(OrderedDictionary<,>)) return true;
+        return false;
     }
 
     private void Dict(IDictionary dict, int depth)

@@ -17,7 +17,9 @@ public static partial class Torch
     /// <see cref="Flint.DType"/>, <see cref="System.Numerics.Complex"/>, and containers of these:
     /// <c>OrderedDictionary&lt;K, V&gt;</c> is saved as <c>collections.OrderedDict</c> (what <c>state_dict()</c>
     /// returns), any other <see cref="System.Collections.IDictionary"/> as a dict, an <see cref="System.Collections.IList"/>
-    /// as a list, a one-dimensional array or a <c>ValueTuple</c> as a tuple, an <c>ISet&lt;T&gt;</c> as a set.
+    /// as a list, a one-dimensional array or a <c>ValueTuple</c> as a tuple, an <c>ISet&lt;T&gt;</c> as a set; and a
+    /// <see cref="NN.Module"/>, saved whole (structure and weights, <c>torch.save(model, PATH)</c>) as
+    /// <see cref="ModuleSerialization"/> describes.
     /// </param>
     /// <param name="path">The file to write.</param>
     /// <exception cref="ArgumentException">The object holds something that cannot be pickled.</exception>
@@ -53,42 +55,65 @@ public static partial class Torch
     /// bool <c>bool</c>, a str <c>string</c>, bytes <c>byte[]</c>, None <c>null</c>, complex
     /// <see cref="System.Numerics.Complex"/>;</item>
     /// <item><c>torch.Size</c>, <c>torch.device</c> and dtypes are <see cref="Flint.Size"/>, <see cref="Flint.Device"/>
-    /// and <see cref="Flint.DType"/>.</item>
+    /// and <see cref="Flint.DType"/>;</item>
+    /// <item>a whole model saved by Flint (<c>Torch.Save(model, PATH)</c>) is rebuilt as its <see cref="NN.Module"/>, as
+    /// <see cref="ModuleSerialization"/> describes, only when asked for with <paramref name="weightsOnly"/> false or
+    /// through <see cref="Load{T}(string, Device?, bool?)"/> with a module type: rebuilding lets the file choose which of
+    /// the program's Module classes are built, so, as PyTorch 2.6's <c>weights_only=True</c> default, a plain load refuses
+    /// it.</item>
     /// </list>
-    /// Objects shared in the file are shared after the load. <see cref="Load{T}(string, Device?)"/> converts the result
+    /// Objects shared in the file are shared after the load. <see cref="Load{T}(string, Device?, bool?)"/> converts the result
     /// to a static type.
     /// </summary>
     /// <param name="path">The checkpoint; any extension (<c>.pt</c>, <c>.pth</c>, <c>.pkl</c>, <c>.bin</c>).</param>
     /// <param name="mapLocation">
     /// The device every storage is loaded onto (<c>map_location</c>); null keeps the device recorded in the file.
     /// </param>
+    /// <param name="weightsOnly">
+    /// True (the default, <c>weights_only=True</c>): tensors and containers only; a whole saved model is refused with
+    /// a message saying how to load it. False: whole models are rebuilt.
+    /// </param>
     /// <exception cref="CheckpointFormatException">The file is not a valid checkpoint (<see cref="UnpicklingException"/>
     /// for a bad or disallowed pickle).</exception>
-    public static object? Load(string path, Device? mapLocation = null)
+    public static object? Load(string path, Device? mapLocation = null, bool weightsOnly = true)
     {
         using var source = ByteSource.OpenFile(path);
-        return CheckpointReader.Load(source, mapLocation);
+        return Finish(CheckpointReader.Load(source, mapLocation), weightsOnly);
     }
 
     /// <summary>
     /// Loads a checkpoint from a stream, from its current position (<c>torch.load(buffer)</c>). A stream that cannot
-    /// seek is read into memory first. See <see cref="Load(string, Device?)"/> for the object model.
+    /// seek is read into memory first. See <see cref="Load(string, Device?, bool)"/> for the object model.
     /// </summary>
-    public static object? Load(Stream stream, Device? mapLocation = null)
+    public static object? Load(Stream stream, Device? mapLocation = null, bool weightsOnly = true)
     {
         using var source = ByteSource.From(stream);
-        return CheckpointReader.Load(source, mapLocation);
+        return Finish(CheckpointReader.Load(source, mapLocation), weightsOnly);
+    }
+
+    private static object? Finish(object? loaded, bool weightsOnly)
+    {
+        if (!weightsOnly) return ModuleSerialization.RestoreModules(loaded);
+        if (ModuleReader.FirstModuleType(loaded) is { } type)
+            throw new CheckpointFormatException(
+                $"Weights only load failed: the checkpoint holds a whole model ({type}), and rebuilding it lets the file " +
+                $"choose which Module classes are built. If you trust the file, load it with Torch.Load<{type}>(path) or " +
+                "Torch.Load(path, weightsOnly: false); otherwise load its 'state_dict' entry into a model you construct.");
+        return loaded;
     }
 
     /// <summary>
-    /// Loads a checkpoint and converts it to <typeparamref name="T"/>, e.g.
+    /// Loads a checkpoint and converts it to <typeparamref name="T"/> (a Module type rebuilds a whole saved model unless
+    /// <paramref name="weightsOnly"/> says otherwise), e.g.
     /// <c>Torch.Load&lt;OrderedDictionary&lt;string, Tensor&gt;&gt;("model.pt")</c> for a state dict or
     /// <c>Torch.Load&lt;Dictionary&lt;string, object?&gt;&gt;("optim.pt")</c>. Dictionaries, lists, tuples and numbers
     /// convert recursively to the requested generic collection and numeric types.
     /// </summary>
     /// <exception cref="InvalidCastException">The loaded object does not fit <typeparamref name="T"/>.</exception>
-    public static T Load<T>(string path, Device? mapLocation = null) => LoadedObjects.Convert<T>(Load(path, mapLocation));
+    public static T Load<T>(string path, Device? mapLocation = null, bool? weightsOnly = null) =>
+        LoadedObjects.Convert<T>(Load(path, mapLocation, weightsOnly ?? !typeof(NN.Module).IsAssignableFrom(typeof(T))));
 
-    /// <summary>Loads a checkpoint from a stream and converts it to <typeparamref name="T"/> (see <see cref="Load{T}(string, Device?)"/>).</summary>
-    public static T Load<T>(Stream stream, Device? mapLocation = null) => LoadedObjects.Convert<T>(Load(stream, mapLocation));
+    /// <summary>Loads a checkpoint from a stream and converts it to <typeparamref name="T"/> (see <see cref="Load{T}(string, Device?, bool?)"/>).</summary>
+    public static T Load<T>(Stream stream, Device? mapLocation = null, bool? weightsOnly = null) =>
+        LoadedObjects.Convert<T>(Load(stream, mapLocation, weightsOnly ?? !typeof(NN.Module).IsAssignableFrom(typeof(T))));
 }

@@ -62,4 +62,77 @@ internal sealed partial class CudaBackend
 
     public void SearchSorted(Tensor sorted, Tensor values, long rows, bool right, Tensor? sorter, Tensor output) =>
         Host(h => Cpu.SearchSorted(h[sorted], h[values], rows, right, h.Optional(sorter), h[output]));
+
+    // ---- convolution (IBackend.Conv.cs)
+    public void ConvForward(Tensor x, Tensor w, Tensor? bias, Tensor y, ConvGeometry g) =>
+        Host(h => Cpu.ConvForward(h[x], h[w], h.Optional(bias), h[y], g));
+
+    public void ConvBackwardInput(Tensor gy, Tensor w, Tensor gx, ConvGeometry g) => Host(h => Cpu.ConvBackwardInput(h[gy], h[w], h[gx], g));
+
+    public void ConvBackwardWeight(Tensor x, Tensor gy, Tensor gw, ConvGeometry g) => Host(h => Cpu.ConvBackwardWeight(h[x], h[gy], h[gw], g));
+
+    public void Im2Col(Tensor x, Tensor col, ConvGeometry g) => Host(h => Cpu.Im2Col(h[x], h[col], g));
+
+    public void Col2Im(Tensor col, Tensor x, ConvGeometry g) => Host(h => Cpu.Col2Im(h[col], h[x], g));
+
+    // ---- pooling (IBackend.Pool.cs)
+    public void MaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g) => Host(h => Cpu.MaxPool2d(h[x], h[y], h[indices], g));
+
+    public void AvgPool2d(Tensor x, Tensor y, PoolGeometry g) => Host(h => Cpu.AvgPool2d(h[x], h[y], g));
+
+    public void AvgPool2dBackward(Tensor gy, Tensor gx, PoolGeometry g) => Host(h => Cpu.AvgPool2dBackward(h[gy], h[gx], g));
+
+    public void AdaptiveAvgPool2d(Tensor x, Tensor y, PoolGeometry g) => Host(h => Cpu.AdaptiveAvgPool2d(h[x], h[y], g));
+
+    public void AdaptiveAvgPool2dBackward(Tensor gy, Tensor gx, PoolGeometry g) => Host(h => Cpu.AdaptiveAvgPool2dBackward(h[gy], h[gx], g));
+
+    public void AdaptiveMaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g) =>
+        Host(h => Cpu.AdaptiveMaxPool2d(h[x], h[y], h[indices], g));
+
+    public void PlaneGather(Tensor src, Tensor index, Tensor dst, Func<long, Exception> outOfRange) =>
+        Host(h => Cpu.PlaneGather(h[src], h[index], h[dst], outOfRange));
+
+    public void PlaneScatter(Tensor src, Tensor index, Tensor dst, bool accumulate, Func<long, Exception> outOfRange) =>
+        Host(h => Cpu.PlaneScatter(h[src], h[index], h[dst], accumulate, outOfRange));
+
+    // ---- resampling (IBackend.Resample.cs)
+    public void GatherMapped(Tensor x, Tensor y, long[][] maps) => Host(h => Cpu.GatherMapped(h[x], h[y], maps));
+
+    public void ScatterMapped(Tensor gy, Tensor gx, long[][] maps) => Host(h => Cpu.ScatterMapped(h[gy], h[gx], maps));
+
+    public void Interpolate(Tensor x, Tensor y, LinearMap[] maps) => Host(h => Cpu.Interpolate(h[x], h[y], maps));
+
+    public void InterpolateBackward(Tensor gy, Tensor gx, LinearMap[] maps) => Host(h => Cpu.InterpolateBackward(h[gy], h[gx], maps));
+
+    // ---- normalisation (IBackend.Norm.cs)
+    public void NormStats(Tensor x, Tensor mean, Tensor var) => Host(h => Cpu.NormStats(h[x], h[mean], h[var]));
+
+    public void NormSums(Tensor dy, Tensor x, Tensor? mean, Tensor sumDy, Tensor sumDyX) =>
+        Host(h => Cpu.NormSums(h[dy], h[x], h.Optional(mean), h[sumDy], h[sumDyX]));
+
+    public void ChannelAffine(Tensor a, Tensor? b, Tensor ca, Tensor? cb, Tensor cc, Tensor y) =>
+        Host(h => Cpu.ChannelAffine(h[a], h.Optional(b), h[ca], h.Optional(cb), h[cc], h[y]));
+
+    public void LayerNorm(Tensor x, Tensor? weight, Tensor? bias, double eps, Tensor y, Tensor mean, Tensor rstd) =>
+        Host(h => Cpu.LayerNorm(h[x], h.Optional(weight), h.Optional(bias), eps, h[y], h[mean], h[rstd]));
+
+    public void LayerNormBackward(Tensor dy, Tensor x, Tensor mean, Tensor rstd, Tensor? weight, Tensor? dx, Tensor? dweight, Tensor? dbias) =>
+        Host(h => Cpu.LayerNormBackward(h[dy], h[x], h[mean], h[rstd], h.Optional(weight), h.Optional(dx), h.Optional(dweight), h.Optional(dbias)));
+
+    // ---- softmax (IBackend.Softmax.cs)
+    public void Softmax(Tensor x, Tensor y, int dim, bool log) => Host(h => Cpu.Softmax(h[x], h[y], dim, log));
+
+    public void SoftmaxBackward(Tensor grad, Tensor output, Tensor gradInput, int dim, bool log) =>
+        Host(h => Cpu.SoftmaxBackward(h[grad], h[output], h[gradInput], dim, log));
+
+    // ---- losses (IBackend.Loss.cs)
+    public void MultilabelMarginLoss(Tensor input, Tensor target, Tensor loss, Tensor? gradient) =>
+        Host(h => Cpu.MultilabelMarginLoss(h[input], h[target], h[loss], h.Optional(gradient)));
+
+    public void CtcLoss(Tensor logProbs, Tensor targets, CtcLayout layout, Tensor negLogLikelihood, Tensor logAlpha) =>
+        Host(h => Cpu.CtcLoss(h[logProbs], h[targets], layout, h[negLogLikelihood], h[logAlpha]));
+
+    public void CtcLossBackward(Tensor gradOut, Tensor logProbs, Tensor targets, CtcLayout layout, Tensor negLogLikelihood,
+        Tensor logAlpha, bool zeroInfinity, Tensor grad) =>
+        Host(h => Cpu.CtcLossBackward(h[gradOut], h[logProbs], h[targets], layout, h[negLogLikelihood], h[logAlpha], zeroInfinity, h[grad]));
 }

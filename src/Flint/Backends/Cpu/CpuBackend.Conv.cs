@@ -1,0 +1,735 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>
+/// Convolution on the CPU. Every pass runs per image (and per group) as im2col tiles feeding the packed GEMM: a tile
+/// is a band of output rows whose receptive fields are unrolled into a [K, rows·OW] matrix small enough to stay in
+/// cache, so memory stays bounded for any image size. Pointwise (1x1, stride 1, unpadded) convolutions skip the
+/// unrolling and hand the input to the GEMM as it is. Depthwise convolutions (one input channel per group) use
+/// direct vector loops instead, since their GEMMs would be a single row. Batches split over threads by images (each
+/// thread with its own im2col buffer and, for the weight gradient, its own partial sum); a batch smaller than the
+/// thread count runs image by image with the GEMM itself threaded.
+/// </summary>
+internal sealed partial class CpuBackend
+{
+    public void ConvForward(Tensor x, Tensor w, Tensor? bias, Tensor y, ConvGeometry g)
+    {
+        if (NeedsFloat(y.dtype))
+        {
+            var yf = FloatLike(y);
+            ConvForward(ToFloat(x), ToFloat(w), bias is null ? null : ToFloat(bias), yf, g);
+            Dispatch.Copy(yf, y);
+            return;
+        }
+        switch (y.dtype)
+        {
+            case DType.Float32: ConvKernels<float>.Forward(x, w, bias, y, g); break;
+            case DType.Float64: ConvKernels<double>.Forward(x, w, bias, y, g); break;
+            case DType.Int64: ConvKernels<long>.Forward(x, w, bias, y, g); break;
+            case DType.Int32: ConvKernels<int>.Forward(x, w, bias, y, g); break;
+            case DType.Int16: ConvKernels<short>.Forward(x, w, bias, y, g); break;
+            case DType.Int8: ConvKernels<sbyte>.Forward(x, w, bias, y, g); break;
+            case DType.UInt8: ConvKernels<byte>.Forward(x, w, bias, y, g); break;
+            default: throw new NotSupportedException($"\"slow_conv2d_cpu\" not implemented for '{y.dtype.ScalarTypeName()}'");
+        }
+    }
+
+    public void ConvBackwardInput(Tensor gy, Tensor w, Tensor gx, ConvGeometry g)
+    {
+        if (NeedsFloat(gx.dtype))
+        {
+            var gf = FloatLike(gx);
+            ConvBackwardInput(ToFloat(gy), ToFloat(w), gf, g);
+            Dispatch.Copy(gf, gx);
+            return;
+        }
+        switch (gx.dtype)
+        {
+            case DType.Float32: ConvKernels<float>.BackwardInput(gy, w, gx, g); break;
+            case DType.Float64: ConvKernels<double>.BackwardInput(gy, w, gx, g); break;
+            case DType.Int64: ConvKernels<long>.BackwardInput(gy, w, gx, g); break;
+            case DType.Int32: ConvKernels<int>.BackwardInput(gy, w, gx, g); break;
+            case DType.Int16: ConvKernels<short>.BackwardInput(gy, w, gx, g); break;
+            case DType.Int8: ConvKernels<sbyte>.BackwardInput(gy, w, gx, g); break;
+            case DType.UInt8: ConvKernels<byte>.BackwardInput(gy, w, gx, g); break;
+            default: throw new NotSupportedException($"\"slow_conv_transpose2d_out_cpu\" not implemented for '{gx.dtype.ScalarTypeName()}'");
+        }
+    }
+
+    public void ConvBackwardWeight(Tensor x, Tensor gy, Tensor gw, ConvGeometry g)
+    {
+        if (NeedsFloat(gw.dtype))
+        {
+            var gf = FloatLike(gw);
+            ConvBackwardWeight(ToFloat(x), ToFloat(gy), gf, g);
+            Dispatch.Copy(gf, gw);
+            return;
+        }
+        switch (gw.dtype)
+        {
+            case DType.Float32: ConvKernels<float>.BackwardWeight(x, gy, gw, g); break;
+            case DType.Float64: ConvKernels<double>.BackwardWeight(x, gy, gw, g); break;
+            default: throw new NotSupportedException($"\"slow_conv2d_backward_cpu\" not implemented for '{gw.dtype.ScalarTypeName()}'");
+        }
+    }
+
+    public void Im2Col(Tensor x, Tensor col, ConvGeometry g)
+    {
+        if (NeedsFloat(col.dtype))
+        {
+            var cf = FloatLike(col);
+            Im2Col(ToFloat(x), cf, g);
+            Dispatch.Copy(cf, col);
+            return;
+        }
+        switch (col.dtype)
+        {
+            case DType.Float32: ConvKernels<float>.Unfold(x, col, g); break;
+            case DType.Float64: ConvKernels<double>.Unfold(x, col, g); break;
+            default: throw new NotSupportedException($"\"im2col_out_cpu\" not implemented for '{col.dtype.ScalarTypeName()}'");
+        }
+    }
+
+    public void Col2Im(Tensor col, Tensor x, ConvGeometry g)
+    {
+        if (NeedsFloat(x.dtype))
+        {
+            var xf = FloatLike(x);
+            Col2Im(ToFloat(col), xf, g);
+            Dispatch.Copy(xf, x);
+            return;
+        }
+        switch (x.dtype)
+        {
+            case DType.Float32: ConvKernels<float>.Fold(col, x, g); break;
+            case DType.Float64: ConvKernels<double>.Fold(col, x, g); break;
+            default: throw new NotSupportedException($"\"col2im_out_cpu\" not implemented for '{x.dtype.ScalarTypeName()}'");
+        }
+    }
+
+    /// <summary>bfloat16 and float16 are computed in float32 and rounded once, as PyTorch's CPU kernels accumulate them.</summary>
+    internal static bool NeedsFloat(DType d) => d is DType.BFloat16 or DType.Float16;
+
+    /// <summary>A contiguous float32 copy of a half-precision tensor.</summary>
+    internal static Tensor ToFloat(Tensor t)
+    {
+        var f = Tensor.Allocate((long[])t.shape.Clone(), DType.Float32, Device.CPU);
+        Dispatch.Copy(t, f);
+        return f;
+    }
+
+    /// <summary>An uninitialised contiguous float32 tensor of <paramref name="t"/>'s shape.</summary>
+    internal static Tensor FloatLike(Tensor t) => Tensor.Allocate((long[])t.shape.Clone(), DType.Float32, Device.CPU);
+}
+
+/// <summary>Per-thread scratch buffers of the convolution and pooling kernels, grown as needed and then reused.</summary>
+internal static unsafe class ConvWorkspace
+{
+    public const int Columns = 0, Staging = 1, Plane = 2;
+    private const int Slots = 3;
+
+    [ThreadStatic] private static byte[]?[]? arrays;
+    [ThreadStatic] private static nint[]? aligned;
+
+    /// <summary>A 64-byte-aligned buffer of at least <paramref name="count"/> elements, private to this thread.</summary>
+    public static T* Get<T>(int slot, long count) where T : unmanaged
+    {
+        arrays ??= new byte[]?[Slots];
+        aligned ??= new nint[Slots];
+        long bytes = Math.Max(count, 1) * sizeof(T) + 64;
+        var arr = arrays[slot];
+        if (arr is null || arr.LongLength < bytes)
+        {
+            if (bytes > Array.MaxLength)
+                throw new OutOfMemoryException($"convolution workspace of {bytes} bytes is larger than the largest managed array");
+            arr = GC.AllocateUninitializedArray<byte>((int)bytes, pinned: true);
+            arrays[slot] = arr;
+            var p = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(arr));
+            aligned[slot] = (p + 63) & ~(nint)63;
+        }
+        return (T*)aligned[slot];
+    }
+}
+
+/// <summary>The convolution loops for one storage type (float, double or an integer type).</summary>
+internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
+{
+    // An im2col tile holds at most this many bytes (about half of L2, so the GEMM's packed panels stay resident).
+    private const long TileBytes = 512 << 10;
+
+    // Below this many multiply-adds a convolution stays on the calling thread.
+    private const long Grain = 1L << 19;
+
+    private static bool IsDepthwise(ConvGeometry g) =>
+        (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && g.Groups > 1 && g.Cg == 1 && g.KD == 1 && g.ID == 1;
+
+    /// <summary>
+    /// How the im2col matrix is cut into column tiles: several whole images side by side when one image's matrix is
+    /// small (the GEMM then sees one wide product instead of many narrow ones), else bands of output rows of one image.
+    /// </summary>
+    private readonly struct Tiling
+    {
+        public readonly long Images, Rows;
+
+        public Tiling(ConvGeometry g)
+        {
+            long perImage = Math.Max(1, g.K * g.L * sizeof(T));
+            Images = perImage * 2 <= TileBytes ? Math.Max(1, TileBytes / perImage) : 1;
+            Rows = Images > 1 ? g.OD * g.OH : Math.Max(1, TileBytes / Math.Max(1, g.K * g.OW * sizeof(T)));
+        }
+
+        public bool Batched => Images > 1;
+
+        /// <summary>Elements of the im2col buffer one tile needs.</summary>
+        public long ColumnElements(ConvGeometry g) => g.K * (Batched ? Images * g.L : Math.Min(Rows, g.OD * g.OH) * g.OW);
+
+        /// <summary>Elements of the [O / groups, columns] staging buffer of a batched tile.</summary>
+        public long StagingElements(ConvGeometry g) => Batched ? g.Og * Images * g.L : 0;
+    }
+
+    /// <summary>Threads over images when the batch covers them, else 1 (the GEMM then threads itself).</summary>
+    private static int ImageThreads(ConvGeometry g)
+    {
+        int threads = Parallelism.ThreadsFor(g.N * g.O * g.K * g.L, Grain);
+        return threads > 1 && g.N >= threads ? threads : 1;
+    }
+
+    public static void Forward(Tensor x, Tensor w, Tensor? bias, Tensor y, ConvGeometry g)
+    {
+        if (g.N == 0 || g.O == 0 || g.L == 0) return;
+        T* px = (T*)x.Ptr, pw = (T*)w.Ptr, py = (T*)y.Ptr, pb = bias is null ? null : (T*)bias.Ptr;
+        if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
+        else if (g.IsPointwise && g.Groups == 1)
+        {
+            // y[n] = W @ x[n] for every image in one batched GEMM (the GEMM splits the batch over threads).
+            if (pb is not null) FillBias(py, pb, g.N, g.O, g.L);
+            Gemm.Run(pw, 0, g.K, 1, px, g.C * g.L, g.L, 1, py, g.O * g.L, g.L, g.N, g.O, g.L, g.C, pb is not null);
+        }
+        else
+        {
+            nint ax = (nint)px, aw = (nint)pw, ay = (nint)py, ab = (nint)pb;
+            Parallelism.For(ImageThreads(g), (t, count) =>
+                ForwardImages((T*)ax, (T*)aw, (T*)ab, (T*)ay, g, g.N * t / count, g.N * (t + 1) / count));
+        }
+        GC.KeepAlive(x); GC.KeepAlive(w); GC.KeepAlive(bias); GC.KeepAlive(y);
+    }
+
+    private static void FillBias(T* y, T* b, long n, long o, long l)
+    {
+        for (long i = 0; i < n; i++)
+            for (long c = 0; c < o; c++)
+                Fill(y + (i * o + c) * l, l, b[c]);
+    }
+
+    internal static void Fill(T* p, long count, T value)
+    {
+        for (long done = 0; done < count; done += int.MaxValue)
+            new Span<T>(p + done, (int)Math.Min(int.MaxValue, count - done)).Fill(value);
+    }
+
+    private static void Copy(T* dst, T* src, long count) =>
+        Buffer.MemoryCopy(src, dst, count * sizeof(T), count * sizeof(T));
+
+    private static void ForwardImages(T* x, T* w, T* b, T* y, ConvGeometry g, long n0, long n1)
+    {
+        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg, rows = g.OD * g.OH;
+        var tiling = new Tiling(g);
+        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, tiling.ColumnElements(g));
+        if (tiling.Batched && !g.IsPointwise)
+        {
+            // Several images side by side: col [K, nb·L], one GEMM into a staging buffer, then rows out to y (+ bias).
+            T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, tiling.StagingElements(g));
+            for (long i0 = n0; i0 < n1; i0 += tiling.Images)
+            {
+                long nb = Math.Min(tiling.Images, n1 - i0), ld = nb * L;
+                for (long gr = 0; gr < g.Groups; gr++)
+                {
+                    for (long i = 0; i < nb; i++) Unroll(x + ((i0 + i) * g.C + gr * Cg) * g.InPlane, col + i * L, ld, g, Cg, 0, rows);
+                    Gemm.Run(w + gr * Og * K, 0, K, 1, col, 0, ld, 1, stage, 0, ld, 1, Og, ld, K, false);
+                    for (long i = 0; i < nb; i++)
+                        for (long o = 0; o < Og; o++)
+                        {
+                            T* dst = y + ((i0 + i) * g.O + gr * Og + o) * L;
+                            T* src = stage + o * ld + i * L;
+                            if (b is null) Copy(dst, src, L);
+                            else Vec<T>.AddScalar(dst, src, b[gr * Og + o], L);
+                        }
+                }
+            }
+            return;
+        }
+        for (long n = n0; n < n1; n++)
+        {
+            T* xn = x + n * g.C * g.InPlane, yn = y + n * g.O * L;
+            if (b is not null) FillBias(yn, b, 1, g.O, L);
+            bool acc = b is not null;
+            for (long gr = 0; gr < g.Groups; gr++)
+            {
+                T* wg = w + gr * Og * K, xg = xn + gr * Cg * g.InPlane, yg = yn + gr * Og * L;
+                if (g.IsPointwise)
+                {
+                    Gemm.Run(wg, 0, K, 1, xg, 0, L, 1, yg, 0, L, 1, Og, L, K, acc);
+                    continue;
+                }
+                for (long r0 = 0; r0 < rows; r0 += tiling.Rows)
+                {
+                    long r1 = Math.Min(rows, r0 + tiling.Rows), lt = (r1 - r0) * g.OW;
+                    Unroll(xg, col, lt, g, Cg, r0, r1);
+                    Gemm.Run(wg, 0, K, 1, col, 0, lt, 1, yg + r0 * g.OW, 0, L, 1, Og, lt, K, acc);
+                }
+            }
+        }
+    }
+
+    public static void BackwardInput(Tensor gy, Tensor w, Tensor gx, ConvGeometry g)
+    {
+        T* pgy = (T*)gy.Ptr, pw = (T*)w.Ptr, pgx = (T*)gx.Ptr;
+        if (g.N == 0 || g.C == 0 || g.InPlane == 0) return;
+        if (g.O == 0 || g.L == 0) Fill(pgx, g.N * g.C * g.InPlane, T.Zero);
+        else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardInput(pgy, pw, pgx, g);
+        else if (g.IsPointwise && g.Groups == 1)
+            Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
+        else
+        {
+            nint agy = (nint)pgy, aw = (nint)pw, agx = (nint)pgx;
+            Parallelism.For(ImageThreads(g), (t, count) =>
+                BackwardInputImages((T*)agy, (T*)aw, (T*)agx, g, g.N * t / count, g.N * (t + 1) / count));
+        }
+        GC.KeepAlive(gy); GC.KeepAlive(w); GC.KeepAlive(gx);
+    }
+
+    // Gathers gy[n0 + i, o0 + o, :] for i < nb, o < og into a contiguous [og, nb·L] block.
+    private static void Stage(T* gy, T* stage, ConvGeometry g, long n0, long nb, long o0, long og)
+    {
+        long L = g.L, ld = nb * L;
+        for (long i = 0; i < nb; i++)
+            for (long o = 0; o < og; o++)
+                Copy(stage + o * ld + i * L, gy + ((n0 + i) * g.O + o0 + o) * L, L);
+    }
+
+    private static void BackwardInputImages(T* gy, T* w, T* gx, ConvGeometry g, long n0, long n1)
+    {
+        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg, rows = g.OD * g.OH;
+        var tiling = new Tiling(g);
+        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, tiling.ColumnElements(g));
+        if (!g.IsPointwise) Fill(gx + n0 * g.C * g.InPlane, (n1 - n0) * g.C * g.InPlane, T.Zero);
+        if (tiling.Batched && !g.IsPointwise)
+        {
+            T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, tiling.StagingElements(g));
+            for (long i0 = n0; i0 < n1; i0 += tiling.Images)
+            {
+                long nb = Math.Min(tiling.Images, n1 - i0), ld = nb * L;
+                for (long gr = 0; gr < g.Groups; gr++)
+                {
+                    Stage(gy, stage, g, i0, nb, gr * Og, Og);
+                    Gemm.Run(w + gr * Og * K, 0, 1, K, stage, 0, ld, 1, col, 0, ld, 1, K, ld, Og, false);
+                    for (long i = 0; i < nb; i++) Roll(col + i * L, ld, gx + ((i0 + i) * g.C + gr * Cg) * g.InPlane, g, Cg, 0, rows);
+                }
+            }
+            return;
+        }
+        for (long n = n0; n < n1; n++)
+        {
+            T* gyn = gy + n * g.O * L, gxn = gx + n * g.C * g.InPlane;
+            for (long gr = 0; gr < g.Groups; gr++)
+            {
+                T* wg = w + gr * Og * K, gyg = gyn + gr * Og * L, gxg = gxn + gr * Cg * g.InPlane;
+                if (g.IsPointwise)
+                {
+                    Gemm.Run(wg, 0, 1, K, gyg, 0, L, 1, gxg, 0, L, 1, K, L, Og, false);
+                    continue;
+                }
+                for (long r0 = 0; r0 < rows; r0 += tiling.Rows)
+                {
+                    long r1 = Math.Min(rows, r0 + tiling.Rows), lt = (r1 - r0) * g.OW;
+                    Gemm.Run(wg, 0, 1, K, gyg + r0 * g.OW, 0, L, 1, col, 0, lt, 1, K, lt, Og, false);
+                    Roll(col, lt, gxg, g, Cg, r0, r1);
+                }
+            }
+        }
+    }
+
+    public static void BackwardWeight(Tensor x, Tensor gy, Tensor gw, ConvGeometry g)
+    {
+        T* px = (T*)x.Ptr, pgy = (T*)gy.Ptr, pgw = (T*)gw.Ptr;
+        long size = g.O * g.K;
+        if (size == 0) return;
+        if (g.N == 0 || g.L == 0) Fill(pgw, size, T.Zero);
+        else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
+        else
+        {
+            int threads = ImageThreads(g);
+            if (threads <= 1)
+            {
+                Fill(pgw, size, T.Zero);
+                BackwardWeightImages(px, pgy, pgw, g, 0, g.N);
+            }
+            else
+            {
+                // Each thread sums its images into a private partial; the partials are added up afterwards.
+                var partials = Tensor.Allocate([threads, size], DTypes.Of<T>(), Device.CPU);
+                nint ax = (nint)px, agy = (nint)pgy, ap = (nint)partials.Ptr;
+                Parallelism.For(threads, (t, count) =>
+                {
+                    T* part = (T*)ap + t * size;
+                    Fill(part, size, T.Zero);
+                    BackwardWeightImages((T*)ax, (T*)agy, part, g, g.N * t / count, g.N * (t + 1) / count);
+                });
+                T* pp = (T*)partials.Ptr;
+                var dst = new Span<T>(pgw, checked((int)size));
+                new ReadOnlySpan<T>(pp, (int)size).CopyTo(dst);
+                for (int t = 1; t < threads; t++) Add(dst, new ReadOnlySpan<T>(pp + t * size, (int)size));
+                GC.KeepAlive(partials);
+            }
+        }
+        GC.KeepAlive(x); GC.KeepAlive(gy); GC.KeepAlive(gw);
+    }
+
+    private static void Add(Span<T> dst, ReadOnlySpan<T> src)
+    {
+        if (typeof(T) == typeof(float))
+            System.Numerics.Tensors.TensorPrimitives.Add(MemoryMarshal.Cast<T, float>(dst), MemoryMarshal.Cast<T, float>(src), MemoryMarshal.Cast<T, float>(dst));
+        else if (typeof(T) == typeof(double))
+            System.Numerics.Tensors.TensorPrimitives.Add(MemoryMarshal.Cast<T, double>(dst), MemoryMarshal.Cast<T, double>(src), MemoryMarshal.Cast<T, double>(dst));
+        else
+            for (int i = 0; i < dst.Length; i++) dst[i] += src[i];
+    }
+
+    // gw (zeroed by the caller) += the weight gradient of images [n0, n1).
+    private static void BackwardWeightImages(T* x, T* gy, T* gw, ConvGeometry g, long n0, long n1)
+    {
+        long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg, rows = g.OD * g.OH;
+        var tiling = new Tiling(g);
+        T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, tiling.ColumnElements(g));
+        if (tiling.Batched && !g.IsPointwise)
+        {
+            T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, tiling.StagingElements(g));
+            for (long i0 = n0; i0 < n1; i0 += tiling.Images)
+            {
+                long nb = Math.Min(tiling.Images, n1 - i0), ld = nb * L;
+                for (long gr = 0; gr < g.Groups; gr++)
+                {
+                    for (long i = 0; i < nb; i++) Unroll(x + ((i0 + i) * g.C + gr * Cg) * g.InPlane, col + i * L, ld, g, Cg, 0, rows);
+                    Stage(gy, stage, g, i0, nb, gr * Og, Og);
+                    // gw[g] += stage [Og, nb·L] @ col^T [nb·L, K]
+                    Gemm.Run(stage, 0, ld, 1, col, 0, 1, ld, gw + gr * Og * K, 0, K, 1, Og, K, ld, true);
+                }
+            }
+            return;
+        }
+        for (long n = n0; n < n1; n++)
+        {
+            T* xn = x + n * g.C * g.InPlane, gyn = gy + n * g.O * L;
+            for (long gr = 0; gr < g.Groups; gr++)
+            {
+                T* gwg = gw + gr * Og * K, gyg = gyn + gr * Og * L, xg = xn + gr * Cg * g.InPlane;
+                if (g.IsPointwise)
+                {
+                    // gw[g] += gy[n, g] [Og, L] @ x[n, g]^T [L, Cg]
+                    Gemm.Run(gyg, 0, L, 1, xg, 0, 1, L, gwg, 0, K, 1, Og, K, L, true);
+                    continue;
+                }
+                for (long r0 = 0; r0 < rows; r0 += tiling.Rows)
+                {
+                    long r1 = Math.Min(rows, r0 + tiling.Rows), lt = (r1 - r0) * g.OW;
+                    Unroll(xg, col, lt, g, Cg, r0, r1);
+                    Gemm.Run(gyg + r0 * g.OW, 0, L, 1, col, 0, 1, lt, gwg, 0, K, 1, Og, K, lt, true);
+                }
+            }
+        }
+    }
+
+    public static void Unfold(Tensor x, Tensor col, ConvGeometry g)
+    {
+        if (g.N == 0 || g.K == 0 || g.L == 0) return;
+        nint ax = (nint)x.Ptr, ac = (nint)col.Ptr;
+        long perImage = g.K * g.L, rows = g.OD * g.OH;
+        int threads = g.N > 1 ? (int)Math.Min(g.N, Parallelism.ThreadsFor(g.N * perImage)) : 1;
+        Parallelism.For(threads, (t, count) =>
+        {
+            for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
+                Unroll((T*)ax + n * g.C * g.InPlane, (T*)ac + n * perImage, g.L, g, g.C, 0, rows);
+        });
+        GC.KeepAlive(x); GC.KeepAlive(col);
+    }
+
+    public static void Fold(Tensor col, Tensor x, ConvGeometry g)
+    {
+        if (g.N == 0 || g.C == 0 || g.InPlane == 0) return;
+        nint ax = (nint)x.Ptr, ac = (nint)col.Ptr;
+        long perImage = g.K * g.L, rows = g.OD * g.OH;
+        int threads = g.N > 1 ? (int)Math.Min(g.N, Parallelism.ThreadsFor(g.N * perImage)) : 1;
+        Parallelism.For(threads, (t, count) =>
+        {
+            for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
+            {
+                T* xn = (T*)ax + n * g.C * g.InPlane;
+                Fill(xn, g.C * g.InPlane, T.Zero);
+                if (g.L > 0) Roll((T*)ac + n * perImage, g.L, xn, g, g.C, 0, rows);
+            }
+        });
+        GC.KeepAlive(x); GC.KeepAlive(col);
+    }
+
+    // The first output column ow whose input column ow*s - p + k*d is >= 0, and one past the last that is < size.
+    internal static (long Lo, long Hi) ValidRange(long outSize, long inSize, long stride, long pad, long offset)
+    {
+        long shift = pad - offset; // iw = ow*s - shift
+        long lo = shift <= 0 ? 0 : (shift + stride - 1) / stride;
+        long top = inSize - 1 + shift;
+        long hi = top < 0 ? 0 : top / stride + 1;
+        return (Math.Min(lo, outSize), Math.Clamp(hi, 0, outSize));
+    }
+
+    /// <summary>
+    /// im2col of output rows [r0, r1) (row r = od·OH + oh) of <paramref name="channels"/> input channels at
+    /// <paramref name="x"/>: col[(c, kd, kh, kw) · ld + (r - r0)·OW + ow] = x[c, id, ih, iw], or 0 in the padding.
+    /// </summary>
+    private static void Unroll(T* x, T* col, long ld, ConvGeometry g, long channels, long r0, long r1)
+    {
+        // Geometry in locals: the JIT cannot keep fields of the class in registers across the pointer stores.
+        long OW = g.OW, OH = g.OH, IW = g.IW, IH = g.IH, ID = g.ID, SW = g.SW, SH = g.SH, SD = g.SD;
+        long PW = g.PW, PH = g.PH, PD = g.PD, DW = g.DW, DH = g.DH, DD = g.DD, KD = g.KD, KH = g.KH, KW = g.KW;
+        T* dst = col;
+        for (long c = 0; c < channels; c++)
+            for (long kd = 0; kd < KD; kd++)
+                for (long kh = 0; kh < KH; kh++)
+                {
+                    // Output rows oh whose input row oh·SH - PH + kh·DH lies inside the image.
+                    var (hlo, hhi) = ValidRange(OH, IH, SH, PH, kh * DH);
+                    for (long kw = 0; kw < KW; kw++, dst += ld)
+                    {
+                        var (lo, hi) = ValidRange(OW, IW, SW, PW, kw * DW);
+                        long iw0 = lo * SW - PW + kw * DW, n = hi - lo;
+                        T* plane = x + c * ID * IH * IW + iw0;
+                        T* drow = dst;
+                        for (long r = r0; r < r1;)
+                        {
+                            long od = r / OH, oh = r % OH, id = od * SD - PD + kd * DD;
+                            long end = Math.Min(r1, r - oh + OH);
+                            if ((ulong)id >= (ulong)ID || n <= 0)
+                            {
+                                Vec<T>.Clear(drow, (end - r) * OW);
+                                drow += (end - r) * OW;
+                                r = end;
+                                continue;
+                            }
+                            long a = Math.Clamp(hlo, oh, oh + end - r), e = Math.Clamp(hhi, a, oh + end - r);
+                            if (a > oh) Vec<T>.Clear(drow, (a - oh) * OW);
+                            drow += (a - oh) * OW;
+                            T* src = plane + (id * IH + a * SH - PH + kh * DH) * IW;
+                            for (long h = a; h < e; h++, drow += OW, src += SH * IW)
+                            {
+                                if (lo > 0) Vec<T>.Clear(drow, lo);
+                                if (SW == 1) Vec<T>.Copy(drow + lo, src, n);
+                                else
+                                {
+                                    T* sp = src;
+                                    for (long ow = lo; ow < hi; ow++, sp += SW) drow[ow] = *sp;
+                                }
+                                if (hi < OW) Vec<T>.Clear(drow + hi, OW - hi);
+                            }
+                            long rest = oh + end - r - e;
+                            if (rest > 0) Vec<T>.Clear(drow, rest * OW);
+                            drow += rest * OW;
+                            r = end;
+                        }
+                    }
+                }
+    }
+
+    /// <summary>col2im of output rows [r0, r1) (column rows <paramref name="ld"/> apart): adds each entry back into the input element it came from.</summary>
+    private static void Roll(T* col, long ld, T* x, ConvGeometry g, long channels, long r0, long r1)
+    {
+        long OW = g.OW;
+        T* src = col;
+        for (long c = 0; c < channels; c++)
+            for (long kd = 0; kd < g.KD; kd++)
+                for (long kh = 0; kh < g.KH; kh++)
+                    for (long kw = 0; kw < g.KW; kw++, src += ld)
+                    {
+                        var (lo, hi) = ValidRange(OW, g.IW, g.SW, g.PW, kw * g.DW);
+                        if (lo >= hi) continue;
+                        long iw0 = lo * g.SW - g.PW + kw * g.DW;
+                        for (long r = r0; r < r1; r++)
+                        {
+                            long od = r / g.OH, oh = r % g.OH;
+                            long id = od * g.SD - g.PD + kd * g.DD, ih = oh * g.SH - g.PH + kh * g.DH;
+                            if ((ulong)id >= (ulong)g.ID || (ulong)ih >= (ulong)g.IH) continue;
+                            T* srow = src + (r - r0) * OW;
+                            T* dst = x + ((c * g.ID + id) * g.IH + ih) * g.IW + iw0;
+                            if (g.SW == 1) Vec<T>.Add(dst, srow + lo, hi - lo);
+                            else
+                            {
+                                long s = g.SW;
+                                for (long ow = lo; ow < hi; ow++, dst += s) *dst += srow[ow];
+                            }
+                        }
+                    }
+    }
+}
+
+/// <summary>Small vector loops over raw rows (axpy, add, dot) with the widest vectors the machine accelerates.</summary>
+internal static unsafe class Vec<T> where T : unmanaged, INumber<T>
+{
+    /// <summary>y[i] += a * x[i] for i in [0, n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Axpy(T* y, T* x, T a, long n)
+    {
+        long i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            var va = Vector512.Create(a);
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                Vector512.Store(Vector512.Load(y + i) + va * Vector512.Load(x + i), y + i);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            var va = Vector256.Create(a);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                Vector256.Store(Vector256.Load(y + i) + va * Vector256.Load(x + i), y + i);
+        }
+        for (; i < n; i++) y[i] += a * x[i];
+    }
+
+    /// <summary>y[i] = 0 for i in [0, n) (short rows with overlapping vector stores, no scalar tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Clear(T* y, long n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            long i = 0;
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) Vector512.Store(Vector512<T>.Zero, y + i);
+            if (i < n) Vector512.Store(Vector512<T>.Zero, y + n - Vector512<T>.Count);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            long i = 0;
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) Vector256.Store(Vector256<T>.Zero, y + i);
+            if (i < n) Vector256.Store(Vector256<T>.Zero, y + n - Vector256<T>.Count);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
+        {
+            Vector128.Store(Vector128<T>.Zero, y);
+            for (long i = Vector128<T>.Count; i < n; i += Vector128<T>.Count)
+                Vector128.Store(Vector128<T>.Zero, y + Math.Min(i, n - Vector128<T>.Count));
+        }
+        else
+            for (long i = 0; i < n; i++) y[i] = T.Zero;
+    }
+
+    /// <summary>y[i] = x[i] for i in [0, n), non-overlapping (short rows with overlapping vector stores, no scalar tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy(T* y, T* x, long n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            long i = 0;
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) Vector512.Store(Vector512.Load(x + i), y + i);
+            if (i < n) Vector512.Store(Vector512.Load(x + n - Vector512<T>.Count), y + n - Vector512<T>.Count);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            long i = 0;
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) Vector256.Store(Vector256.Load(x + i), y + i);
+            if (i < n) Vector256.Store(Vector256.Load(x + n - Vector256<T>.Count), y + n - Vector256<T>.Count);
+        }
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
+        {
+            for (long i = 0; i < n; i += Vector128<T>.Count)
+            {
+                long j = Math.Min(i, n - Vector128<T>.Count);
+                Vector128.Store(Vector128.Load(x + j), y + j);
+            }
+        }
+        else
+            for (long i = 0; i < n; i++) y[i] = x[i];
+    }
+
+    /// <summary>y[i] = x[i] + a for i in [0, n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScalar(T* y, T* x, T a, long n)
+    {
+        long i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(a);
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) Vector512.Store(Vector512.Load(x + i) + va, y + i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var va = Vector256.Create(a);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) Vector256.Store(Vector256.Load(x + i) + va, y + i);
+        }
+        for (; i < n; i++) y[i] = x[i] + a;
+    }
+
+    /// <summary>y[i] += x[i] for i in [0, n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(T* y, T* x, long n)
+    {
+        long i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                Vector512.Store(Vector512.Load(y + i) + Vector512.Load(x + i), y + i);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                Vector256.Store(Vector256.Load(y + i) + Vector256.Load(x + i), y + i);
+        for (; i < n; i++) y[i] += x[i];
+    }
+
+    /// <summary>Σ a[i] * b[i] for i in [0, n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Dot(T* a, T* b, long n)
+    {
+        long i = 0;
+        T sum = T.Zero;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        {
+            var acc = Vector512<T>.Zero;
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count) acc += Vector512.Load(a + i) * Vector512.Load(b + i);
+            sum = Vector512.Sum(acc);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            var acc = Vector256<T>.Zero;
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count) acc += Vector256.Load(a + i) * Vector256.Load(b + i);
+            sum = Vector256.Sum(acc);
+        }
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+}
+
+/// <summary>The GEMM of <see cref="CpuBackend.Gemm"/> over raw pointers, for kernels that multiply their own buffers.</summary>
+internal static unsafe class Gemm
+{
+    /// <summary>
+    /// C[b] = A[b] @ B[b] (+ C[b] when <paramref name="accumulate"/>) for b in [0, batch): A is m x k, B k x n and C
+    /// m x n (unit column stride), each given by its batch, row and column strides in elements.
+    /// </summary>
+    public static void Run<T>(T* a, long abs, long ars, long acs, T* b, long bbs, long brs, long bcs, T* c, long cbs, long crs,
+        long batch, long m, long n, long k, bool accumulate) where T : unmanaged
+    {
+        var p = new GemmProblem
+        {
+            A = (nint)a, Abs = abs, Ars = ars, Acs = acs,
+            B = (nint)b, Bbs = bbs, Brs = brs, Bcs = bcs,
+            C = (nint)c, Cbs = cbs, Crs = crs, Ccs = 1,
+            Batch = batch, M = m, N = n, K = k,
+        };
+        double beta = accumulate ? 1 : 0;
+        if (typeof(T) == typeof(float)) GemmDriver.Run<float>(p, 1, beta);
+        else if (typeof(T) == typeof(double)) GemmDriver.Run<double>(p, 1, beta);
+        else if (typeof(T) == typeof(long)) GemmInteger.Run<long>(p, 1, (long)beta);
+        else if (typeof(T) == typeof(int)) GemmInteger.Run<int>(p, 1, (long)beta);
+        else if (typeof(T) == typeof(short)) GemmInteger.Run<short>(p, 1, (long)beta);
+        else if (typeof(T) == typeof(sbyte)) GemmInteger.Run<sbyte>(p, 1, (long)beta);
+        else if (typeof(T) == typeof(byte)) GemmInteger.Run<byte>(p, 1, (long)beta);
+        else throw new NotSupportedException($"no GEMM for {typeof(T).Name}");
+    }
+}

@@ -1,0 +1,402 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>
+/// Depthwise convolution (one input channel per group; output channel o reads input channel o / m, m = O / C) as
+/// direct loops, one plane per task. Unit-stride convolutions copy each plane into a zero-bordered buffer and keep one
+/// output vector in a register across all kernel taps (forward, and the input gradient as the forward pass of the
+/// flipped kernel over the bordered output gradient); the weight gradient sums one tap at a time over vector rows.
+/// Strided ones use per-row loops over the valid column range.
+/// </summary>
+internal static unsafe class DepthwiseKernels<T> where T : unmanaged, INumber<T>
+{
+    private static int Threads(long planes, long work) => (int)Math.Min(Math.Max(planes, 1), Parallelism.ThreadsFor(work, 1L << 16));
+
+    public static void Forward(T* x, T* w, T* b, T* y, ConvGeometry g)
+    {
+        if (g.SH != 1 || g.SW != 1) StridedForward(x, w, b, y, g);
+        else if (Vector512.IsHardwareAccelerated) Direct<V512<T>, Vector512<T>>.Forward(x, w, b, y, g);
+        else if (Vector256.IsHardwareAccelerated) Direct<V256<T>, Vector256<T>>.Forward(x, w, b, y, g);
+        else StridedForward(x, w, b, y, g);
+    }
+
+    public static void BackwardInput(T* gy, T* w, T* gx, ConvGeometry g)
+    {
+        if (g.SH != 1 || g.SW != 1) StridedBackwardInput(gy, w, gx, g);
+        else if (Vector512.IsHardwareAccelerated) Direct<V512<T>, Vector512<T>>.BackwardInput(gy, w, gx, g);
+        else if (Vector256.IsHardwareAccelerated) Direct<V256<T>, Vector256<T>>.BackwardInput(gy, w, gx, g);
+        else StridedBackwardInput(gy, w, gx, g);
+    }
+
+    public static void BackwardWeight(T* x, T* gy, T* gw, ConvGeometry g)
+    {
+        if (g.SH != 1 || g.SW != 1) StridedBackwardWeight(x, gy, gw, g);
+        else if (Vector512.IsHardwareAccelerated) Direct<V512<T>, Vector512<T>>.BackwardWeight(x, gy, gw, g);
+        else if (Vector256.IsHardwareAccelerated) Direct<V256<T>, Vector256<T>>.BackwardWeight(x, gy, gw, g);
+        else StridedBackwardWeight(x, gy, gw, g);
+    }
+
+    /// <summary>The unit-stride kernels for one vector width.</summary>
+    private static class Direct<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static long RoundUp(long n) => (n + TS.Count - 1) / TS.Count * TS.Count;
+
+        /// <summary>
+        /// Copies plane [rows, cols] into a zeroed buffer of width <paramref name="width"/> at row <paramref name="top"/>
+        /// and column <paramref name="left"/>; source rows outside [0, rows) are skipped (rows may start negative).
+        /// </summary>
+        private static void Border(T* src, long rows, long cols, T* buf, long bufRows, long width, long top, long left)
+        {
+            long c0 = Math.Max(0, -left), c1 = Math.Min(cols, width - left);
+            long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
+            for (long br = 0; br < bufRows; br++)
+            {
+                T* row = buf + br * width;
+                long r = br - top;
+                if ((ulong)r >= (ulong)rows || c1 <= c0)
+                {
+                    Vec<T>.Clear(row, width);
+                    continue;
+                }
+                if (start > 0) Vec<T>.Clear(row, start);
+                Vec<T>.Copy(row + start, src + r * cols + c0, end - start);
+                if (end < width) Vec<T>.Clear(row + end, width - end);
+            }
+        }
+
+        /// <summary>
+        /// out[r, c] (= or +=) Σ_taps wt[kh, kw] · buf[r + kh·dh, c + kw·dw] for r &lt; rows, c &lt; cols, one register per
+        /// output vector; a partial last vector goes through a scratch row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Correlate(T* buf, long width, TV* wt, long kh, long kw, long dh, long dw, T* output, long rows, long cols,
+            TV init, bool accumulate, T* scratch)
+        {
+            long full = cols / TS.Count * TS.Count, end = RoundUp(cols);
+            for (long r = 0; r < rows; r++)
+            {
+                T* orow = output + r * cols;
+                T* brow = buf + r * width;
+                for (long c = 0; c < end; c += TS.Count)
+                {
+                    bool partial = c >= full;
+                    TV acc = accumulate ? (partial ? Load(orow + c, scratch, cols - c) : TS.Load(orow + c)) : init;
+                    T* p = brow + c;
+                    for (long i = 0; i < kh; i++, p += dh * width)
+                        for (long j = 0; j < kw; j++) acc = TS.Fma(wt[i * kw + j], TS.Load(p + j * dw), acc);
+                    if (!partial) TS.Store(acc, orow + c);
+                    else
+                    {
+                        TS.Store(acc, scratch);
+                        Vec<T>.Copy(orow + c, scratch, cols - c);
+                    }
+                }
+            }
+        }
+
+        private static TV Load(T* src, T* scratch, long n)
+        {
+            Vec<T>.Clear(scratch, TS.Count);
+            Vec<T>.Copy(scratch, src, n);
+            return TS.Load(scratch);
+        }
+
+        public static void Forward(T* x, T* w, T* b, T* y, ConvGeometry g)
+        {
+            long planes = g.N * g.O, mult = g.O / g.C, taps = g.KH * g.KW;
+            long width = RoundUp(g.OW) + (g.KW - 1) * g.DW, rows = g.OH + (g.KH - 1) * g.DH;
+            nint ax = (nint)x, aw = (nint)w, ab = (nint)b, ay = (nint)y;
+            Parallelism.For(Threads(planes, planes * g.L * taps), (t, count) =>
+            {
+                T* buf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, rows * width + 2 * TS.Count);
+                T* scratch = buf + rows * width;
+                TV* wt = stackalloc TV[(int)taps];
+                long last = -1;
+                for (long pl = planes * t / count; pl < planes * (t + 1) / count; pl++)
+                {
+                    long n = pl / g.O, o = pl % g.O, c = o / mult;
+                    if (n * g.C + c != last)
+                    {
+                        Border((T*)ax + (n * g.C + c) * g.InPlane, g.IH, g.IW, buf, rows, width, g.PH, g.PW);
+                        last = n * g.C + c;
+                    }
+                    for (long i = 0; i < taps; i++) wt[i] = TS.Splat(((T*)aw)[o * taps + i]);
+                    var init = TS.Splat(ab == 0 ? T.Zero : ((T*)ab)[o]);
+                    Correlate(buf, width, wt, g.KH, g.KW, g.DH, g.DW, (T*)ay + pl * g.L, g.OH, g.OW, init, false, scratch);
+                }
+            });
+        }
+
+        // gx[ih, iw] = Σ w[kh, kw] gy[ih + p - kh·d, iw + p - kw·d]: the forward correlation of the flipped kernel over gy
+        // placed in a buffer at row (KH - 1)·DH - PH and column (KW - 1)·DW - PW.
+        public static void BackwardInput(T* gy, T* w, T* gx, ConvGeometry g)
+        {
+            long planes = g.N * g.C, mult = g.O / g.C, taps = g.KH * g.KW;
+            long top = (g.KH - 1) * g.DH - g.PH, left = (g.KW - 1) * g.DW - g.PW;
+            long width = RoundUp(g.IW) + (g.KW - 1) * g.DW, rows = g.IH + (g.KH - 1) * g.DH;
+            nint agy = (nint)gy, aw = (nint)w, agx = (nint)gx;
+            Parallelism.For(Threads(planes, planes * mult * g.L * taps), (t, count) =>
+            {
+                T* buf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, rows * width + 2 * TS.Count);
+                T* scratch = buf + rows * width;
+                TV* wt = stackalloc TV[(int)taps];
+                for (long pl = planes * t / count; pl < planes * (t + 1) / count; pl++)
+                {
+                    long n = pl / g.C, c = pl % g.C;
+                    for (long j = 0; j < mult; j++)
+                    {
+                        long o = c * mult + j;
+                        Border((T*)agy + (n * g.O + o) * g.L, g.OH, g.OW, buf, rows, width, top, left);
+                        for (long i = 0; i < taps; i++) wt[i] = TS.Splat(((T*)aw)[o * taps + taps - 1 - i]);
+                        Correlate(buf, width, wt, g.KH, g.KW, g.DH, g.DW, (T*)agx + pl * g.InPlane, g.IH, g.IW, TS.Zero, j > 0, scratch);
+                    }
+                }
+            });
+        }
+
+        // gw[o, kh, kw] = Σ_n Σ_rows gy[n, o] · x[n, o / m] shifted by the tap, one tap at a time over whole vector rows
+        // (gy rows are copied into a zero-padded buffer so that partial vectors read zeros).
+        public static void BackwardWeight(T* x, T* gy, T* gw, ConvGeometry g)
+        {
+            long mult = g.O / g.C, taps = g.KH * g.KW, ow = RoundUp(g.OW);
+            long width = ow + (g.KW - 1) * g.DW, rows = g.OH + (g.KH - 1) * g.DH;
+            nint ax = (nint)x, agy = (nint)gy, agw = (nint)gw;
+            Parallelism.For(Threads(g.O, g.N * g.O * g.L * taps), (t, count) =>
+            {
+                T* buf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, rows * width + g.OH * ow);
+                T* grad = buf + rows * width;
+                for (long o = g.O * t / count; o < g.O * (t + 1) / count; o++)
+                {
+                    T* wp = (T*)agw + o * taps;
+                    ConvKernels<T>.Fill(wp, taps, T.Zero);
+                    for (long n = 0; n < g.N; n++)
+                    {
+                        Border((T*)ax + (n * g.C + o / mult) * g.InPlane, g.IH, g.IW, buf, rows, width, g.PH, g.PW);
+                        Border((T*)agy + (n * g.O + o) * g.L, g.OH, g.OW, grad, g.OH, ow, 0, 0);
+                        for (long i = 0; i < g.KH; i++)
+                            for (long j = 0; j < g.KW; j++)
+                            {
+                                TV a0 = TS.Zero, a1 = TS.Zero;
+                                for (long r = 0; r < g.OH; r++)
+                                {
+                                    T* gr = grad + r * ow, xr = buf + (r + i * g.DH) * width + j * g.DW;
+                                    long c = 0;
+                                    for (; c + 2 * TS.Count <= ow; c += 2 * TS.Count)
+                                    {
+                                        a0 = TS.Fma(TS.Load(gr + c), TS.Load(xr + c), a0);
+                                        a1 = TS.Fma(TS.Load(gr + c + TS.Count), TS.Load(xr + c + TS.Count), a1);
+                                    }
+                                    if (c < ow) a0 = TS.Fma(TS.Load(gr + c), TS.Load(xr + c), a0);
+                                }
+                                wp[i * g.KW + j] += TS.Sum(TS.Add(a0, a1));
+                            }
+                    }
+                }
+            });
+        }
+    }
+
+    private static void StridedForward(T* x, T* w, T* b, T* y, ConvGeometry g)
+    {
+        long planes = g.N * g.O, mult = g.O / g.C, taps = g.KH * g.KW;
+        int threads = (int)Math.Min(planes, Parallelism.ThreadsFor(planes * g.L * taps, 1L << 16));
+        nint ax = (nint)x, aw = (nint)w, ab = (nint)b, ay = (nint)y;
+        Parallelism.For(threads, (t, count) =>
+        {
+            for (long pl = planes * t / count; pl < planes * (t + 1) / count; pl++)
+            {
+                long n = pl / g.O, o = pl % g.O;
+                T* xp = (T*)ax + (n * g.C + o / mult) * g.InPlane, wp = (T*)aw + o * taps, yp = (T*)ay + pl * g.L;
+                ConvKernels<T>.Fill(yp, g.L, ab == 0 ? T.Zero : ((T*)ab)[o]);
+                for (long kw = 0; kw < g.KW; kw++)
+                {
+                    var (lo, hi) = ConvKernels<T>.ValidRange(g.OW, g.IW, g.SW, g.PW, kw * g.DW);
+                    if (lo >= hi) continue;
+                    long iw0 = lo * g.SW - g.PW + kw * g.DW;
+                    for (long oh = 0; oh < g.OH; oh++)
+                    {
+                        T* yrow = yp + oh * g.OW + lo;
+                        for (long kh = 0; kh < g.KH; kh++)
+                        {
+                            long ih = oh * g.SH - g.PH + kh * g.DH;
+                            if ((ulong)ih >= (ulong)g.IH) continue;
+                            T* xrow = xp + ih * g.IW + iw0;
+                            T wv = wp[kh * g.KW + kw];
+                            if (g.SW == 1) Vec<T>.Axpy(yrow, xrow, wv, hi - lo);
+                            else
+                                for (long i = 0, s = g.SW; i < hi - lo; i++) yrow[i] += wv * xrow[i * s];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static void StridedBackwardInput(T* gy, T* w, T* gx, ConvGeometry g)
+    {
+        long planes = g.N * g.C, mult = g.O / g.C, taps = g.KH * g.KW;
+        int threads = (int)Math.Min(planes, Parallelism.ThreadsFor(planes * mult * g.L * taps, 1L << 16));
+        nint agy = (nint)gy, aw = (nint)w, agx = (nint)gx;
+        Parallelism.For(threads, (t, count) =>
+        {
+            for (long pl = planes * t / count; pl < planes * (t + 1) / count; pl++)
+            {
+                long n = pl / g.C, c = pl % g.C;
+                T* gxp = (T*)agx + pl * g.InPlane;
+                ConvKernels<T>.Fill(gxp, g.InPlane, T.Zero);
+                for (long j = 0; j < mult; j++)
+                {
+                    long o = c * mult + j;
+                    T* gyp = (T*)agy + (n * g.O + o) * g.L, wp = (T*)aw + o * taps;
+                    for (long kw = 0; kw < g.KW; kw++)
+                    {
+                        var (lo, hi) = ConvKernels<T>.ValidRange(g.OW, g.IW, g.SW, g.PW, kw * g.DW);
+                        if (lo >= hi) continue;
+                        long iw0 = lo * g.SW - g.PW + kw * g.DW;
+                        for (long oh = 0; oh < g.OH; oh++)
+                        {
+                            T* gyrow = gyp + oh * g.OW + lo;
+                            for (long kh = 0; kh < g.KH; kh++)
+                            {
+                                long ih = oh * g.SH - g.PH + kh * g.DH;
+                                if ((ulong)ih >= (ulong)g.IH) continue;
+                                T* gxrow = gxp + ih * g.IW + iw0;
+                                T wv = wp[kh * g.KW + kw];
+                                if (g.SW == 1) Vec<T>.Axpy(gxrow, gyrow, wv, hi - lo);
+                                else
+                                    for (long i = 0, s = g.SW; i < hi - lo; i++) gxrow[i * s] += wv * gyrow[i];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static void StridedBackwardWeight(T* x, T* gy, T* gw, ConvGeometry g)
+    {
+        long mult = g.O / g.C, taps = g.KH * g.KW;
+        int threads = (int)Math.Min(g.O, Parallelism.ThreadsFor(g.N * g.O * g.L * taps, 1L << 16));
+        nint ax = (nint)x, agy = (nint)gy, agw = (nint)gw;
+        Parallelism.For(threads, (t, count) =>
+        {
+            for (long o = g.O * t / count; o < g.O * (t + 1) / count; o++)
+            {
+                T* wp = (T*)agw + o * taps;
+                for (long kh = 0; kh < g.KH; kh++)
+                    for (long kw = 0; kw < g.KW; kw++)
+                    {
+                        var (lo, hi) = ConvKernels<T>.ValidRange(g.OW, g.IW, g.SW, g.PW, kw * g.DW);
+                        long iw0 = lo * g.SW - g.PW + kw * g.DW;
+                        T sum = T.Zero;
+                        if (lo < hi)
+                            for (long n = 0; n < g.N; n++)
+                            {
+                                T* xp = (T*)ax + (n * g.C + o / mult) * g.InPlane, gyp = (T*)agy + (n * g.O + o) * g.L;
+                                for (long oh = 0; oh < g.OH; oh++)
+                                {
+                                    long ih = oh * g.SH - g.PH + kh * g.DH;
+                                    if ((ulong)ih >= (ulong)g.IH) continue;
+                                    T* xrow = xp + ih * g.IW + iw0, gyrow = gyp + oh * g.OW + lo;
+                                    if (g.SW == 1) sum += Vec<T>.Dot(gyrow, xrow, hi - lo);
+                                    else
+                                        for (long i = 0, s = g.SW; i < hi - lo; i++) sum += gyrow[i] * xrow[i * s];
+                                }
+                            }
+                        wp[kh * g.KW + kw] = sum;
+                    }
+            }
+        });
+    }
+}
+
+/// <summary>The vector operations the depthwise kernels need, for one vector width (the JIT specialises each).</summary>
+internal unsafe interface ISimd<T, TV> where T : unmanaged where TV : unmanaged
+{
+    static abstract int Count { get; }
+
+    static abstract TV Zero { get; }
+
+    static abstract TV Load(T* p);
+
+    static abstract void Store(TV v, T* p);
+
+    static abstract TV Splat(T v);
+
+    /// <summary>a · b + c.</summary>
+    static abstract TV Fma(TV a, TV b, TV c);
+
+    static abstract TV Add(TV a, TV b);
+
+    static abstract T Sum(TV v);
+}
+
+/// <summary>512-bit vectors.</summary>
+internal readonly unsafe struct V512<T> : ISimd<T, Vector512<T>> where T : unmanaged, INumber<T>
+{
+    public static int Count => Vector512<T>.Count;
+
+    public static Vector512<T> Zero => Vector512<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Load(T* p) => Vector512.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<T> v, T* p) => Vector512.Store(v, p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Splat(T v) => Vector512.Create(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector512.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        return a * b + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> v) => Vector512.Sum(v);
+}
+
+/// <summary>256-bit vectors.</summary>
+internal readonly unsafe struct V256<T> : ISimd<T, Vector256<T>> where T : unmanaged, INumber<T>
+{
+    public static int Count => Vector256<T>.Count;
+
+    public static Vector256<T> Zero => Vector256<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Load(T* p) => Vector256.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<T> v, T* p) => Vector256.Store(v, p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Splat(T v) => Vector256.Create(v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector256.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector256.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+        return a * b + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> v) => Vector256.Sum(v);
+}

@@ -1,0 +1,366 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>
+/// The normalisation primitives (batch, group, instance and layer norm): per-channel statistics and sums over an
+/// [N, C, S] view with float64 accumulation, a per-channel affine map, and fused layer norm forward and backward over
+/// rows. Rows or channels are split over threads; each thread owns its outputs, or its own partial sums that are
+/// merged afterwards.
+/// </summary>
+internal sealed partial class CpuBackend
+{
+    // Float partial sums are flushed into float64 every this many elements (or rows), bounding float rounding.
+    private const int NormBlock = 1024;
+    private const int NormColumns = 256;
+
+    private static (long N, long C, long S) NormGeometry(Tensor x) => (x.shape[0], x.shape[1], x.shape[2]);
+
+    public unsafe void NormStats(Tensor x, Tensor mean, Tensor var)
+    {
+        var (n, c, s) = NormGeometry(x);
+        if (x.dtype == DType.Float32) NormStatsImpl((float*)x.Ptr, (double*)mean.Ptr, (double*)var.Ptr, n, c, s);
+        else NormStatsImpl((double*)x.Ptr, (double*)mean.Ptr, (double*)var.Ptr, n, c, s);
+        GC.KeepAlive(x);
+        GC.KeepAlive(mean);
+        GC.KeepAlive(var);
+    }
+
+    public unsafe void NormSums(Tensor dy, Tensor x, Tensor? mean, Tensor sumDy, Tensor sumDyX)
+    {
+        var (n, c, s) = NormGeometry(x);
+        double* pm = mean is null ? null : (double*)mean.Ptr;
+        if (x.dtype == DType.Float32) NormSumsImpl((float*)dy.Ptr, (float*)x.Ptr, pm, (double*)sumDy.Ptr, (double*)sumDyX.Ptr, n, c, s);
+        else NormSumsImpl((double*)dy.Ptr, (double*)x.Ptr, pm, (double*)sumDy.Ptr, (double*)sumDyX.Ptr, n, c, s);
+        GC.KeepAlive(dy);
+        GC.KeepAlive(x);
+        GC.KeepAlive(mean);
+        GC.KeepAlive(sumDy);
+        GC.KeepAlive(sumDyX);
+    }
+
+    public unsafe void ChannelAffine(Tensor a, Tensor? b, Tensor ca, Tensor? cb, Tensor cc, Tensor y)
+    {
+        var (n, c, s) = NormGeometry(a);
+        if (a.dtype == DType.Float32)
+            ChannelAffineImpl((float*)a.Ptr, b is null ? null : (float*)b.Ptr, (float*)ca.Ptr, cb is null ? null : (float*)cb.Ptr,
+                (float*)cc.Ptr, (float*)y.Ptr, n, c, s);
+        else
+            ChannelAffineImpl((double*)a.Ptr, b is null ? null : (double*)b.Ptr, (double*)ca.Ptr, cb is null ? null : (double*)cb.Ptr,
+                (double*)cc.Ptr, (double*)y.Ptr, n, c, s);
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(ca);
+        GC.KeepAlive(cb);
+        GC.KeepAlive(cc);
+        GC.KeepAlive(y);
+    }
+
+    public unsafe void LayerNorm(Tensor x, Tensor? weight, Tensor? bias, double eps, Tensor y, Tensor mean, Tensor rstd)
+    {
+        long m = x.shape[0], n = x.shape[1];
+        if (x.dtype == DType.Float32)
+            LayerNormImpl((float*)x.Ptr, weight is null ? null : (float*)weight.Ptr, bias is null ? null : (float*)bias.Ptr, (float)eps,
+                (float*)y.Ptr, (float*)mean.Ptr, (float*)rstd.Ptr, m, n);
+        else
+            LayerNormImpl((double*)x.Ptr, weight is null ? null : (double*)weight.Ptr, bias is null ? null : (double*)bias.Ptr, eps,
+                (double*)y.Ptr, (double*)mean.Ptr, (double*)rstd.Ptr, m, n);
+        GC.KeepAlive(x);
+        GC.KeepAlive(weight);
+        GC.KeepAlive(bias);
+        GC.KeepAlive(y);
+        GC.KeepAlive(mean);
+        GC.KeepAlive(rstd);
+    }
+
+    public unsafe void LayerNormBackward(Tensor dy, Tensor x, Tensor mean, Tensor rstd, Tensor? weight, Tensor? dx, Tensor? dweight, Tensor? dbias)
+    {
+        long m = x.shape[0], n = x.shape[1];
+        if (x.dtype == DType.Float32)
+            LayerNormBackwardImpl((float*)dy.Ptr, (float*)x.Ptr, (float*)mean.Ptr, (float*)rstd.Ptr, weight is null ? null : (float*)weight.Ptr,
+                dx is null ? null : (float*)dx.Ptr, dweight is null ? null : (float*)dweight.Ptr, dbias is null ? null : (float*)dbias.Ptr, m, n);
+        else
+            LayerNormBackwardImpl((double*)dy.Ptr, (double*)x.Ptr, (double*)mean.Ptr, (double*)rstd.Ptr, weight is null ? null : (double*)weight.Ptr,
+                dx is null ? null : (double*)dx.Ptr, dweight is null ? null : (double*)dweight.Ptr, dbias is null ? null : (double*)dbias.Ptr, m, n);
+        GC.KeepAlive(dy);
+        GC.KeepAlive(x);
+        GC.KeepAlive(mean);
+        GC.KeepAlive(rstd);
+        GC.KeepAlive(weight);
+        GC.KeepAlive(dx);
+        GC.KeepAlive(dweight);
+        GC.KeepAlive(dbias);
+    }
+
+    // Σ of a span, in float64, from float partial sums of NormBlock elements.
+    private static double BlockSum<T>(ReadOnlySpan<T> v) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double s = 0;
+        for (int i = 0; i < v.Length; i += NormBlock)
+            s += double.CreateTruncating(TensorPrimitives.Sum(v.Slice(i, Math.Min(NormBlock, v.Length - i))));
+        return s;
+    }
+
+    // Σ (v − m)² in float64, from float partial sums over chunks centred in a scratch buffer.
+    private static double CentredSquares<T>(ReadOnlySpan<T> v, T m, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double s = 0;
+        for (int i = 0; i < v.Length; i += scratch.Length)
+        {
+            var part = scratch[..Math.Min(scratch.Length, v.Length - i)];
+            TensorPrimitives.Subtract(v.Slice(i, part.Length), m, part);
+            s += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(part));
+        }
+        return s;
+    }
+
+    // Σ dy · (x − m) in float64, from float partial dot products.
+    private static double CentredDot<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, T m, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i += scratch.Length)
+        {
+            var part = scratch[..Math.Min(scratch.Length, x.Length - i)];
+            TensorPrimitives.Subtract(x.Slice(i, part.Length), m, part);
+            s += double.CreateTruncating(TensorPrimitives.Dot<T>(dy.Slice(i, part.Length), part));
+        }
+        return s;
+    }
+
+    private static unsafe void NormStatsImpl<T>(T* x, double* mean, double* var, long n, long c, long s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint px = (nint)x, pm = (nint)mean, pv = (nint)var;
+        double count = n * s;
+        if (s == 1 && c > 1)
+        {
+            ForColumnChunks(n, c, (c0, w) =>
+            {
+                var acc = new double[w];
+                var part = new T[w];
+                var mt = new T[w];
+                ColumnSums((T*)px, n, c, c0, acc, part, null, null);
+                for (int j = 0; j < w; j++)
+                {
+                    mt[j] = T.CreateTruncating(acc[j] / count);
+                    ((double*)pm)[c0 + j] = double.CreateTruncating(mt[j]);
+                }
+                ColumnSums((T*)px, n, c, c0, acc, part, mt, null);
+                for (int j = 0; j < w; j++) ((double*)pv)[c0 + j] = acc[j] / count;
+            });
+            return;
+        }
+        var len = checked((int)s);
+        ForRange(c, n * c * s, (lo, hi) =>
+        {
+            Span<T> scratch = stackalloc T[NormColumns];
+            for (long ch = lo; ch < hi; ch++)
+            {
+                double sum = 0;
+                for (long b = 0; b < n; b++) sum += BlockSum(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len));
+                var m = T.CreateTruncating(sum / count);
+                double sq = 0;
+                for (long b = 0; b < n; b++) sq += CentredSquares(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len), m, scratch);
+                ((double*)pm)[ch] = double.CreateTruncating(m);
+                ((double*)pv)[ch] = sq / count;
+            }
+        });
+    }
+
+    private static unsafe void NormSumsImpl<T>(T* dy, T* x, double* mean, double* sumDy, double* sumDyX, long n, long c, long s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint pdy = (nint)dy, px = (nint)x, pm = (nint)mean, psd = (nint)sumDy, psx = (nint)sumDyX;
+        if (s == 1 && c > 1)
+        {
+            ForColumnChunks(n, c, (c0, w) =>
+            {
+                var acc = new double[w];
+                var part = new T[w];
+                var mt = new T[w];
+                for (int j = 0; j < w; j++) mt[j] = pm == 0 ? T.Zero : T.CreateTruncating(((double*)pm)[c0 + j]);
+                ColumnSums((T*)pdy, n, c, c0, acc, part, null, null);
+                for (int j = 0; j < w; j++) ((double*)psd)[c0 + j] = acc[j];
+                ColumnSums((T*)px, n, c, c0, acc, part, mt, (T*)pdy);
+                for (int j = 0; j < w; j++) ((double*)psx)[c0 + j] = acc[j];
+            });
+            return;
+        }
+        var len = checked((int)s);
+        ForRange(c, n * c * s, (lo, hi) =>
+        {
+            Span<T> scratch = stackalloc T[NormColumns];
+            for (long ch = lo; ch < hi; ch++)
+            {
+                var m = pm == 0 ? T.Zero : T.CreateTruncating(((double*)pm)[ch]);
+                double sd = 0, sx = 0;
+                for (long b = 0; b < n; b++)
+                {
+                    var off = (b * c + ch) * s;
+                    var g = new ReadOnlySpan<T>((T*)pdy + off, len);
+                    sd += BlockSum(g);
+                    sx += CentredDot(g, new ReadOnlySpan<T>((T*)px + off, len), m, scratch);
+                }
+                ((double*)psd)[ch] = sd;
+                ((double*)psx)[ch] = sx;
+            }
+        });
+    }
+
+    // Column sums of the [n, c] matrix v over the columns [c0, c0 + acc.Length): Σ v, Σ (v − centre)², or with dy
+    // Σ dy · (v − centre), accumulated in float rows flushed to float64 every NormBlock rows.
+    private static unsafe void ColumnSums<T>(T* v, long n, long c, long c0, double[] acc, T[] part, T[]? centre, T* dy)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = acc.Length;
+        Array.Clear(acc);
+        Span<T> tmp = stackalloc T[w];
+        for (long r0 = 0; r0 < n; r0 += NormBlock)
+        {
+            Array.Clear(part);
+            for (long r = r0; r < Math.Min(n, r0 + NormBlock); r++)
+            {
+                var row = new ReadOnlySpan<T>(v + r * c + c0, w);
+                if (centre is null && dy is null) TensorPrimitives.Add(part, row, part);
+                else
+                {
+                    if (centre is null) row.CopyTo(tmp);
+                    else TensorPrimitives.Subtract(row, centre, tmp);
+                    if (dy is null) TensorPrimitives.MultiplyAdd(tmp, tmp, part, part);
+                    else TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(dy + r * c + c0, w), tmp, part, part);
+                }
+            }
+            for (int j = 0; j < w; j++) acc[j] += double.CreateTruncating(part[j]);
+        }
+    }
+
+    private static void ForColumnChunks(long n, long c, Action<long, int> body)
+    {
+        long chunks = (c + NormColumns - 1) / NormColumns;
+        int threads = (int)Math.Min(Parallelism.ThreadsFor(n * c), chunks);
+        Parallelism.For(threads, (t, count) =>
+        {
+            for (long k = chunks * t / count; k < chunks * (t + 1) / count; k++)
+                body(k * NormColumns, (int)Math.Min(NormColumns, c - k * NormColumns));
+        });
+    }
+
+    // Splits [0, items) over threads by the total element work.
+    private static void ForRange(long items, long work, Action<long, long> body)
+    {
+        int threads = (int)Math.Min(Parallelism.ThreadsFor(work), Math.Max(items, 1));
+        Parallelism.For(threads, (t, count) => body(items * t / count, items * (t + 1) / count));
+    }
+
+    private static unsafe void ChannelAffineImpl<T>(T* a, T* b, T* ca, T* cb, T* cc, T* y, long n, long c, long s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint pa = (nint)a, pb = (nint)b, pca = (nint)ca, pcb = (nint)cb, pcc = (nint)cc, py = (nint)y;
+        if (s == 1)
+        {
+            var w = checked((int)c);
+            ForRange(n, n * c, (lo, hi) =>
+            {
+                ReadOnlySpan<T> vca = new((T*)pca, w), vcc = new((T*)pcc, w);
+                for (long r = lo; r < hi; r++)
+                {
+                    var yr = new Span<T>((T*)py + r * c, w);
+                    TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>((T*)pa + r * c, w), vca, vcc, yr);
+                    if (pb != 0) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>((T*)pb + r * c, w), new ReadOnlySpan<T>((T*)pcb, w), yr, yr);
+                }
+            });
+            return;
+        }
+        var len = checked((int)s);
+        ForRange(n * c, n * c * s, (lo, hi) =>
+        {
+            for (long r = lo; r < hi; r++)
+            {
+                var ch = r % c;
+                var yr = new Span<T>((T*)py + r * s, len);
+                ScaleShift(new ReadOnlySpan<T>((T*)pa + r * s, len), ((T*)pca)[ch], ((T*)pcc)[ch], yr);
+                if (pb != 0) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>((T*)pb + r * s, len), ((T*)pcb)[ch], yr, yr);
+            }
+        });
+    }
+
+    private static unsafe void LayerNormImpl<T>(T* x, T* w, T* b, T eps, T* y, T* mean, T* rstd, long m, long n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint px = (nint)x, pw = (nint)w, pb = (nint)b, py = (nint)y, pm = (nint)mean, pr = (nint)rstd;
+        var len = checked((int)n);
+        ForRange(m, m * n, (lo, hi) =>
+        {
+            Span<T> scratch = stackalloc T[NormColumns];
+            for (long r = lo; r < hi; r++)
+            {
+                var xr = new ReadOnlySpan<T>((T*)px + r * n, len);
+                var yr = new Span<T>((T*)py + r * n, len);
+                var mu = T.CreateTruncating(BlockSum(xr) / n);
+                var variance = T.CreateTruncating(CentredSquares(xr, mu, scratch) / n);
+                var rs = T.One / T.Sqrt(T.Max(variance, T.Zero) + eps);
+                ((T*)pm)[r] = mu;
+                ((T*)pr)[r] = rs;
+                ScaleShift(xr, rs, -rs * mu, yr);
+                if (pw != 0 && pb != 0) TensorPrimitives.MultiplyAdd(yr, new ReadOnlySpan<T>((T*)pw, len), new ReadOnlySpan<T>((T*)pb, len), yr);
+                else if (pw != 0) TensorPrimitives.Multiply(yr, new ReadOnlySpan<T>((T*)pw, len), yr);
+                else if (pb != 0) TensorPrimitives.Add(yr, new ReadOnlySpan<T>((T*)pb, len), yr);
+            }
+        });
+    }
+
+    private static unsafe void LayerNormBackwardImpl<T>(T* dy, T* x, T* mean, T* rstd, T* w, T* dx, T* dw, T* db, long m, long n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        nint pdy = (nint)dy, px = (nint)x, pm = (nint)mean, pr = (nint)rstd, pw = (nint)w, pdx = (nint)dx, pdw = (nint)dw, pdb = (nint)db;
+        var len = checked((int)n);
+        var scale = T.One / T.CreateTruncating(n);
+        int threads = (int)Math.Min(Parallelism.ThreadsFor(m * n), Math.Max(m, 1));
+        var partialW = pdw == 0 ? null : new T[threads][];
+        var partialB = pdb == 0 ? null : new T[threads][];
+        Parallelism.For(threads, (t, count) =>
+        {
+            var gw = new T[len];
+            var centred = new T[len];
+            var accW = partialW is null ? null : partialW[t] = new T[len];
+            var accB = partialB is null ? null : partialB[t] = new T[len];
+            for (long r = m * t / count; r < m * (t + 1) / count; r++)
+            {
+                var g = new ReadOnlySpan<T>((T*)pdy + r * n, len);
+                var xr = new ReadOnlySpan<T>((T*)px + r * n, len);
+                T mu = ((T*)pm)[r], a = ((T*)pr)[r];
+                if (accW is not null)
+                {
+                    // dweight += dy · (x − mean) · rstd, evaluated as dy · (x · rstd − mean · rstd).
+                    ScaleShift(xr, a, -mu * a, centred);
+                    TensorPrimitives.MultiplyAdd(g, centred, accW, accW);
+                }
+                if (accB is not null) TensorPrimitives.Add(accB, g, accB);
+                if (pdx == 0) continue;
+                if (pw != 0) TensorPrimitives.Multiply(g, new ReadOnlySpan<T>((T*)pw, len), gw);
+                else g.CopyTo(gw);
+                T ds = TensorPrimitives.Dot<T>(gw, xr), dbs = TensorPrimitives.Sum<T>(gw);
+                var bc = (dbs * mu - ds) * a * a * a * scale;
+                var cc = -bc * mu - dbs * a * scale;
+                var dxr = new Span<T>((T*)pdx + r * n, len);
+                ScaleShift(gw, a, cc, dxr);
+                TensorPrimitives.MultiplyAdd(xr, bc, dxr, dxr);
+            }
+        });
+        if (partialW is not null) MergePartials(partialW, new Span<T>((T*)pdw, len));
+        if (partialB is not null) MergePartials(partialB, new Span<T>((T*)pdb, len));
+    }
+
+    // dst = x · scale + shift (a product then a sum, as PyTorch's vectorised kernels round them).
+    private static void ScaleShift<T>(ReadOnlySpan<T> x, T scale, T shift, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.Multiply(x, scale, dst);
+        TensorPrimitives.Add(dst, shift, dst);
+    }
+
+    private static void MergePartials<T>(T[][] partials, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        partials[0].CopyTo(dst);
+        for (int t = 1; t < partials.Length; t++) TensorPrimitives.Add(dst, partials[t], dst);
+    }
+}
