@@ -62,7 +62,7 @@ public class CudaPlanningTests
     [InlineData(4, 3, 1, 4, CublasApi.OpN, 4)]    // column-major
     [InlineData(4, 3, 5, 1, CublasApi.OpT, 5)]    // row-major with padding
     [InlineData(4, 3, 1, 6, CublasApi.OpN, 6)]    // column-major with padding
-    [InlineData(1, 3, 9, 1, CublasApi.OpT, 3)]    // one row: its stride does not matter
+    [InlineData(1, 3, 9, 1, CublasApi.OpN, 1)]    // one row: its stride does not matter (a 1 x 3 column-major matrix)
     [InlineData(4, 1, 1, 0, CublasApi.OpN, 4)]    // one column
     [InlineData(1, 1, 7, 7, CublasApi.OpN, 1)]
     public void MatricesMapOntoColumnMajorOperands(long rows, long cols, long rs, long cs, int op, long ld) =>

@@ -240,6 +240,34 @@ template <typename T> __device__ __forceinline__ T clamp3(T x, T lo, T hi)
     return (isnan(lo) || isnan(hi)) ? (T)(lo + hi) : r;
 }
 
+// std::max and std::min as C++ defines them (a NaN first argument is kept), in the first argument's type.
+template <typename A, typename B> __device__ __forceinline__ A std_max(A a, B b) { return (a < (A)b) ? (A)b : a; }
+template <typename A, typename B> __device__ __forceinline__ A std_min(A a, B b) { return ((A)b < a) ? (A)b : a; }
+
+// GELU and its gradient, exact (erf) or with approximate="tanh", as PyTorch's GeluKernelImpl computes them.
+template <typename T> __device__ __forceinline__ T gelu(T x, int approximateTanh)
+{
+    if (approximateTanh)
+    {
+        const T inner = (T)0.7978845608028654 * (x + (T)0.044715 * x * x * x);
+        return (T)0.5 * x * ((T)1 + tanh(inner));
+    }
+    return x * (T)0.5 * ((T)1 + erf(x * (T)0.7071067811865476));
+}
+template <typename T> __device__ __forceinline__ T gelu_backward(T dy, T x, int approximateTanh)
+{
+    if (approximateTanh)
+    {
+        const T beta = (T)0.7978845608028654, kappa = (T)0.044715;
+        const T t = tanh(beta * (x + kappa * x * x * x));
+        const T left = (T)0.5 * x, right = (T)1 + t;
+        return dy * ((T)0.5 * right + left * ((T)1 - t * t) * beta * ((T)1 + (T)3 * kappa * x * x));
+    }
+    const T cdf = (T)0.5 * ((T)1 + erf(x * (T)0.7071067811865476));
+    const T pdf = exp((T)(-0.5) * x * x) * (T)0.3989422804014327;
+    return dy * (cdf + x * pdf);
+}
+
 // PyTorch's two-sided lerp.
 template <typename T> __device__ __forceinline__ T lerp(T a, T b, T w)
 {
