@@ -68,7 +68,7 @@ public static class Cuda
     /// from per-device generators of the same kind as the CPU's (values are drawn on the host and copied), so a seed
     /// makes CUDA random tensors reproducible; their values differ from PyTorch's CUDA generator (Philox).
     /// </summary>
-    public static void ManualSeed(long seed) => GeneratorFor(CudaRuntime.DeviceCount > 0 ? currentDevice : 0).ManualSeed(seed);
+    public static void ManualSeed(long seed) => GeneratorFor(currentDevice).ManualSeed(seed);
 
     /// <summary>Seeds the generators of all devices (<c>torch.cuda.manual_seed_all(seed)</c>); <c>Torch.ManualSeed</c> does this too.</summary>
     public static void ManualSeedAll(long seed)
