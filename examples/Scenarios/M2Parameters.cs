@@ -32,7 +32,7 @@ public sealed class M2Parameters : IExample
         var parameters = net.Parameters().ToList();
         o.WriteLine($"{parameters.Count} parameters, {parameters.Sum(p => p.Numel())} values");
         net.Call(Torch.Randn(2, 4)).Sum().Backward();
-        o.WriteLine(net.fc.weight.Grad);
+        o.WriteLine(net.fc.Weight.Grad);
         return 0;
     }
 }

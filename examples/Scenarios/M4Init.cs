@@ -15,8 +15,8 @@ public sealed class M4Init : IExample
         Init.KaimingNormal_(convWeight.Data);
         o.WriteLine(convWeight.Data[0]);
         var linear = new Linear(120, 84);
-        Init.Constant_(linear.weight.Data, 0.3);
-        o.WriteLine(linear.weight.Data);
+        Init.Constant_(linear.Weight.Data, 0.3);
+        o.WriteLine(linear.Weight.Data);
         var w = Torch.Empty(4, 6);
         o.WriteLine($"xavier_uniform_: {Init.XavierUniform_(w, gain: Init.CalculateGain("relu"))}");
         o.WriteLine($"orthogonal_: {Init.Orthogonal_(w)}");

@@ -17,14 +17,14 @@ public sealed class M5TrainEval : IExample
         o.WriteLine($"train: {model.Call(x)[0]}");
         o.WriteLine($"train again (new dropout mask): {model.Call(x)[0]}");
         var bn = (BatchNorm1d)model[1];
-        o.WriteLine($"running_mean after two batches: {bn.running_mean}, num_batches_tracked {bn.num_batches_tracked!.Item<long>()}");
+        o.WriteLine($"running_mean after two batches: {bn.RunningMean}, num_batches_tracked {bn.NumBatchesTracked!.Item<long>()}");
         model.Eval();
         using (Torch.NoGrad())
         {
             o.WriteLine($"eval: {model.Call(x)[0]}");
             o.WriteLine($"eval again (same): {model.Call(x)[0]}");
         }
-        o.WriteLine($"running_mean unchanged by eval: {bn.running_mean}");
+        o.WriteLine($"running_mean unchanged by eval: {bn.RunningMean}");
         return 0;
     }
 }

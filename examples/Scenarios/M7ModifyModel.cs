@@ -68,9 +68,9 @@ public sealed class M7ModifyModel : IExample
 
         var layer = new Linear(8, 16);
         var copy = (Linear)layer.DeepCopy();
-        using (Torch.NoGrad()) copy.weight.Fill_(0.5);
-        o.WriteLine($"deepcopy: copy.weight[0, 0] = {copy.weight[0, 0].Item<float>()}, original unchanged: {layer.weight[0, 0].Item<float>():F4}; " +
-                    $"the same tensor: {ReferenceEquals(copy.weight, layer.weight)}");
+        using (Torch.NoGrad()) copy.Weight.Fill_(0.5);
+        o.WriteLine($"deepcopy: copy.weight[0, 0] = {copy.Weight[0, 0].Item<float>()}, original unchanged: {layer.Weight[0, 0].Item<float>():F4}; " +
+                    $"the same tensor: {ReferenceEquals(copy.Weight, layer.Weight)}");
 
         var model = new Net();
         o.WriteLine(model);

@@ -22,8 +22,8 @@ public sealed class P1FitLine : IExample
     {
         var x = Torch.Tensor(new[] { 1.0f }, requiresGrad: true);
         var model = new Linear(1, 1);
-        Init.Constant_(model.weight, 0.5);
-        Init.Constant_(model.bias!, -0.3);
+        Init.Constant_(model.Weight, 0.5);
+        Init.Constant_(model.Bias!, -0.3);
         var optimizer = new Adam(model.Parameters(), lr: 0.01);
         var criterion = new MSELoss();
         var losses = new double[100];

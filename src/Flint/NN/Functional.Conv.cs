@@ -3,10 +3,7 @@ using Flint.Backends;
 
 namespace Flint.NN;
 
-/// <summary>
-/// <c>torch.nn.functional</c>: the functions of <c>F</c> (<c>using F = Flint.NN.Functional;</c>). This file holds the
-/// convolutions; pooling, padding and resampling are in the other Functional.*.cs files.
-/// </summary>
+// Convolutions of torch.nn.functional; pooling is in Functional.Pool.cs, padding and resampling in Functional.Resample.cs.
 public static partial class Functional
 {
     /// <summary>

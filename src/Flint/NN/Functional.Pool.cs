@@ -18,9 +18,11 @@ public static partial class Functional
         IntTuple padding = default, IntTuple dilation = default, bool ceilMode = false)
     {
         Pooling.Check1d(input, "max_pool1d");
-        var k = Pooling.Lift1d(kernelSize, 1, 0);
-        var (y, i) = Pooling.MaxPool2d(input.Unsqueeze(-2), k, Pooling.Lift1d(stride, 1, k[1]), Pooling.Lift1d(padding, 0, 0),
-            Pooling.Lift1d(dilation, 1, 1), ceilMode);
+        var k = Pooling.Lift1d(kernelSize, 1, 0, Pooling.MaxPool1dArg("kernel_size", false));
+        var s = Pooling.Lift1d(stride, 1, k[1], Pooling.MaxPool1dArg("stride", true));
+        var p = Pooling.Lift1d(padding, 0, 0, Pooling.MaxPool1dArg("padding", false));
+        var d = Pooling.Lift1d(dilation, 1, 1, Pooling.MaxPool1dArg("dilation", false));
+        var (y, i) = Pooling.MaxPool2d(input.Unsqueeze(-2), k, s, p, d, ceilMode);
         return (y.Squeeze(-2), i.Squeeze(-2));
     }
 
@@ -55,9 +57,9 @@ public static partial class Functional
         if (input.Dim() is not (2 or 3))
             throw new ArgumentException(
                 $"Expected 2 to 3 dimensions, but got {input.Dim()}-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)");
-        var k = Pooling.Lift1d(kernelSize, 1, 0);
-        var y = Pooling.AvgPool2d(input.Unsqueeze(-2), k, Pooling.Lift1d(stride, 1, k[1]), Pooling.Lift1d(padding, 0, 0),
-            ceilMode, countIncludePad, null);
+        var k = Pooling.Lift1d(kernelSize, 1, 0, Pooling.AvgPool1dArg("kernel_size"));
+        var y = Pooling.AvgPool2d(input.Unsqueeze(-2), k, Pooling.Lift1d(stride, 1, k[1], Pooling.AvgPool1dArg("stride")),
+            Pooling.Lift1d(padding, 0, 0, Pooling.AvgPool1dArg("padding")), ceilMode, countIncludePad, null);
         return y.Squeeze(-2);
     }
 
@@ -81,7 +83,7 @@ public static partial class Functional
     public static Tensor AdaptiveAvgPool1d(Tensor input, IntTuple outputSize)
     {
         Pooling.CheckAdaptive1d(input, "adaptive_avg_pool1d");
-        return AdaptiveAvgPool2d(input.Unsqueeze(-2), [1, Pooling.Single(outputSize)]).Squeeze(-2);
+        return AdaptiveAvgPool2d(input.Unsqueeze(-2), [1, Pooling.Single(outputSize, "adaptive_avg_pool1d", "output_size")]).Squeeze(-2);
     }
 
     /// <summary>2-D adaptive average pooling to an output size (<c>F.adaptive_avg_pool2d(input, output_size)</c>).</summary>
@@ -94,7 +96,7 @@ public static partial class Functional
     public static (Tensor Output, Tensor Indices) AdaptiveMaxPool1dWithIndices(Tensor input, IntTuple outputSize)
     {
         Pooling.CheckAdaptive1d(input, "adaptive_max_pool1d");
-        var (y, i) = AdaptiveMaxPool2dWithIndices(input.Unsqueeze(-2), [1, Pooling.Single(outputSize)]);
+        var (y, i) = AdaptiveMaxPool2dWithIndices(input.Unsqueeze(-2), [1, Pooling.Single(outputSize, "adaptive_max_pool1d", "output_size")]);
         return (y.Squeeze(-2), i.Squeeze(-2));
     }
 
@@ -171,20 +173,28 @@ internal static class Pooling
         return a.Length == 1 ? [a[0], a[0]] : a;
     }
 
-    public static long Single(IntTuple v)
+    // A one-int argument of a 1-D op, with the argument parser's message otherwise.
+    public static long Single(IntTuple v, string op, string arg)
     {
         var a = v.ToArray();
-        if (a.Length != 1) throw new ArgumentException($"expected a single int, but got {IntTuple.PyTuple(a)}");
+        if (a.Length != 1) throw new ArgumentException($"{op}() argument '{arg}' should contain one int (got {a.Length})");
         return a[0];
     }
 
     // A 1-D pool runs as a 2-D one of height 1: each argument gains a leading neutral entry.
-    public static long[] Lift1d(IntTuple v, long neutral, long whenNone)
+    public static long[] Lift1d(IntTuple v, long neutral, long whenNone, Func<int, string> message)
     {
         var a = v.ToArray();
-        if (a.Length > 1) throw new ArgumentException($"expected a single int or a tuple of one int, but got {IntTuple.PyTuple(a)}");
+        if (a.Length > 1) throw new ArgumentException(message(a.Length));
         return [neutral, a.Length == 0 ? whenNone : a[0]];
     }
+
+    public static Func<int, string> MaxPool1dArg(string arg, bool optional) => n =>
+        optional
+            ? $"max_pool1d() {arg} must be None, an int, list of ints, or tuple of ints of size 1 but got size {n}"
+            : $"max_pool1d() {arg} must be an int, list of ints or tuple of ints of size 1 but got size {n}";
+
+    public static Func<int, string> AvgPool1dArg(string arg) => n => $"avg_pool1d() argument '{arg}' should contain one int (got {n})";
 
     public static void Check1d(Tensor input, string name)
     {

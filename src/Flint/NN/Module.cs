@@ -64,12 +64,31 @@ public abstract partial class Module
         return slots.ToArray();
     }
 
-    // Auto-properties compile to "<Name>k__BackingField": register them under the property name.
+    // Auto-properties compile to "<Name>k__BackingField": register them under the property name. A .NET-cased name
+    // (Weight, RunningMean, WeightIhL0) registers under PyTorch's snake_case (weight, running_mean, weight_ih_l0), so
+    // state-dict keys are PyTorch's; a name that starts in lower case (conv1, fc_out) is kept as written.
     private static string FieldName(FieldInfo f)
     {
         var n = f.Name;
-        if (n.StartsWith('<') && n.IndexOf('>') is var close and > 0) return n[1..close];
-        return n;
+        if (n.StartsWith('<') && n.IndexOf('>') is var close and > 0) n = n[1..close];
+        return SnakeCase(n);
+    }
+
+    internal static string SnakeCase(string name)
+    {
+        if (name.Length == 0 || !char.IsUpper(name[0])) return name;
+        var sb = new StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]))) sb.Append('_');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else sb.Append(c);
+        }
+        return sb.ToString();
     }
 
     private static bool HoldsModules(Type t)

@@ -249,6 +249,16 @@ public class ConvErrorTests
             "pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=3 is not divisible by 2"),
         (() => F.PixelUnshuffle(R(2, 5, 4, 3), 2),
             "pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=3 is not divisible by 2"),
+        (() => F.AdaptiveAvgPool1d(R(2, 3, 7), (3, 3)),
+            "adaptive_avg_pool1d() argument 'output_size' should contain one int (got 2)"),
+        (() => F.AdaptiveMaxPool1d(R(2, 3, 7), (3, 3)),
+            "adaptive_max_pool1d() argument 'output_size' should contain one int (got 2)"),
+        (() => F.MaxPool1d(R(2, 3, 7), (3, 3)),
+            "max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got size 2"),
+        (() => F.MaxPool1d(R(2, 3, 7), 3, stride: (1, 1)),
+            "max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but got size 2"),
+        (() => F.AvgPool1d(R(2, 3, 7), (3, 3)),
+            "avg_pool1d() argument 'kernel_size' should contain one int (got 2)"),
     ];
 
     [Theory]

@@ -6,9 +6,10 @@ namespace Flint.Tests.NN;
 
 /// <summary>
 /// The convolution, pooling, padding and resampling layers against tests/parity/nn_conv_layers.py: each is built after
-/// <c>Torch.ManualSeed(seed)</c> and must print PyTorch's repr, hold PyTorch's default-initialised weight and bias, and
+/// <c>Torch.ManualSeed(seed)</c> (in the DefaultGenerator collection, so no other test draws in between) and must print PyTorch's repr, hold PyTorch's default-initialised weight and bias, and
 /// give PyTorch's output and input/weight/bias gradients.
 /// </summary>
+[Collection("DefaultGenerator")]
 public class ConvLayerParityTests
 {
     public static IEnumerable<object[]> Cases => FixtureSet.Ids("nn_conv_layers");

@@ -9,6 +9,7 @@ namespace Flint.Tests.NN;
 /// its state-dict entries as PyTorch does, and (built after the same seed) gives PyTorch's output, loss, gradients and
 /// post-step output (tests/parity/nn_conv_scenario.py).
 /// </summary>
+[Collection("DefaultGenerator")]
 public class ConvScenarioTests
 {
     private sealed class Net : Module<Tensor, Tensor>
@@ -65,7 +66,7 @@ public class ConvScenarioTests
         var net = new Net();
         Assert.Equal(["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias",
             "fc3.weight", "fc3.bias"], net.StateDict().Keys);
-        Assert.Equal(new long[] { 6, 1, 5, 5 }, net.Conv1.weight.Shape.ToArray());
+        Assert.Equal(new long[] { 6, 1, 5, 5 }, net.Conv1.Weight.Shape.ToArray());
         Assert.Equal(10, net.Parameters().Count());
     }
 
@@ -79,7 +80,7 @@ public class ConvScenarioTests
         var loss = diff.Mul(diff).Mean();
         net.ZeroGrad();
         loss.Backward();
-        Tensor[] grads = [net.Conv1.weight.Grad!, net.Conv1.bias!.Grad!, net.Conv2.weight.Grad!, net.Conv2.bias!.Grad!, net.Fc3.bias!.Grad!];
+        Tensor[] grads = [net.Conv1.Weight.Grad!, net.Conv1.Bias!.Grad!, net.Conv2.Weight.Grad!, net.Conv2.Bias!.Grad!, net.Fc3.Bias!.Grad!];
         using (Torch.NoGrad())
             foreach (var p in net.Parameters()) p.Sub_(p.Grad!.Mul(0.01));
         Tensor after;
@@ -114,7 +115,7 @@ public class ConvScenarioTests
         Assert.Equal("Col2ImBackward0", F.Fold(F.Unfold(y, 2), 28, 2).GradFn!.Name);
         var (values, indices) = F.MaxPool2dWithIndices(y, 2);
         Assert.Equal("MaxUnpool2DBackward0", F.MaxUnpool2d(values, indices, 2).GradFn!.Name);
-        var grads = Torch.Autograd.Grad([y.Mul(y).Sum()], [conv.weight], createGraph: true);
+        var grads = Torch.Autograd.Grad([y.Mul(y).Sum()], [conv.Weight], createGraph: true);
         Assert.Equal("ConvolutionBackwardBackward0", grads[0]!.GradFn!.Name);
     }
 }

@@ -79,10 +79,10 @@ public class GradGradTests
     {
         var c = Fx.Case("sparse_embedding");
         var emb = new Embedding(6, 3, paddingIdx: 1, sparse: true);
-        using (Torch.NoGrad()) emb.weight.Copy_(Fx.Tensor(c.GetProperty("weight")));
+        using (Torch.NoGrad()) emb.Weight.Copy_(Fx.Tensor(c.GetProperty("weight")));
         var output = emb.Call(Fx.Tensor(c.GetProperty("ids")));
         output.Mul(Fx.Tensor(c.GetProperty("gout"))).Sum().Backward();
-        var grad = emb.weight.Grad!;
+        var grad = emb.Weight.Grad!;
         Assert.True(grad.IsSparse);
         Assert.False(grad.IsCoalesced());
         Assert.Equal(new long[] { 6, 3 }, grad.Shape.ToArray());
@@ -91,14 +91,14 @@ public class GradGradTests
         ParityRunner.AssertClose(Fx.Tensor(c.GetProperty("dense")), grad.ToDense(), "sparse to_dense");
 
         new SparseAdam(emb.Parameters(), lr: 0.1).Step();
-        ParityRunner.AssertClose(Fx.Tensor(c.GetProperty("after_step")), emb.weight, "weight after SparseAdam");
+        ParityRunner.AssertClose(Fx.Tensor(c.GetProperty("after_step")), emb.Weight, "weight after SparseAdam");
 
         // A second backward accumulates: the stored rows are concatenated, as PyTorch's sparse add.
         var nnz = grad.Nnz();
         emb.Call(Fx.Tensor(c.GetProperty("ids"))).Sum().Backward();
-        Assert.Equal(2 * nnz, emb.weight.Grad!.Nnz());
+        Assert.Equal(2 * nnz, emb.Weight.Grad!.Nnz());
         emb.ZeroGrad(setToNone: false);
-        Assert.Equal(0, emb.weight.Grad!.Nnz());
+        Assert.Equal(0, emb.Weight.Grad!.Nnz());
     }
 
     [Fact]

@@ -14,20 +14,20 @@ public class LayerBehaviourTests
     {
         var table = Torch.Tensor(new float[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } });
         var frozen = Embedding.FromPretrained(table);
-        Assert.False(frozen.weight.RequiresGrad);
+        Assert.False(frozen.Weight.RequiresGrad);
         Assert.Equal([3f, 4f, 1f, 2f], frozen.Call(Torch.Tensor(new long[] { 1, 0 })).ToArray<float>());
         using (Torch.NoGrad()) table[0, 0].Fill_(9);
-        Assert.Equal(9f, frozen.weight[0, 0].Item<float>());
+        Assert.Equal(9f, frozen.Weight[0, 0].Item<float>());
         Assert.Equal("Embedding(3, 2)", frozen.ToString());
 
         var trainable = Embedding.FromPretrained(table, freeze: false, paddingIdx: -1);
-        Assert.True(trainable.weight.RequiresGrad);
+        Assert.True(trainable.Weight.RequiresGrad);
         Assert.Equal(2, trainable.PaddingIdx);
         trainable.Call(Torch.Tensor(new long[] { 2, 1 })).Sum().Backward();
-        Assert.Equal([0f, 0f, 1f, 1f, 0f, 0f], trainable.weight.Grad!.ToArray<float>());
+        Assert.Equal([0f, 0f, 1f, 1f, 0f, 0f], trainable.Weight.Grad!.ToArray<float>());
 
         var bag = EmbeddingBag.FromPretrained(table, mode: "sum");
-        Assert.False(bag.weight.RequiresGrad);
+        Assert.False(bag.Weight.RequiresGrad);
         Assert.Equal([8f, 10f], bag.Call(Torch.Tensor(new long[] { 1, 2 }), Torch.Tensor(new long[] { 0 })).ToArray<float>());
         Assert.Throws<ArgumentException>(() => Embedding.FromPretrained(Torch.Ones(3)));
         Assert.Throws<ArgumentException>(() => new Embedding(4, 2, weight: Torch.Ones(3, 2)));
@@ -41,18 +41,18 @@ public class LayerBehaviourTests
         var b = new Linear(6, 4);
         Torch.ManualSeed(7);
         b.ResetParameters();
-        Assert.True(a.weight.Equal(b.weight) && a.bias!.Equal(b.bias!));
+        Assert.True(a.Weight.Equal(b.Weight) && a.Bias!.Equal(b.Bias!));
 
         Torch.ManualSeed(3);
         var e = new Embedding(5, 2, paddingIdx: 0);
         Torch.ManualSeed(3);
         var f = new Embedding(5, 2, paddingIdx: 0);
         f.ResetParameters();
-        Assert.False(e.weight.Equal(f.weight));
+        Assert.False(e.Weight.Equal(f.Weight));
         Torch.ManualSeed(3);
         f.ResetParameters();
-        Assert.True(e.weight.Equal(f.weight));
-        Assert.Equal([0f, 0f], e.weight[0].ToArray<float>());
+        Assert.True(e.Weight.Equal(f.Weight));
+        Assert.Equal([0f, 0f], e.Weight[0].ToArray<float>());
     }
 
     [Fact]
@@ -62,23 +62,23 @@ public class LayerBehaviourTests
         bn.Call(Torch.Randn(4, 3));
         bn.Call(Torch.Randn(4, 3));
         Assert.Equal(["weight", "bias", "running_mean", "running_var", "num_batches_tracked"], bn.StateDict().Keys);
-        Assert.Equal(2L, bn.num_batches_tracked!.Item<long>());
+        Assert.Equal(2L, bn.NumBatchesTracked!.Item<long>());
 
         var copy = (BatchNorm1d)bn.DeepCopy();
-        Assert.True(copy.running_mean!.Equal(bn.running_mean!));
+        Assert.True(copy.RunningMean!.Equal(bn.RunningMean!));
         copy.Call(Torch.Randn(4, 3));
-        Assert.Equal(2L, bn.num_batches_tracked.Item<long>());
-        Assert.Equal(3L, copy.num_batches_tracked!.Item<long>());
+        Assert.Equal(2L, bn.NumBatchesTracked.Item<long>());
+        Assert.Equal(3L, copy.NumBatchesTracked!.Item<long>());
 
         var fresh = new BatchNorm1d(3);
         fresh.LoadStateDict(bn.StateDict());
-        Assert.True(fresh.running_var!.Equal(bn.running_var!));
-        Assert.Equal(2L, fresh.num_batches_tracked!.Item<long>());
+        Assert.True(fresh.RunningVar!.Equal(bn.RunningVar!));
+        Assert.Equal(2L, fresh.NumBatchesTracked!.Item<long>());
 
         fresh.Double();
-        Assert.Equal(DType.Float64, fresh.running_mean!.DType);
-        Assert.Equal(DType.Float64, fresh.weight!.DType);
-        Assert.Equal(DType.Int64, fresh.num_batches_tracked.DType);
+        Assert.Equal(DType.Float64, fresh.RunningMean!.DType);
+        Assert.Equal(DType.Float64, fresh.Weight!.DType);
+        Assert.Equal(DType.Int64, fresh.NumBatchesTracked.DType);
         Assert.Equal(DType.Float64, fresh.Call(Torch.Randn(2, 3, dtype: DType.Float64)).DType);
 
         var untracked = new BatchNorm2d(2, affine: false, trackRunningStats: false);
@@ -111,7 +111,7 @@ public class LayerBehaviourTests
         Assert.True(s.Sum(1).AllClose(Torch.Ones(2, 2, 2)));
         Assert.Throws<ArgumentException>(() => new Softmax2d().Call(Torch.Randn(2, 3)));
         var ln = new LayerNorm(4);
-        Assert.Equal(new long[] { 4 }, ln.weight!.Shape.ToArray());
+        Assert.Equal(new long[] { 4 }, ln.Weight!.Shape.ToArray());
         Assert.Equal("LayerNorm((4,), eps=1e-05, elementwise_affine=True)", ln.ToString());
     }
 

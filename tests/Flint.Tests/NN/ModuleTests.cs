@@ -154,3 +154,23 @@ public class ModuleTests
         plain.LoadStateDict(sd);
     }
 }
+
+public class ModuleNamingTests
+{
+    private sealed class Cased : Module
+    {
+        public Parameter Weight = new(Torch.Ones(1));
+        public Parameter WeightIhL0 = new(Torch.Ones(1));
+        [Buffer] public Tensor RunningMean = Torch.Zeros(1);
+        public Parameter fc_out = new(Torch.Ones(1));
+        public Linear Fc1 = new(1, 1);
+    }
+
+    [Fact]
+    public void NetCasedMembersRegisterUnderPyTorchsSnakeCaseNames()
+    {
+        Assert.Equal(["weight", "weight_ih_l0", "fc_out", "running_mean", "fc1.weight", "fc1.bias"], new Cased().StateDict().Keys);
+        Assert.Equal("num_batches_tracked", Module.SnakeCase("NumBatchesTracked"));
+        Assert.Equal("conv1", Module.SnakeCase("conv1"));
+    }
+}

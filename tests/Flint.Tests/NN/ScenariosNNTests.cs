@@ -68,11 +68,11 @@ public class ScenariosNNTests
         var convWeight = new Parameter(Torch.Empty(16, 6, 5, 5));
         Init.KaimingNormal_(convWeight.Data);
         var linear = new Linear(120, 84);
-        Init.Constant_(linear.weight.Data, 0.3);
+        Init.Constant_(linear.Weight.Data, 0.3);
         ParityRunner.AssertClose(Fx.Tensor(c.GetProperty("conv_weight")), convWeight, "kaiming_normal_ weight");
-        ParityRunner.AssertClose(Fx.Tensor(c.GetProperty("linear_weight")), linear.weight, "constant_ weight");
-        ParityRunner.AssertClose(Fx.Tensor(c.GetProperty("linear_bias")), linear.bias!, "linear bias (default init)");
-        Assert.True(linear.weight.IsLeaf && linear.weight.RequiresGrad && linear.weight.GradFn is null);
+        ParityRunner.AssertClose(Fx.Tensor(c.GetProperty("linear_weight")), linear.Weight, "constant_ weight");
+        ParityRunner.AssertClose(Fx.Tensor(c.GetProperty("linear_bias")), linear.Bias!, "linear bias (default init)");
+        Assert.True(linear.Weight.IsLeaf && linear.Weight.RequiresGrad && linear.Weight.GradFn is null);
         // kaiming_normal_ (fan_in 150, leaky_relu with a = 0): std √(2/150).
         Assert.Equal(Math.Sqrt(2.0 / 150), convWeight.Std().Item<float>(), 0.01);
     }

@@ -75,11 +75,11 @@ public class ModelScenarioTests
     public void M7_DeepCopyReplaceHeadExtraInputsAndOutputs()
     {
         var layer = new Linear(8, 16);
-        var before = layer.weight.ToArray<float>();
+        var before = layer.Weight.ToArray<float>();
         var copy = (Linear)layer.DeepCopy();
-        using (Torch.NoGrad()) copy.weight.Fill_(0.5);
-        Assert.Equal(before, layer.weight.ToArray<float>());
-        Assert.NotSame(layer.weight, copy.weight);
+        using (Torch.NoGrad()) copy.Weight.Fill_(0.5);
+        Assert.Equal(before, layer.Weight.ToArray<float>());
+        Assert.NotSame(layer.Weight, copy.Weight);
 
         var model = new M7ModifyModel.Net();
         model.RequiresGrad_(false);
@@ -101,8 +101,8 @@ public class ModelScenarioTests
         var fx = ScenarioFixture.Load("p1");
         var (model, losses) = P1FitLine.Fit();
         ParityAssert.Close(ScenarioFixture.Flat(fx.GetProperty("losses")), losses, 1e-5);
-        Assert.Equal(fx.GetProperty("weight").GetDouble(), model.weight.Item<float>(), 5);
-        Assert.Equal(fx.GetProperty("bias").GetDouble(), model.bias!.Item<float>(), 5);
+        Assert.Equal(fx.GetProperty("weight").GetDouble(), model.Weight.Item<float>(), 5);
+        Assert.Equal(fx.GetProperty("bias").GetDouble(), model.Bias!.Item<float>(), 5);
         Assert.Equal(fx.GetProperty("repr").GetString(), model.StateDict().ToString());
     }
 

@@ -158,8 +158,8 @@ internal static unsafe class ConvWorkspace
 /// <summary>The convolution loops for one storage type (float, double or an integer type).</summary>
 internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 {
-    // An im2col tile holds at most this many bytes (about half of L2, so the GEMM's packed panels stay resident).
-    private const long TileBytes = 512 << 10;
+    // An im2col tile holds at most this many bytes (about L2: measured best among 128 KiB to 2 MiB).
+    private const long TileBytes = 1 << 20;
 
     // Below this many multiply-adds a convolution stays on the calling thread.
     private const long Grain = 1L << 19;
@@ -203,6 +203,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (g.N == 0 || g.O == 0 || g.L == 0) return;
         T* px = (T*)x.Ptr, pw = (T*)w.Ptr, py = (T*)y.Ptr, pb = bias is null ? null : (T*)bias.Ptr;
         if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
+        else if (DirectConvKernels<T>.Applies(g)) DirectConvKernels<T>.Forward(px, pw, pb, py, g);
         else if (g.IsPointwise && g.Groups == 1)
         {
             // y[n] = W @ x[n] for every image in one batched GEMM (the GEMM splits the batch over threads).
@@ -291,8 +292,11 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (g.N == 0 || g.C == 0 || g.InPlane == 0) return;
         if (g.O == 0 || g.L == 0) Fill(pgx, g.N * g.C * g.InPlane, T.Zero);
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardInput(pgy, pw, pgx, g);
+        else if (DirectConvKernels<T>.AppliesBackward(g)) DirectConvKernels<T>.BackwardInput(pgy, pw, pgx, g);
         else if (g.IsPointwise && g.Groups == 1)
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
+        else if (FlippedGeometry(g) is { } flipped)
+            Forward(gy, FlippedWeight(w, g), null, gx, flipped);
         else
         {
             nint agy = (nint)pgy, aw = (nint)pw, agx = (nint)pgx;
@@ -300,6 +304,43 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 BackwardInputImages((T*)agy, (T*)aw, (T*)agx, g, g.N * t / count, g.N * (t + 1) / count));
         }
         GC.KeepAlive(gy); GC.KeepAlive(w); GC.KeepAlive(gx);
+    }
+
+    /// <summary>
+    /// With unit stride and padding at most d·(k - 1), the input gradient is a forward convolution of gy with the flipped,
+    /// channel-swapped kernel and padding d·(k - 1) - p: its im2col GEMM skips col2im's scattered accumulation. Null
+    /// where that does not hold.
+    /// </summary>
+    private static ConvGeometry? FlippedGeometry(ConvGeometry g)
+    {
+        if (g.SD != 1 || g.SH != 1 || g.SW != 1) return null;
+        long pd = g.DD * (g.KD - 1) - g.PD, ph = g.DH * (g.KH - 1) - g.PH, pw = g.DW * (g.KW - 1) - g.PW;
+        if (pd < 0 || ph < 0 || pw < 0) return null;
+        var f = new ConvGeometry
+        {
+            N = g.N, C = g.O, O = g.C, Groups = g.Groups, Dims = g.Dims,
+            ID = g.OD, IH = g.OH, IW = g.OW, KD = g.KD, KH = g.KH, KW = g.KW,
+            OD = g.ID, OH = g.IH, OW = g.IW, PD = pd, PH = ph, PW = pw, DD = g.DD, DH = g.DH, DW = g.DW,
+        };
+        return f;
+    }
+
+    // w [O, C / groups, k] as the kernel of the flipped convolution: [C, O / groups, k] reversed along every spatial dim.
+    private static Tensor FlippedWeight(Tensor w, ConvGeometry g)
+    {
+        long taps = g.KD * g.KH * g.KW, og = g.Og, cg = g.Cg;
+        var f = Tensor.Allocate([g.C, og, g.KD, g.KH, g.KW], w.dtype, w.Device);
+        T* src = (T*)w.Ptr, dst = (T*)f.Ptr;
+        for (long gr = 0; gr < g.Groups; gr++)
+            for (long o = 0; o < og; o++)
+                for (long c = 0; c < cg; c++)
+                {
+                    T* s = src + ((gr * og + o) * cg + c) * taps;
+                    T* d = dst + ((gr * cg + c) * og + o) * taps;
+                    for (long t = 0; t < taps; t++) d[t] = s[taps - 1 - t];
+                }
+        GC.KeepAlive(w);
+        return f;
     }
 
     // Gathers gy[n0 + i, o0 + o, :] for i < nb, o < og into a contiguous [og, nb·L] block.
@@ -360,6 +401,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (size == 0) return;
         if (g.N == 0 || g.L == 0) Fill(pgw, size, T.Zero);
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
+        else if (DirectConvKernels<T>.AppliesWeight(g)) DirectConvKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else
         {
             int threads = ImageThreads(g);
@@ -476,6 +518,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     }
 
     // The first output column ow whose input column ow*s - p + k*d is >= 0, and one past the last that is < size.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static (long Lo, long Hi) ValidRange(long outSize, long inSize, long stride, long pad, long offset)
     {
         long shift = pad - offset; // iw = ow*s - shift

@@ -328,14 +328,14 @@ public sealed class Softshrink(double lambd = 0.5) : Module<Tensor, Tensor>
 public sealed class PReLU : Module<Tensor, Tensor>
 {
     /// <summary>The slopes [num_parameters] (<c>prelu.weight</c>).</summary>
-    public Parameter weight;
+    public Parameter Weight;
 
     /// <summary><c>nn.PReLU(num_parameters=1, init=0.25, device=None, dtype=None)</c>.</summary>
     public PReLU(long numParameters = 1, double init = 0.25, Device? device = null, DType? dtype = null)
     {
         NumParameters = numParameters;
         InitValue = init;
-        weight = new Parameter(Torch.Empty([numParameters], dtype: dtype, device: device).Fill_(init));
+        Weight = new Parameter(Torch.Empty([numParameters], dtype: dtype, device: device).Fill_(init));
     }
 
     /// <summary>Number of slopes (<c>num_parameters</c>).</summary>
@@ -345,10 +345,10 @@ public sealed class PReLU : Module<Tensor, Tensor>
     public double InitValue { get; }
 
     /// <summary>Refills the slopes with the initial value (<c>reset_parameters()</c>).</summary>
-    public void ResetParameters() => Init.Constant_(weight, InitValue);
+    public void ResetParameters() => Init.Constant_(Weight, InitValue);
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.Prelu(input, weight);
+    public override Tensor Forward(Tensor input) => F.Prelu(input, Weight);
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"num_parameters={NumParameters}";

@@ -15,10 +15,10 @@ public abstract class ConvNd : Module<Tensor, Tensor>
     /// The learnable kernel (<c>conv.weight</c>): [out, in / groups, *k], or [in, out / groups, *k] when transposed.
     /// Lower-case as in Linear, so that the field's name is the state-dict key.
     /// </summary>
-    public Parameter weight;
+    public Parameter Weight;
 
     /// <summary>The learnable bias [out] (<c>conv.bias</c>), or null when built with bias: false.</summary>
-    public Parameter? bias;
+    public Parameter? Bias;
 
     /// <summary>Input channels (<c>in_channels</c>).</summary>
     public long InChannels { get; }
@@ -103,8 +103,8 @@ public abstract class ConvNd : Module<Tensor, Tensor>
         long[] shape = transposed
             ? [inChannels, outChannels / groups, .. KernelSize]
             : [outChannels, inChannels / groups, .. KernelSize];
-        weight = new Parameter(Torch.Empty(new Size(shape), dtype, device));
-        this.bias = bias ? new Parameter(Torch.Empty(outChannels, dtype, device)) : null;
+        Weight = new Parameter(Torch.Empty(new Size(shape), dtype, device));
+        this.Bias = bias ? new Parameter(Torch.Empty(outChannels, dtype, device)) : null;
         ResetParameters();
     }
 
@@ -119,12 +119,12 @@ public abstract class ConvNd : Module<Tensor, Tensor>
     /// <summary>Re-draws the weight and bias as PyTorch initialises them (<c>reset_parameters()</c>).</summary>
     public void ResetParameters()
     {
-        Init.KaimingUniform_(weight, a: Math.Sqrt(5));
-        if (bias is null) return;
-        var (fanIn, _) = Init.CalculateFanInAndFanOut(weight);
+        Init.KaimingUniform_(Weight, a: Math.Sqrt(5));
+        if (Bias is null) return;
+        var (fanIn, _) = Init.CalculateFanInAndFanOut(Weight);
         if (fanIn == 0) return;
         var bound = 1 / Math.Sqrt(fanIn);
-        Init.Uniform_(bias, -bound, bound);
+        Init.Uniform_(Bias, -bound, bound);
     }
 
     /// <summary>PyTorch's <c>extra_repr</c>: <c>1, 6, kernel_size=(5, 5), stride=(1, 1)</c> and the settings that differ from their defaults.</summary>
@@ -136,7 +136,7 @@ public abstract class ConvNd : Module<Tensor, Tensor>
         if (Dilation.Any(d => d != 1)) s += $", dilation={IntTuple.PyTuple(Dilation)}";
         if (OutputPadding.Any(p => p != 0)) s += $", output_padding={IntTuple.PyTuple(OutputPadding)}";
         if (Groups != 1) s += $", groups={Groups}";
-        if (bias is null) s += ", bias=False";
+        if (Bias is null) s += ", bias=False";
         if (PaddingMode != "zeros") s += $", padding_mode={PaddingMode}";
         return s;
     }
@@ -156,7 +156,7 @@ public sealed class Conv1d(long inChannels, long outChannels, IntTuple kernelSiz
 {
     /// <summary>Convolves [N, C_in, L] (or [C_in, L]) input.</summary>
     public override Tensor Forward(Tensor input) =>
-        ConvForward(input, (x, p) => F.Conv1d(x, this.weight, this.bias, Stride, p, Dilation, Groups));
+        ConvForward(input, (x, p) => F.Conv1d(x, this.Weight, this.Bias, Stride, p, Dilation, Groups));
 }
 
 /// <summary>
@@ -169,7 +169,7 @@ public sealed class Conv2d(long inChannels, long outChannels, IntTuple kernelSiz
 {
     /// <summary>Convolves [N, C_in, H, W] (or [C_in, H, W]) input.</summary>
     public override Tensor Forward(Tensor input) =>
-        ConvForward(input, (x, p) => F.Conv2d(x, this.weight, this.bias, Stride, p, Dilation, Groups));
+        ConvForward(input, (x, p) => F.Conv2d(x, this.Weight, this.Bias, Stride, p, Dilation, Groups));
 }
 
 /// <summary>A 3-D convolution layer (<c>torch.nn.Conv3d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode="zeros")</c>).</summary>
@@ -179,7 +179,7 @@ public sealed class Conv3d(long inChannels, long outChannels, IntTuple kernelSiz
 {
     /// <summary>Convolves [N, C_in, D, H, W] (or [C_in, D, H, W]) input.</summary>
     public override Tensor Forward(Tensor input) =>
-        ConvForward(input, (x, p) => F.Conv3d(x, this.weight, this.bias, Stride, p, Dilation, Groups));
+        ConvForward(input, (x, p) => F.Conv3d(x, this.Weight, this.Bias, Stride, p, Dilation, Groups));
 }
 
 /// <summary>The common part of the transposed convolution layers (<c>torch.nn.modules.conv._ConvTransposeNd</c>).</summary>
@@ -243,7 +243,7 @@ public sealed class ConvTranspose1d(long inChannels, long outChannels, IntTuple 
 {
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, long[]? outputSize) =>
-        F.ConvTranspose1d(input, this.weight, this.bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
+        F.ConvTranspose1d(input, this.Weight, this.Bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
 }
 
 /// <summary>
@@ -257,7 +257,7 @@ public sealed class ConvTranspose2d(long inChannels, long outChannels, IntTuple 
 {
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, long[]? outputSize) =>
-        F.ConvTranspose2d(input, this.weight, this.bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
+        F.ConvTranspose2d(input, this.Weight, this.Bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
 }
 
 /// <summary>
@@ -271,5 +271,5 @@ public sealed class ConvTranspose3d(long inChannels, long outChannels, IntTuple 
 {
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input, long[]? outputSize) =>
-        F.ConvTranspose3d(input, this.weight, this.bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
+        F.ConvTranspose3d(input, this.Weight, this.Bias, Stride, Padding, OutputPaddingFor(input, outputSize), Groups, Dilation);
 }

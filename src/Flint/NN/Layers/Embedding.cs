@@ -10,7 +10,7 @@ namespace Flint.NN;
 public sealed class Embedding : Module<Tensor, Tensor>
 {
     /// <summary>The table [num_embeddings, embedding_dim] (<c>embedding.weight</c>).</summary>
-    public Parameter weight;
+    public Parameter Weight;
 
     /// <summary>
     /// <c>nn.Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
@@ -28,14 +28,14 @@ public sealed class Embedding : Module<Tensor, Tensor>
         Sparse = sparse;
         if (weight is null)
         {
-            this.weight = new Parameter(Torch.Empty([numEmbeddings, embeddingDim], dtype: dtype, device: device));
+            this.Weight = new Parameter(Torch.Empty([numEmbeddings, embeddingDim], dtype: dtype, device: device));
             ResetParameters();
         }
         else
         {
             if (weight.Dim() != 2 || weight.Size(0) != numEmbeddings || weight.Size(1) != embeddingDim)
                 throw new ArgumentException("Shape of weight does not match num_embeddings and embedding_dim");
-            this.weight = new Parameter(weight);
+            this.Weight = new Parameter(weight);
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class Embedding : Module<Tensor, Tensor>
     {
         if (embeddings.Dim() != 2) throw new ArgumentException("Embeddings parameter is expected to be 2-dimensional");
         var e = new Embedding(embeddings.Size(0), embeddings.Size(1), paddingIdx, maxNorm, normType, scaleGradByFreq, sparse, embeddings);
-        e.weight.RequiresGrad_(!freeze);
+        e.Weight.RequiresGrad_(!freeze);
         return e;
     }
 
@@ -77,13 +77,13 @@ public sealed class Embedding : Module<Tensor, Tensor>
     /// <summary>Redraws the weight from N(0, 1) and zeroes the padding row (<c>reset_parameters()</c>).</summary>
     public void ResetParameters()
     {
-        Init.Normal_(weight);
+        Init.Normal_(Weight);
         if (PaddingIdx is { } p)
-            using (Torch.NoGrad()) weight.Select(0, p).Fill_(0);
+            using (Torch.NoGrad()) Weight.Select(0, p).Fill_(0);
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.Embedding(input, weight, PaddingIdx, MaxNorm, NormType, ScaleGradByFreq, Sparse);
+    public override Tensor Forward(Tensor input) => F.Embedding(input, Weight, PaddingIdx, MaxNorm, NormType, ScaleGradByFreq, Sparse);
 
     /// <inheritdoc/>
     public override string ExtraRepr()
@@ -106,7 +106,7 @@ public sealed class Embedding : Module<Tensor, Tensor>
 public sealed class EmbeddingBag : Module<Tensor, Tensor>
 {
     /// <summary>The table [num_embeddings, embedding_dim] (<c>embedding_bag.weight</c>).</summary>
-    public Parameter weight;
+    public Parameter Weight;
 
     /// <summary>
     /// <c>nn.EmbeddingBag(num_embeddings, embedding_dim, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
@@ -124,14 +124,14 @@ public sealed class EmbeddingBag : Module<Tensor, Tensor>
         PaddingIdx = F.WrapPaddingIdx(paddingIdx, numEmbeddings, "padding_idx");
         if (weight is null)
         {
-            this.weight = new Parameter(Torch.Empty([numEmbeddings, embeddingDim], dtype: dtype, device: device));
+            this.Weight = new Parameter(Torch.Empty([numEmbeddings, embeddingDim], dtype: dtype, device: device));
             ResetParameters();
         }
         else
         {
             if (weight.Dim() != 2 || weight.Size(0) != numEmbeddings || weight.Size(1) != embeddingDim)
                 throw new ArgumentException("Shape of weight does not match num_embeddings and embedding_dim");
-            this.weight = new Parameter(weight);
+            this.Weight = new Parameter(weight);
         }
         Mode = mode;
         Sparse = sparse;
@@ -148,7 +148,7 @@ public sealed class EmbeddingBag : Module<Tensor, Tensor>
         if (embeddings.Dim() != 2) throw new ArgumentException("Embeddings parameter is expected to be 2-dimensional");
         var e = new EmbeddingBag(embeddings.Size(0), embeddings.Size(1), maxNorm, normType, scaleGradByFreq, mode, sparse, embeddings,
             includeLastOffset, paddingIdx);
-        e.weight.RequiresGrad_(!freeze);
+        e.Weight.RequiresGrad_(!freeze);
         return e;
     }
 
@@ -182,9 +182,9 @@ public sealed class EmbeddingBag : Module<Tensor, Tensor>
     /// <summary>Redraws the weight from N(0, 1) and zeroes the padding row (<c>reset_parameters()</c>).</summary>
     public void ResetParameters()
     {
-        Init.Normal_(weight);
+        Init.Normal_(Weight);
         if (PaddingIdx is { } p)
-            using (Torch.NoGrad()) weight.Select(0, p).Fill_(0);
+            using (Torch.NoGrad()) Weight.Select(0, p).Fill_(0);
     }
 
     /// <summary>Bags of a 2-D input, one per row (<c>embedding_bag(input)</c>).</summary>
@@ -192,7 +192,7 @@ public sealed class EmbeddingBag : Module<Tensor, Tensor>
 
     /// <summary>Bags of a 1-D input split at <paramref name="offsets"/> (<c>embedding_bag(input, offsets, per_sample_weights)</c>).</summary>
     public Tensor Forward(Tensor input, Tensor? offsets, Tensor? perSampleWeights = null) =>
-        F.EmbeddingBag(input, weight, offsets, MaxNorm, NormType, ScaleGradByFreq, Mode, Sparse, perSampleWeights, IncludeLastOffset, PaddingIdx);
+        F.EmbeddingBag(input, Weight, offsets, MaxNorm, NormType, ScaleGradByFreq, Mode, Sparse, perSampleWeights, IncludeLastOffset, PaddingIdx);
 
     /// <summary>Runs the forward hooks and <see cref="Forward(Tensor, Tensor?, Tensor?)"/> (<c>embedding_bag(input, offsets, per_sample_weights)</c>).</summary>
     public Tensor Call(Tensor input, Tensor? offsets, Tensor? perSampleWeights = null) =>

@@ -20,18 +20,18 @@ public sealed class Identity : Module<Tensor, Tensor>
 public sealed class Linear : Module<Tensor, Tensor>
 {
     /// <summary>The weight [out_features, in_features] (<c>linear.weight</c>).</summary>
-    public Parameter weight;
+    public Parameter Weight;
 
     /// <summary>The bias [out_features], or null when built with <c>bias: false</c> (<c>linear.bias</c>).</summary>
-    public Parameter? bias;
+    public Parameter? Bias;
 
     /// <summary><c>nn.Linear(in_features, out_features, bias=True, device=None, dtype=None)</c>.</summary>
     public Linear(long inFeatures, long outFeatures, bool bias = true, Device? device = null, DType? dtype = null)
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        weight = new Parameter(Torch.Empty([outFeatures, inFeatures], dtype: dtype, device: device));
-        this.bias = bias ? new Parameter(Torch.Empty([outFeatures], dtype: dtype, device: device)) : null;
+        Weight = new Parameter(Torch.Empty([outFeatures, inFeatures], dtype: dtype, device: device));
+        this.Bias = bias ? new Parameter(Torch.Empty([outFeatures], dtype: dtype, device: device)) : null;
         ResetParameters();
     }
 
@@ -44,18 +44,18 @@ public sealed class Linear : Module<Tensor, Tensor>
     /// <summary>Re-draws the weight and bias as the constructor does (<c>reset_parameters()</c>).</summary>
     public void ResetParameters()
     {
-        Init.KaimingUniform_(weight, a: Math.Sqrt(5));
-        if (bias is null) return;
-        var (fanIn, _) = Init.CalculateFanInAndFanOut(weight);
+        Init.KaimingUniform_(Weight, a: Math.Sqrt(5));
+        if (Bias is null) return;
+        var (fanIn, _) = Init.CalculateFanInAndFanOut(Weight);
         var bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-        Init.Uniform_(bias, -bound, bound);
+        Init.Uniform_(Bias, -bound, bound);
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.Linear(input, weight, bias);
+    public override Tensor Forward(Tensor input) => F.Linear(input, Weight, Bias);
 
     /// <inheritdoc/>
-    public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(bias is not null ? "True" : "False")}";
+    public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}";
 }
 
 /// <summary>
@@ -65,10 +65,10 @@ public sealed class Linear : Module<Tensor, Tensor>
 public sealed class Bilinear : Module<Tensor, Tensor, Tensor>
 {
     /// <summary>The weight [out_features, in1_features, in2_features].</summary>
-    public Parameter weight;
+    public Parameter Weight;
 
     /// <summary>The bias [out_features], or null.</summary>
-    public Parameter? bias;
+    public Parameter? Bias;
 
     /// <summary><c>nn.Bilinear(in1_features, in2_features, out_features, bias=True, device=None, dtype=None)</c>.</summary>
     public Bilinear(long in1Features, long in2Features, long outFeatures, bool bias = true, Device? device = null, DType? dtype = null)
@@ -76,8 +76,8 @@ public sealed class Bilinear : Module<Tensor, Tensor, Tensor>
         In1Features = in1Features;
         In2Features = in2Features;
         OutFeatures = outFeatures;
-        weight = new Parameter(Torch.Empty([outFeatures, in1Features, in2Features], dtype: dtype, device: device));
-        this.bias = bias ? new Parameter(Torch.Empty([outFeatures], dtype: dtype, device: device)) : null;
+        Weight = new Parameter(Torch.Empty([outFeatures, in1Features, in2Features], dtype: dtype, device: device));
+        this.Bias = bias ? new Parameter(Torch.Empty([outFeatures], dtype: dtype, device: device)) : null;
         ResetParameters();
     }
 
@@ -93,17 +93,17 @@ public sealed class Bilinear : Module<Tensor, Tensor, Tensor>
     /// <summary>Re-draws the weight and bias from U(−1/√in1, 1/√in1) (<c>reset_parameters()</c>).</summary>
     public void ResetParameters()
     {
-        var bound = 1 / Math.Sqrt(weight.Size(1));
-        Init.Uniform_(weight, -bound, bound);
-        if (bias is not null) Init.Uniform_(bias, -bound, bound);
+        var bound = 1 / Math.Sqrt(Weight.Size(1));
+        Init.Uniform_(Weight, -bound, bound);
+        if (Bias is not null) Init.Uniform_(Bias, -bound, bound);
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input1, Tensor input2) => F.Bilinear(input1, input2, weight, bias);
+    public override Tensor Forward(Tensor input1, Tensor input2) => F.Bilinear(input1, input2, Weight, Bias);
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
-        $"in1_features={In1Features}, in2_features={In2Features}, out_features={OutFeatures}, bias={(bias is not null ? "True" : "False")}";
+        $"in1_features={In1Features}, in2_features={In2Features}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}";
 }
 
 /// <summary>Flattens dims <c>start_dim</c>..<c>end_dim</c> into one (<c>nn.Flatten(start_dim=1, end_dim=-1)</c>).</summary>

@@ -10,19 +10,19 @@ namespace Flint.NN;
 public abstract class NormBase : Module<Tensor, Tensor>
 {
     /// <summary>The scale [num_features], or null without <c>affine</c>.</summary>
-    public Parameter? weight;
+    public Parameter? Weight;
 
     /// <summary>The shift [num_features], or null without <c>affine</c>.</summary>
-    public Parameter? bias;
+    public Parameter? Bias;
 
     /// <summary>The running mean [num_features], or null without <c>track_running_stats</c>.</summary>
-    [Buffer] public Tensor? running_mean;
+    [Buffer] public Tensor? RunningMean;
 
     /// <summary>The running variance [num_features], or null without <c>track_running_stats</c>.</summary>
-    [Buffer] public Tensor? running_var;
+    [Buffer] public Tensor? RunningVar;
 
     /// <summary>How many training batches updated the running statistics (int64 scalar), or null.</summary>
-    [Buffer] public Tensor? num_batches_tracked;
+    [Buffer] public Tensor? NumBatchesTracked;
 
     /// <summary>The shared constructor of <c>_NormBase(num_features, eps, momentum, affine, track_running_stats)</c>.</summary>
     protected NormBase(long numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, Device? device, DType? dtype)
@@ -34,14 +34,14 @@ public abstract class NormBase : Module<Tensor, Tensor>
         TrackRunningStats = trackRunningStats;
         if (affine)
         {
-            weight = new Parameter(Torch.Empty([numFeatures], dtype: dtype, device: device));
-            bias = new Parameter(Torch.Empty([numFeatures], dtype: dtype, device: device));
+            Weight = new Parameter(Torch.Empty([numFeatures], dtype: dtype, device: device));
+            Bias = new Parameter(Torch.Empty([numFeatures], dtype: dtype, device: device));
         }
         if (trackRunningStats)
         {
-            running_mean = Torch.Zeros([numFeatures], dtype: dtype, device: device);
-            running_var = Torch.Ones([numFeatures], dtype: dtype, device: device);
-            num_batches_tracked = Torch.Tensor(0L, dtype: DType.Int64, device: device);
+            RunningMean = Torch.Zeros([numFeatures], dtype: dtype, device: device);
+            RunningVar = Torch.Ones([numFeatures], dtype: dtype, device: device);
+            NumBatchesTracked = Torch.Tensor(0L, dtype: DType.Int64, device: device);
         }
         ResetParameters();
     }
@@ -67,9 +67,9 @@ public abstract class NormBase : Module<Tensor, Tensor>
         if (!TrackRunningStats) return;
         using (Torch.NoGrad())
         {
-            running_mean!.Zero_();
-            running_var!.Fill_(1);
-            num_batches_tracked!.Zero_();
+            RunningMean!.Zero_();
+            RunningVar!.Fill_(1);
+            NumBatchesTracked!.Zero_();
         }
     }
 
@@ -78,8 +78,8 @@ public abstract class NormBase : Module<Tensor, Tensor>
     {
         ResetRunningStats();
         if (!Affine) return;
-        Init.Ones_(weight!);
-        Init.Zeros_(bias!);
+        Init.Ones_(Weight!);
+        Init.Zeros_(Bias!);
     }
 
     /// <summary>Throws PyTorch's error if the input has the wrong number of dims for this layer.</summary>
@@ -103,14 +103,14 @@ public abstract class BatchNormBase(long numFeatures, double eps, double? moment
     {
         CheckInputDim(input);
         var factor = Momentum ?? 0.0;
-        if (Training && TrackRunningStats && num_batches_tracked is not null)
+        if (Training && TrackRunningStats && NumBatchesTracked is not null)
         {
-            using (Torch.NoGrad()) num_batches_tracked.Add_(1);
-            if (Momentum is null) factor = 1.0 / num_batches_tracked.Item<long>();
+            using (Torch.NoGrad()) NumBatchesTracked.Add_(1);
+            if (Momentum is null) factor = 1.0 / NumBatchesTracked.Item<long>();
         }
-        var bnTraining = Training || (running_mean is null && running_var is null);
+        var bnTraining = Training || (RunningMean is null && RunningVar is null);
         var useStats = !Training || TrackRunningStats;
-        return F.BatchNorm(input, useStats ? running_mean : null, useStats ? running_var : null, weight, bias, bnTraining, factor, Eps);
+        return F.BatchNorm(input, useStats ? RunningMean : null, useStats ? RunningVar : null, Weight, Bias, bnTraining, factor, Eps);
     }
 }
 
@@ -158,7 +158,7 @@ public abstract class InstanceNormBase(long numFeatures, double eps, double? mom
     private protected abstract int NoBatchDim { get; }
 
     private Tensor Apply(Tensor input) =>
-        F.InstanceNorm(input, running_mean, running_var, weight, bias, Training || !TrackRunningStats, Momentum ?? 0.0, Eps);
+        F.InstanceNorm(input, RunningMean, RunningVar, Weight, Bias, Training || !TrackRunningStats, Momentum ?? 0.0, Eps);
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
@@ -214,10 +214,10 @@ public sealed class InstanceNorm3d(long numFeatures, double eps = 1e-5, double? 
 public sealed class LayerNorm : Module<Tensor, Tensor>
 {
     /// <summary>The elementwise scale, or null without <c>elementwise_affine</c>.</summary>
-    public Parameter? weight;
+    public Parameter? Weight;
 
     /// <summary>The elementwise shift, or null without <c>elementwise_affine</c>.</summary>
-    public Parameter? bias;
+    public Parameter? Bias;
 
     /// <summary><c>nn.LayerNorm(normalized_shape, eps=1e-05, elementwise_affine=True, device=None, dtype=None)</c> for one trailing dim.</summary>
     public LayerNorm(long normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, Device? device = null, DType? dtype = null)
@@ -231,8 +231,8 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
         ElementwiseAffine = elementwiseAffine;
         if (elementwiseAffine)
         {
-            weight = new Parameter(Torch.Empty(normalizedShape, dtype: dtype, device: device));
-            bias = new Parameter(Torch.Empty(normalizedShape, dtype: dtype, device: device));
+            Weight = new Parameter(Torch.Empty(normalizedShape, dtype: dtype, device: device));
+            Bias = new Parameter(Torch.Empty(normalizedShape, dtype: dtype, device: device));
         }
         ResetParameters();
     }
@@ -250,12 +250,12 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
     public void ResetParameters()
     {
         if (!ElementwiseAffine) return;
-        Init.Ones_(weight!);
-        Init.Zeros_(bias!);
+        Init.Ones_(Weight!);
+        Init.Zeros_(Bias!);
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.LayerNorm(input, [.. NormalizedShape], weight, bias, Eps);
+    public override Tensor Forward(Tensor input) => F.LayerNorm(input, [.. NormalizedShape], Weight, Bias, Eps);
 
     /// <inheritdoc/>
     public override string ExtraRepr() =>
@@ -269,10 +269,10 @@ public sealed class LayerNorm : Module<Tensor, Tensor>
 public sealed class GroupNorm : Module<Tensor, Tensor>
 {
     /// <summary>The per-channel scale, or null without <c>affine</c>.</summary>
-    public Parameter? weight;
+    public Parameter? Weight;
 
     /// <summary>The per-channel shift, or null without <c>affine</c>.</summary>
-    public Parameter? bias;
+    public Parameter? Bias;
 
     /// <summary><c>nn.GroupNorm(num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None)</c>.</summary>
     public GroupNorm(long numGroups, long numChannels, double eps = 1e-5, bool affine = true, Device? device = null, DType? dtype = null)
@@ -284,8 +284,8 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
         Affine = affine;
         if (affine)
         {
-            weight = new Parameter(Torch.Empty([numChannels], dtype: dtype, device: device));
-            bias = new Parameter(Torch.Empty([numChannels], dtype: dtype, device: device));
+            Weight = new Parameter(Torch.Empty([numChannels], dtype: dtype, device: device));
+            Bias = new Parameter(Torch.Empty([numChannels], dtype: dtype, device: device));
         }
         ResetParameters();
     }
@@ -306,12 +306,12 @@ public sealed class GroupNorm : Module<Tensor, Tensor>
     public void ResetParameters()
     {
         if (!Affine) return;
-        Init.Ones_(weight!);
-        Init.Zeros_(bias!);
+        Init.Ones_(Weight!);
+        Init.Zeros_(Bias!);
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => F.GroupNorm(input, NumGroups, weight, bias, Eps);
+    public override Tensor Forward(Tensor input) => F.GroupNorm(input, NumGroups, Weight, Bias, Eps);
 
     /// <inheritdoc/>
     public override string ExtraRepr() => $"{NumGroups}, {NumChannels}, eps={F.Py(Eps)}, affine={ActivationRepr.Bool(Affine)}";
