@@ -63,26 +63,10 @@ internal sealed partial class CudaBackend : IBackend
     /// <summary>Launches an elementwise kernel: (n, geometry, operand pointers..., 8-byte arguments...).</summary>
     private unsafe void LaunchElementwise(nint function, ElementwisePlan plan, Tensor[] operands, ReadOnlySpan<long> arguments)
     {
-        var geometry = new Geometry();
-        plan.Fill(ref geometry);
-        long n = plan.Numel;
-        int count = 2 + operands.Length + arguments.Length;
-        var args = stackalloc void*[count];
-        var pointers = stackalloc ulong[operands.Length];
-        var values = stackalloc long[Math.Max(arguments.Length, 1)];
-        args[0] = &n;
-        args[1] = &geometry;
-        for (int k = 0; k < operands.Length; k++)
-        {
-            pointers[k] = Address(operands[k]);
-            args[2 + k] = &pointers[k];
-        }
-        for (int j = 0; j < arguments.Length; j++)
-        {
-            values[j] = arguments[j];
-            args[2 + operands.Length + j] = &values[j];
-        }
-        dev.Launch(function, Blocks(n, KernelSource.BlockSize), KernelSource.BlockSize, 0, args);
+        Span<ulong> pointers = stackalloc ulong[operands.Length];
+        for (int k = 0; k < operands.Length; k++) pointers[k] = Address(operands[k]);
+        KernelArguments.Elementwise(plan, pointers, arguments, Blocks(plan.Numel, KernelSource.BlockSize), KernelSource.BlockSize,
+            (grid, block, args) => dev.Launch(function, grid, block, 0, args));
         GC.KeepAlive(operands);
     }
 

@@ -22,6 +22,7 @@ internal static class CudaRuntime
     {
         public NvrtcApi? Nvrtc;
         public CublasApi? Cublas;
+        public string? NvrtcError, CublasError;
     }
 
     private static readonly Lazy<DriverState> Driver = new(LoadDriver);
@@ -37,7 +38,16 @@ internal static class CudaRuntime
     {
         var s = new DriverState();
         CudaVisibleDevices.PublishToNativeEnvironment();
-        var api = CudaDriverApi.TryLoad();
+        CudaDriverApi? api;
+        try
+        {
+            api = CudaDriverApi.TryLoad();
+        }
+        catch (InvalidOperationException e)
+        {
+            s.Error = e.Message;
+            return s;
+        }
         if (api is null)
         {
             s.Error = NoDriverMessage;
@@ -61,7 +71,28 @@ internal static class CudaRuntime
         return s;
     }
 
-    private static ToolkitState LoadToolkit() => new() { Nvrtc = NvrtcApi.TryLoad(), Cublas = CublasApi.TryLoad() };
+    // A library that loads but lacks an entry point Flint needs is reported as too old, not thrown at every question.
+    private static ToolkitState LoadToolkit()
+    {
+        var t = new ToolkitState();
+        try
+        {
+            t.Nvrtc = NvrtcApi.TryLoad();
+        }
+        catch (InvalidOperationException e)
+        {
+            t.NvrtcError = e.Message;
+        }
+        try
+        {
+            t.Cublas = CublasApi.TryLoad();
+        }
+        catch (InvalidOperationException e)
+        {
+            t.CublasError = e.Message;
+        }
+        return t;
+    }
 
     /// <summary>The number of visible devices; 0 without a driver (<c>torch.cuda.device_count()</c>, never throws).</summary>
     public static int DeviceCount => Driver.Value.Count;
@@ -80,6 +111,8 @@ internal static class CudaRuntime
         if (d.Count == 0)
             return "No CUDA GPUs are available" + (CudaVisibleDevices.ExplainNoDevice() is { } why ? $" ({why})" : "");
         var t = Toolkit.Value;
+        if (t.NvrtcError is not null) return t.NvrtcError;
+        if (t.CublasError is not null) return t.CublasError;
         if (t.Nvrtc is null)
             return "CUDA kernels are compiled with NVRTC, but it could not be loaded (looked for " +
                    string.Join(", ", NvrtcApi.LibraryNames) + "); install the CUDA toolkit's NVRTC or add its folder to " +
