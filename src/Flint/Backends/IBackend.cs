@@ -37,13 +37,17 @@ internal static class Backend
     public static IBackend For(Device device) => device.IsCpu ? CpuBackend.Instance : CudaBackends.For(device);
 }
 
-/// <summary>Lazily created CUDA backends, one per device index.</summary>
+/// <summary>
+/// The hook to the CUDA backends (Backends/Cuda), one per device, created on first use: asking for one loads CUDA, and
+/// throws PyTorch's error when it cannot be used.
+/// </summary>
 internal static class CudaBackends
 {
-    /// <summary>Set by the CUDA backend when it is available; null means "no CUDA here".</summary>
-    internal static Func<Device, IBackend>? Factory { get; set; }
+    /// <summary>
+    /// The CUDA backend factory when CUDA is available, null otherwise. Reading it asks whether CUDA is available
+    /// (loading the driver, as <c>torch.cuda.is_available()</c> does).
+    /// </summary>
+    internal static Func<Device, IBackend>? Factory => Flint.Cuda.IsAvailable() ? Cuda.CudaBackend.For : null;
 
-    public static IBackend For(Device device) =>
-        Factory?.Invoke(device) ?? throw new InvalidOperationException(
-            $"Cannot use device {device}: Torch not compiled with CUDA enabled or no CUDA device is available on this machine");
+    public static IBackend For(Device device) => Cuda.CudaBackend.For(device);
 }

@@ -70,7 +70,7 @@ public readonly struct LeakyReluKernel(double negativeSlope) : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "leaky_relu";
     /// <inheritdoc/>
-    public static string Cuda => "x > 0 ? x : x * negative_slope";
+    public static string Cuda => "x > 0 ? x : x * (T)negativeSlope";
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized(new V<float>((float)negativeSlope), x, y);
     /// <inheritdoc/>
@@ -89,7 +89,7 @@ public readonly struct LeakyReluBackwardKernel(double negativeSlope) : IBinaryKe
     /// <inheritdoc/>
     public static string Name => "leaky_relu_backward";
     /// <inheritdoc/>
-    public static string Cuda => "b > 0 ? a : a * negative_slope";
+    public static string Cuda => "b > 0 ? a : a * (T)negativeSlope";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         BinaryLoop.Run(new V<T>(T.CreateTruncating(negativeSlope)), a, b, c);
@@ -110,7 +110,7 @@ public readonly struct EluKernel(double alpha, double scale, double inputScale) 
     /// <inheritdoc/>
     public static string Name => "elu";
     /// <inheritdoc/>
-    public static string Cuda => "x > 0 ? x * scale : (exp(x * input_scale) - 1) * alpha * scale";
+    public static string Cuda => "x > 0 ? x * (T)scale : (exp(x * (T)inputScale) - 1) * ((T)alpha * (T)scale)";
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y) => Run(x, y);
     /// <inheritdoc/>
@@ -148,7 +148,7 @@ public readonly struct EluBackwardKernel(double alpha, double scale, double inpu
     /// <inheritdoc/>
     public static string Name => "elu_backward";
     /// <inheritdoc/>
-    public static string Cuda => "b > 0 ? a * scale : (is_result ? a * input_scale * (b + alpha * scale) : a * input_scale * alpha * scale * exp(b * input_scale))";
+    public static string Cuda => "b > 0 ? a * (T)scale : (isResult ? a * (T)inputScale * (b + (T)alpha * (T)scale) : a * (T)inputScale * ((T)alpha * (T)scale) * exp(b * (T)inputScale))";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         ActivationLoops.Binary(this, Name, a, b, c);
@@ -233,7 +233,7 @@ public readonly struct GeluKernel(bool tanh) : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "GeluKernelImpl";
     /// <inheritdoc/>
-    public static string Cuda => "tanh ? 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) : x * 0.5 * (1 + erf(x * 0.7071067811865476))";
+    public static string Cuda => "gelu(x, tanh)";
 
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y)
@@ -307,9 +307,7 @@ public readonly struct GeluBackwardKernel(bool tanh) : IBinaryKernel, IFloatBina
     /// <inheritdoc/>
     public static string Name => "GeluBackwardKernelImpl";
     /// <inheritdoc/>
-    public static string Cuda =>
-        "tanh ? a * (0.5 * (1 + tanh(0.7978845608028654 * (b + 0.044715 * b * b * b))) + 0.5 * b * (1 - tanh(0.7978845608028654 * (b + 0.044715 * b * b * b)) * tanh(0.7978845608028654 * (b + 0.044715 * b * b * b))) * 0.7978845608028654 * (1 + 3 * 0.044715 * b * b))" +
-        " : a * (0.5 * (1 + erf(b * 0.7071067811865476)) + b * 0.3989422804014327 * exp(b * b * -0.5))";
+    public static string Cuda => "gelu_backward(a, b, tanh)";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         ActivationLoops.Binary(this, Name, a, b, c);
@@ -527,7 +525,7 @@ public readonly struct SoftplusKernel(double beta, double threshold) : IUnaryKer
     /// <inheritdoc/>
     public static string Name => "softplus";
     /// <inheritdoc/>
-    public static string Cuda => "x * beta > threshold ? x : log1p(exp(x * beta)) / beta";
+    public static string Cuda => "x * (T)beta > (T)threshold ? x : log1p(exp(x * (T)beta)) / (T)beta";
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y) => Run(x, y);
     /// <inheritdoc/>
@@ -566,7 +564,7 @@ public readonly struct SoftplusBackwardKernel(double beta, double threshold) : I
     /// <inheritdoc/>
     public static string Name => "softplus_backward";
     /// <inheritdoc/>
-    public static string Cuda => "b * beta > threshold ? a : a * exp(b * beta) / (exp(b * beta) + 1)";
+    public static string Cuda => "b * (T)beta > (T)threshold ? a : a * exp(b * (T)beta) / (exp(b * (T)beta) + 1)";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         ActivationLoops.Binary(this, Name, a, b, c);
@@ -600,7 +598,7 @@ public readonly struct HardtanhKernel(double minVal, double maxVal) : IUnaryKern
     /// <inheritdoc/>
     public static string Name => "clamp";
     /// <inheritdoc/>
-    public static string Cuda => "isnan(x) ? x : min(max(x, min_val), max_val)";
+    public static string Cuda => "isnan(x) ? x : std_min(std_max(x, (T)minVal), (T)maxVal)";
     /// <inheritdoc/>
     public static bool SupportsIntegers => true;
     /// <inheritdoc/>
@@ -629,7 +627,7 @@ public readonly struct HardtanhBackwardKernel(double minVal, double maxVal) : IB
     /// <inheritdoc/>
     public static string Name => "hardtanh_backward";
     /// <inheritdoc/>
-    public static string Cuda => "(b <= min_val || b >= max_val) ? 0 : a";
+    public static string Cuda => "(b <= (T)minVal || b >= (T)maxVal) ? 0 : a";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         BinaryLoop.Run(new V<T>(T.CreateTruncating(minVal), T.CreateTruncating(maxVal)), a, b, c);
@@ -648,7 +646,7 @@ public readonly struct HardsigmoidKernel : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "hardsigmoid";
     /// <inheritdoc/>
-    public static string Cuda => "min(max(x + 3, 0), 6) / 6";
+    public static string Cuda => "std_min(std_max(x + 3, 0), 6) / 6";
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized(new V<float>(), x, y);
     /// <inheritdoc/>
@@ -694,7 +692,7 @@ public readonly struct HardswishKernel : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "hardswish";
     /// <inheritdoc/>
-    public static string Cuda => "x * min(max(x + 3, 0), 6) / 6";
+    public static string Cuda => "x * std_min(std_max(x + 3, 0), 6) / 6";
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized(new V<float>(), x, y);
     /// <inheritdoc/>
@@ -716,7 +714,7 @@ public readonly struct HardswishBackwardKernel : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "hardswish_backward";
     /// <inheritdoc/>
-    public static string Cuda => "b < -3 ? 0 : (b <= 3 ? a * (b / 3 + 0.5) : a)";
+    public static string Cuda => "b < -3 ? 0 : (b <= 3 ? a * (b / 3 + (T)0.5) : a)";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         BinaryLoop.Run(new V<T>(), a, b, c);
@@ -739,7 +737,7 @@ public readonly struct LogSigmoidKernel : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "log_sigmoid_cpu";
     /// <inheritdoc/>
-    public static string Cuda => "min(x, 0) - log1p(exp(-abs(x)))";
+    public static string Cuda => "std_min(x, 0) - log1p(exp(-abs(x)))";
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y) => Run(x, y);
     /// <inheritdoc/>
@@ -816,7 +814,7 @@ public readonly struct SoftshrinkKernel(double lambd) : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "softshrink";
     /// <inheritdoc/>
-    public static string Cuda => "x > lambd ? x - lambd : (x < -lambd ? x + lambd : 0)";
+    public static string Cuda => "x > (T)lambd ? x - (T)lambd : (x < -(T)lambd ? x + (T)lambd : 0)";
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized(new V<float>((float)lambd), x, y);
     /// <inheritdoc/>
@@ -839,7 +837,7 @@ public readonly struct HardshrinkKernel(double lambd) : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "hardshrink";
     /// <inheritdoc/>
-    public static string Cuda => "(x >= -lambd && x <= lambd) ? 0 : x";
+    public static string Cuda => "(x >= -(T)lambd && x <= (T)lambd) ? 0 : x";
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized(new V<float>((float)lambd), x, y);
     /// <inheritdoc/>
@@ -861,7 +859,7 @@ public readonly struct ShrinkBackwardKernel(double lambd) : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "shrink_backward";
     /// <inheritdoc/>
-    public static string Cuda => "(b >= -lambd && b <= lambd) ? 0 : a";
+    public static string Cuda => "(b >= -(T)lambd && b <= (T)lambd) ? 0 : a";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         BinaryLoop.Run(new V<T>(T.CreateTruncating(lambd)), a, b, c);
@@ -882,7 +880,7 @@ public readonly struct ThresholdKernel(double threshold, double value) : IUnaryK
     /// <inheritdoc/>
     public static string Name => "threshold";
     /// <inheritdoc/>
-    public static string Cuda => "x <= threshold ? value : x";
+    public static string Cuda => "x <= (T)threshold ? (T)value : x";
     /// <inheritdoc/>
     public static bool SupportsIntegers => true;
     /// <inheritdoc/>
@@ -910,7 +908,7 @@ public readonly struct ThresholdBackwardKernel(double threshold) : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "threshold_backward";
     /// <inheritdoc/>
-    public static string Cuda => "b <= threshold ? 0 : a";
+    public static string Cuda => "b <= (T)threshold ? 0 : a";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         BinaryLoop.Run(new V<T>(T.CreateTruncating(threshold)), a, b, c);

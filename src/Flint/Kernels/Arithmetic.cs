@@ -9,7 +9,7 @@ public readonly struct AddKernel(double alpha) : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "add";
     /// <inheritdoc/>
-    public static string Cuda => "a + alpha * b";
+    public static string Cuda => "a + (T)alpha * b";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T>
@@ -25,7 +25,7 @@ public readonly struct SubKernel(double alpha) : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "sub";
     /// <inheritdoc/>
-    public static string Cuda => "a - alpha * b";
+    public static string Cuda => "a - (T)alpha * b";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T>

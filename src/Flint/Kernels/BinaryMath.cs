@@ -297,7 +297,7 @@ public readonly struct LerpScalarKernel(double weight) : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "lerp_kernel_scalar";
     /// <inheritdoc/>
-    public static string Cuda => "abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)";
+    public static string Cuda => "lerp(a, b, (T)weight)";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T>
@@ -326,7 +326,7 @@ public readonly struct BitwiseAndKernel : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "bitwise_and";
     /// <inheritdoc/>
-    public static string Cuda => "a & b";
+    public static string Cuda => "bitwise_and(a, b)";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         TensorPrimitives.BitwiseAnd(MemoryMarshal.AsBytes(a), MemoryMarshal.AsBytes(b), MemoryMarshal.AsBytes(c));
@@ -338,7 +338,7 @@ public readonly struct BitwiseOrKernel : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "bitwise_or";
     /// <inheritdoc/>
-    public static string Cuda => "a | b";
+    public static string Cuda => "bitwise_or(a, b)";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         TensorPrimitives.BitwiseOr(MemoryMarshal.AsBytes(a), MemoryMarshal.AsBytes(b), MemoryMarshal.AsBytes(c));
@@ -350,7 +350,7 @@ public readonly struct BitwiseXorKernel : IBinaryKernel
     /// <inheritdoc/>
     public static string Name => "bitwise_xor";
     /// <inheritdoc/>
-    public static string Cuda => "a ^ b";
+    public static string Cuda => "bitwise_xor(a, b)";
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         TensorPrimitives.Xor(MemoryMarshal.AsBytes(a), MemoryMarshal.AsBytes(b), MemoryMarshal.AsBytes(c));

@@ -226,7 +226,7 @@ public readonly struct IsCloseKernel(double rtol, double atol, bool equalNan) : 
     /// <inheritdoc/>
     public static string Name => "isclose";
     /// <inheritdoc/>
-    public static string Cuda => "a == b || (equal_nan && isnan(a) && isnan(b)) || (isfinite(a - b) && abs(a - b) <= atol + abs(rtol * b))";
+    public static string Cuda => "isclose(a, b, rtol, atol, equalNan)";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> c) where T : unmanaged, INumber<T>

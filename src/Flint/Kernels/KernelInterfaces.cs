@@ -13,7 +13,7 @@ public interface IUnaryKernel
     /// <summary>The op's name for error messages, e.g. "exp".</summary>
     static abstract string Name { get; }
 
-    /// <summary>CUDA C expression computing the result from <c>x</c> (overloaded math functions).</summary>
+    /// <summary>CUDA C expression computing the result from <c>x</c>. Besides the operands it may name <c>T</c> (the compute type), the struct's fields (as their values) and the functions of Backends/Cuda/CudaPrelude.cs.</summary>
     static abstract string Cuda { get; }
 
     /// <summary>float32 span form.</summary>
@@ -36,7 +36,7 @@ public interface IBinaryKernel
     /// <summary>The op's name for error messages.</summary>
     static abstract string Name { get; }
 
-    /// <summary>CUDA C expression computing the result from <c>a</c> and <c>b</c>.</summary>
+    /// <summary>CUDA C expression computing the result from <c>a</c> and <c>b</c>. Besides the operands it may name <c>T</c> (the compute type), the struct's fields (as their values) and the functions of Backends/Cuda/CudaPrelude.cs.</summary>
     static abstract string Cuda { get; }
 
     /// <summary>Computes <c>c[i] = op(a[i], b[i])</c>. T is float, double or an integer type.</summary>
@@ -49,7 +49,7 @@ public interface ICompareKernel
     /// <summary>The op's name for error messages.</summary>
     static abstract string Name { get; }
 
-    /// <summary>CUDA C expression over <c>a</c> and <c>b</c> giving a bool.</summary>
+    /// <summary>CUDA C expression over <c>a</c> and <c>b</c> giving a bool. Besides the operands it may name <c>T</c> (the compute type), the struct's fields (as their values) and the functions of Backends/Cuda/CudaPrelude.cs.</summary>
     static abstract string Cuda { get; }
 
     /// <summary>Computes <c>c[i] = op(a[i], b[i])</c>.</summary>

@@ -14,10 +14,10 @@ public interface IReduceKernel
     /// <summary>The op's name for errors.</summary>
     static abstract string Name { get; }
 
-    /// <summary>CUDA C combine over <c>a</c>, <c>b</c>.</summary>
+    /// <summary>CUDA C combine over <c>a</c>, <c>b</c> (of the accumulator type). Besides the operands it may name <c>T</c> (the compute type), the struct's fields (as their values) and the functions of Backends/Cuda/CudaPrelude.cs.</summary>
     static abstract string Cuda { get; }
 
-    /// <summary>CUDA C map applied to each element <c>x</c> before it is combined.</summary>
+    /// <summary>CUDA C map applied to each element <c>x</c> before it is combined. Besides the operands it may name <c>T</c> (the compute type), the struct's fields (as their values) and the functions of Backends/Cuda/CudaPrelude.cs.</summary>
     static virtual string CudaMap => "x";
 
     /// <summary>
@@ -317,7 +317,7 @@ public readonly struct SumPowAbsKernel(double p) : IReduceKernel
     /// <inheritdoc/>
     public static string Cuda => "a + b";
     /// <inheritdoc/>
-    public static string CudaMap => "pow(fabs(x), p)";
+    public static string CudaMap => "(T)pow((double)fabs(x), p)";
     /// <inheritdoc/>
     public static bool Widens => true;
     /// <inheritdoc/>

@@ -10,7 +10,7 @@ public interface ITernaryKernel
     /// <summary>The op's name for error messages.</summary>
     static abstract string Name { get; }
 
-    /// <summary>CUDA C expression computing the result from <c>a</c>, <c>b</c> and <c>c</c>.</summary>
+    /// <summary>CUDA C expression computing the result from <c>a</c>, <c>b</c> and <c>c</c>. Besides the operands it may name <c>T</c> (the compute type), the struct's fields (as their values) and the functions of Backends/Cuda/CudaPrelude.cs.</summary>
     static abstract string Cuda { get; }
 
     /// <summary>Computes <c>d[i] = op(a[i], b[i], c[i])</c>. T is float, double or an integer type.</summary>
@@ -55,7 +55,7 @@ public readonly struct AddcmulKernel(double value) : ITernaryKernel
     /// <inheritdoc/>
     public static string Name => "addcmul";
     /// <inheritdoc/>
-    public static string Cuda => "a + value * b * c";
+    public static string Cuda => "a + (T)value * b * c";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, Span<T> d) where T : unmanaged, INumber<T> =>
@@ -73,7 +73,7 @@ public readonly struct AddcdivKernel(double value) : ITernaryKernel
     /// <inheritdoc/>
     public static string Name => "addcdiv";
     /// <inheritdoc/>
-    public static string Cuda => "a + value * b / c";
+    public static string Cuda => "a + (T)value * b / c";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, Span<T> d) where T : unmanaged, INumber<T>
@@ -97,7 +97,7 @@ public readonly struct LerpKernel : ITernaryKernel
     /// <inheritdoc/>
     public static string Name => "lerp_kernel_tensor";
     /// <inheritdoc/>
-    public static string Cuda => "abs(c) < 0.5 ? a + c * (b - a) : b - (b - a) * (1 - c)";
+    public static string Cuda => "lerp(a, b, c)";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, Span<T> d) where T : unmanaged, INumber<T>
@@ -128,7 +128,7 @@ public readonly struct ClampKernel : ITernaryKernel
     /// <inheritdoc/>
     public static string Name => "clamp";
     /// <inheritdoc/>
-    public static string Cuda => "(isnan(b) || isnan(c)) ? NAN : min(max(a, b), c)";
+    public static string Cuda => "clamp3(a, b, c)";
 
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, Span<T> d) where T : unmanaged, INumber<T> =>

@@ -327,7 +327,7 @@ public readonly struct LogitKernel(double eps) : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "logit";
     /// <inheritdoc/>
-    public static string Cuda => "log(x / (1 - x))";
+    public static string Cuda => "logit(x, eps)";
 
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y)
@@ -509,7 +509,7 @@ public readonly struct RoundDecimalsKernel(long decimals) : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "round";
     /// <inheritdoc/>
-    public static string Cuda => "nearbyint(x * p) / p";
+    public static string Cuda => "round_decimals(x, decimals)";
 
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y)
@@ -623,7 +623,7 @@ public readonly struct PowScalarKernel(double exponent) : IUnaryKernel
     /// <inheritdoc/>
     public static string Name => "pow";
     /// <inheritdoc/>
-    public static string Cuda => "pow(x, e)";
+    public static string Cuda => "pow_scalar(x, exponent)";
     /// <inheritdoc/>
     public static bool SupportsIntegers => true;
 
@@ -679,7 +679,7 @@ public readonly struct NanToNumKernel(double nan, double posinf, double neginf) 
     /// <inheritdoc/>
     public static string Name => "nan_to_num";
     /// <inheritdoc/>
-    public static string Cuda => "isnan(x) ? nan : (isinf(x) ? (x > 0 ? posinf : neginf) : x)";
+    public static string Cuda => "isnan(x) ? (T)nan : (isinf(x) ? (x > 0 ? (T)posinf : (T)neginf) : x)";
 
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<float> x, Span<float> y)
@@ -712,7 +712,7 @@ public readonly struct ClampScalarKernel(double min, double max, bool hasMin, bo
     /// <inheritdoc/>
     public static string Name => "clamp";
     /// <inheritdoc/>
-    public static string Cuda => "min(max(x, lo), hi)";
+    public static string Cuda => "clamp_scalar(x, min, max, hasMin, hasMax)";
     /// <inheritdoc/>
     public static bool SupportsIntegers => true;
 

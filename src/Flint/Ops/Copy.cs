@@ -74,7 +74,7 @@ public partial class Tensor
     public Tensor To(DType? dtype = null, Device? device = null, bool copy = false)
     {
         var dt = dtype ?? this.dtype;
-        var dev = device ?? Device;
+        var dev = device is { } d ? Flint.Cuda.Concrete(d) : Device;
         if (dt == this.dtype && dev == Device && !copy) return this;
         var r = dev == Device ? EmptyLikeDense(dt) : Allocate((long[])shape.Clone(), dt, dev);
         r.Backend.Copy(this, r);

@@ -12,11 +12,20 @@ public static partial class Torch
     /// <summary>The generator random functions use when none is given (<c>torch.default_generator</c>).</summary>
     public static Generator DefaultGenerator => Generator.Default;
 
-    /// <summary>Seeds the default generator and returns it (<c>torch.manual_seed(seed)</c>).</summary>
-    public static Generator ManualSeed(long seed) => Generator.Default.ManualSeed(seed);
+    /// <summary>Seeds the default generator, and those of the CUDA devices, and returns it (<c>torch.manual_seed(seed)</c>).</summary>
+    public static Generator ManualSeed(long seed)
+    {
+        Flint.Cuda.ManualSeedAll(seed);
+        return Generator.Default.ManualSeed(seed);
+    }
 
-    /// <summary>Seeds the default generator from OS entropy and returns the seed (<c>torch.seed()</c>).</summary>
-    public static ulong Seed() => Generator.Default.Seed();
+    /// <summary>Seeds the default generator (and the CUDA devices') from OS entropy and returns the seed (<c>torch.seed()</c>).</summary>
+    public static ulong Seed()
+    {
+        var seed = Generator.Default.Seed();
+        Flint.Cuda.ManualSeedAll(unchecked((long)seed));
+        return seed;
+    }
 
     /// <summary>The default generator's seed (<c>torch.initial_seed()</c>).</summary>
     public static ulong InitialSeed() => Generator.Default.InitialSeed();
@@ -186,7 +195,7 @@ public static partial class Torch
         Sampling.CheckMaxIntWithPrecision(n, dt);
         var values = new long[n];
         for (long i = 0; i < n; i++) values[i] = i;
-        var g = generator ?? Generator.Default;
+        var g = generator ?? Flint.Cuda.DefaultGeneratorFor(device ?? Flint.Device.CPU);
         lock (g.Sync)
         {
             for (long i = 0; i < n - 1; i++)
@@ -418,7 +427,7 @@ internal static unsafe class Sampling
     /// <summary>Runs a per-element sampler producing doubles, converted to t's dtype as C++'s static_cast does.</summary>
     private static void FillDoubles<TS>(Tensor t, Generator? generator, TS sampler) where TS : struct, IDoubleSampler
     {
-        var g = generator ?? Generator.Default;
+        var g = generator ?? Flint.Cuda.DefaultGeneratorFor(t.Device);
         InOrder(t, dst =>
         {
             lock (g.Sync)
@@ -432,7 +441,7 @@ internal static unsafe class Sampling
     /// <summary>Runs a per-element sampler producing integers, converted to t's dtype.</summary>
     private static void FillLongs<TS>(Tensor t, Generator? generator, TS sampler) where TS : struct, ILongSampler
     {
-        var g = generator ?? Generator.Default;
+        var g = generator ?? Flint.Cuda.DefaultGeneratorFor(t.Device);
         InOrder(t, dst =>
         {
             lock (g.Sync)
@@ -509,7 +518,7 @@ internal static unsafe class Sampling
         if (!(to - from <= max))
             throw new ArgumentException(
                 $"uniform_ expects to-from <= std::numeric_limits<{dt.ScalarTypeName()}>::max(), but found to={Num(to)} and from={Num(from)} which result in to-from to exceed the limit");
-        var g = generator ?? Generator.Default;
+        var g = generator ?? Flint.Cuda.DefaultGeneratorFor(t.Device);
         InOrder(t, dst =>
         {
             long n = dst.Numel();
@@ -597,7 +606,7 @@ internal static unsafe class Sampling
         var dt = t.dtype;
         if (!dt.IsFloatingPoint()) throw NotImplemented("normal_kernel_cpu", dt);
         CheckStd(std);
-        var g = generator ?? Generator.Default;
+        var g = generator ?? Flint.Cuda.DefaultGeneratorFor(t.Device);
         long n = t.Numel();
         if (n >= 16 && t.IsContiguous())
         {
@@ -868,7 +877,7 @@ internal static unsafe class Sampling
         var view = t.Permute(perm);
         var probs = pe.Permute(perm).ToArray<double>();
         var tmp = Tensor.Allocate((long[])view.shape.Clone(), t.dtype, Device.CPU);
-        var g = generator ?? Generator.Default;
+        var g = generator ?? Flint.Cuda.DefaultGeneratorFor(t.Device);
         lock (g.Sync)
         {
             var v = new BernoulliTensorFill(tmp, g, probs, p.dtype == DType.Float64);
@@ -1089,7 +1098,7 @@ internal static unsafe class Sampling
         long rows = input.Dim() == 2 ? input.Size(0) : 1;
         long[] outShape = input.Dim() == 2 ? [rows, numSamples] : [numSamples];
         var result = new long[rows * numSamples];
-        var g = generator ?? Generator.Default;
+        var g = generator ?? Flint.Cuda.DefaultGeneratorFor(input.Device);
         if (result.Length > 0)
         {
             if (!replacement) SampleWithoutReplacement(input, numSamples, rows, categories, result, g);

@@ -16,10 +16,10 @@ public class DeviceAndBoardScenarioTests
         public override void CopyFromHost(ReadOnlySpan<byte> source, long byteOffset) => throw new InvalidOperationException("no CUDA here");
     }
 
-    [Fact]
+    [SkippableFact]
     public void G1_DeviceSelectionAndParsing()
     {
-        Assert.False(Cuda.IsAvailable());
+        Skip.If(Cuda.IsAvailable(), "this machine has a usable GPU");
         var device = Torch.Device(Cuda.IsAvailable() ? "cuda" : "cpu");
         Assert.Equal(Device.CPU, device);
         var second = Torch.Device("cuda:1");
@@ -29,12 +29,13 @@ public class DeviceAndBoardScenarioTests
         Assert.Same(x, x.To(device));
     }
 
-    [Fact]
+    [SkippableFact]
     public void G1_CudaWithoutCudaFailsClearly()
     {
+        Skip.If(Cuda.IsAvailable(), "this machine has a usable GPU");
         var x = Torch.Tensor(new[] { 1f, 2f });
         var e = Assert.Throws<InvalidOperationException>(() => x.To(Torch.Device("cuda")));
-        Assert.Contains("no CUDA device is available", e.Message);
+        Assert.Matches("^(Found no NVIDIA driver on your system|No CUDA GPUs are available|CUDA kernels are compiled with NVRTC|CUDA matrix products use cuBLAS)", e.Message);
         Assert.Throws<InvalidOperationException>(() => Torch.Zeros(2, device: "cuda:1"));
     }
 
@@ -47,9 +48,10 @@ public class DeviceAndBoardScenarioTests
         Assert.Equal("Expected all tensors to be on the same device, but found at least two devices, cpu and cuda:0!", e.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void G1_ExampleRuns()
     {
+        Skip.If(Cuda.IsAvailable(), "this machine has a usable GPU");
         var o = new StringWriter();
         Assert.Equal(0, new G1Devices().Run([], o));
         Assert.Contains("There is no GPU available.", o.ToString());
