@@ -23,8 +23,8 @@ namespace Flint.NN;
 /// </summary>
 public sealed class DataParallel : Module<Tensor, Tensor>
 {
-    /// <summary>The wrapped model (<c>dp.module</c>).</summary>
-    public Module<Tensor, Tensor> module;
+    /// <summary>The wrapped model (<c>dp.module</c>), registered as the child <c>module</c>.</summary>
+    public Module<Tensor, Tensor> Module;
 
     /// <summary>
     /// Wraps <paramref name="module"/> (<c>nn.DataParallel(module, device_ids, output_device, dim)</c>): all visible
@@ -32,7 +32,7 @@ public sealed class DataParallel : Module<Tensor, Tensor>
     /// </summary>
     public DataParallel(Module<Tensor, Tensor> module, int[]? deviceIds = null, int? outputDevice = null, int dim = 0)
     {
-        this.module = module;
+        Module = module;
         Dim = dim;
         if (!Flint.Cuda.IsAvailable())
         {
@@ -45,9 +45,6 @@ public sealed class DataParallel : Module<Tensor, Tensor>
         OutputDevice = outputDevice ?? ids[0];
         if (ids.Length == 1) module.To(SourceDevice);
     }
-
-    /// <summary>The wrapped model.</summary>
-    public Module<Tensor, Tensor> Module => module;
 
     /// <summary>The GPUs the batch is split over (<c>device_ids</c>); empty without CUDA.</summary>
     public IReadOnlyList<int> DeviceIds { get; }
@@ -63,13 +60,13 @@ public sealed class DataParallel : Module<Tensor, Tensor>
     /// <summary>Scatters the batch, runs the replicas in parallel and gathers their outputs (see the class summary).</summary>
     public override Tensor Forward(Tensor input)
     {
-        if (DeviceIds.Count == 0) return module.Call(input);
+        if (DeviceIds.Count == 0) return Module.Call(input);
         var source = SourceDevice;
-        foreach (var t in module.Parameters().Concat(module.Buffers()))
+        foreach (var t in Module.Parameters().Concat(Module.Buffers()))
             if (t.Device != source)
                 throw new InvalidOperationException(
                     $"module must have its parameters and buffers on device {source} (device_ids[0]) but found one of them on device: {t.Device}");
-        if (DeviceIds.Count == 1) return module.Call(input.To(source));
+        if (DeviceIds.Count == 1) return Module.Call(input.To(source));
 
         var chunks = input.Chunk(DeviceIds.Count, Dim);
         var devices = new Device[chunks.Length];
@@ -92,21 +89,21 @@ public sealed class DataParallel : Module<Tensor, Tensor>
     private Module<Tensor, Tensor>[] Replicate(Device[] devices)
     {
         var replicas = new Module<Tensor, Tensor>[devices.Length];
-        replicas[0] = module;
+        replicas[0] = Module;
         for (int i = 1; i < devices.Length; i++)
         {
             var memo = new Dictionary<object, object>(ReferenceEqualityComparer.Instance);
-            foreach (var p in module.Parameters())
+            foreach (var p in Module.Parameters())
             {
                 if (memo.ContainsKey(p)) continue;
                 var moved = p.To(devices[i]);
                 // A non-leaf parameter: the copy's autograd node, so the replica's gradient reaches p.
                 memo[p] = new Parameter(moved, requiresGrad: false) { gradFn = moved.gradFn, outputNr = moved.outputNr };
             }
-            foreach (var b in module.Buffers())
+            foreach (var b in Module.Buffers())
                 if (!memo.ContainsKey(b))
                     using (Torch.NoGrad()) memo[b] = b.To(null, devices[i], copy: true);
-            replicas[i] = (Module<Tensor, Tensor>)CopyModule(module, memo);
+            replicas[i] = (Module<Tensor, Tensor>)CopyModule(Module, memo);
         }
         return replicas;
     }

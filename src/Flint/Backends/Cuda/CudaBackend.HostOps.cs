@@ -135,4 +135,21 @@ internal sealed partial class CudaBackend
     public void CtcLossBackward(Tensor gradOut, Tensor logProbs, Tensor targets, CtcLayout layout, Tensor negLogLikelihood,
         Tensor logAlpha, bool zeroInfinity, Tensor grad) =>
         Host(h => Cpu.CtcLossBackward(h[gradOut], h[logProbs], h[targets], layout, h[negLogLikelihood], h[logAlpha], zeroInfinity, h[grad]));
+
+    // The recurrent layers take their op-built path off the CPU; these fused cells serve a direct call.
+    public void LstmCell(Tensor gates, Tensor cPrev, Tensor c, Tensor h) => Host(x => Cpu.LstmCell(x[gates], x[cPrev], x[c], x[h]));
+
+    public void LstmCellBackward(Tensor gates, Tensor cPrev, Tensor c, Tensor dh, Tensor dc, Tensor dGates, Tensor dcPrev) =>
+        Host(x => Cpu.LstmCellBackward(x[gates], x[cPrev], x[c], x[dh], x[dc], x[dGates], x[dcPrev]));
+
+    public void GruCell(Tensor inputGates, Tensor hiddenGates, Tensor? hiddenBias, Tensor hPrev, Tensor gates, Tensor h) =>
+        Host(x => Cpu.GruCell(x[inputGates], x[hiddenGates], x.Optional(hiddenBias), x[hPrev], x[gates], x[h]));
+
+    public void GruCellBackward(Tensor gates, Tensor hiddenGates, Tensor hPrev, Tensor dh, Tensor dInputGates, Tensor dHiddenGates,
+        Tensor dhPrev) =>
+        Host(x => Cpu.GruCellBackward(x[gates], x[hiddenGates], x[hPrev], x[dh], x[dInputGates], x[dHiddenGates], x[dhPrev]));
+
+    public void RnnCell(Tensor pre, Tensor h, bool relu) => Host(x => Cpu.RnnCell(x[pre], x[h], relu));
+
+    public void RnnCellBackward(Tensor h, Tensor dh, Tensor dPre, bool relu) => Host(x => Cpu.RnnCellBackward(x[h], x[dh], x[dPre], relu));
 }
