@@ -1,73 +1,93 @@
 """PyTorch's side of the benchmark: the same workloads and names as bench/Workloads.cs, one JSON row per line.
 
 Fair settings: 2 threads (Debian's default here is 1) and OpenBLAS with pthreads
-(apt-get install libopenblas0-pthread; without it torch falls back to reference BLAS).
+(apt-get install libopenblas0-pthread; without it torch falls back to reference BLAS). OpenBLAS's own thread
+count follows OPENBLAS_NUM_THREADS (bench/compare.py sets it to 2) and its kernel OPENBLAS_CORETYPE (compare.py
+leaves the machine's setting).
 """
 import json
+import os
 import statistics
 import sys
 import time
 
 import torch
+import torch.nn.functional as F
 
 torch.set_num_threads(2)
 filters = sys.argv[1:]
 
 
+def wanted(name):
+    return not filters or any(f in name for f in filters)
+
+
 def run(name, body, work=0.0, unit=""):
-    if filters and not any(f in name for f in filters):
+    if not wanted(name):
         return
+    t = time.perf_counter()
     body()
-    body()
+    slow = time.perf_counter() - t > 1
+    if not slow:
+        body()
     times, start = [], time.perf_counter()
-    while len(times) < 5 or (time.perf_counter() - start < 0.5 and len(times) < 50):
+    while len(times) < (3 if slow else 5) or (time.perf_counter() - start < 0.5 and len(times) < 50):
         t = time.perf_counter()
         body()
         times.append(time.perf_counter() - t)
     print(json.dumps({"name": name, "seconds": statistics.median(times), "work": work, "unit": unit}), flush=True)
 
 
-n = 16 << 20
-a = torch.ones(n)
-b = torch.ones(n)
-sq = torch.ones(4096, 4096)
-sqT = sq.t()
-run("elementwise/add_16M", lambda: a.add(b), 3.0 * n * 4, "byte")
-run("elementwise/mul_16M", lambda: a.mul(b), 3.0 * n * 4, "byte")
-run("elementwise/add_transposed_4096", lambda: sqT.add(sqT), 3.0 * sq.numel() * 4, "byte")
-run("reduction/sum_rows_4096", lambda: sq.sum(1), sq.numel() * 4.0, "byte")
-run("reduction/sum_cols_4096", lambda: sq.sum(0), sq.numel() * 4.0, "byte")
-run("reduction/sum_all_16M", lambda: a.sum(), n * 4.0, "byte")
+# ---- 1. GEMM
+def product(name, m, k, n, dtype, ta=False, tb=False, batch=0):
+    if not wanted(name):
+        return
 
-for size in (256, 1024, 2048):
-    m1 = torch.randn(size, size)
-    m2 = torch.randn(size, size)
-    run(f"matmul/fp32_{size}", lambda: m1.matmul(m2), 2.0 * size ** 3, "flop")
+    def operand(r, c, t, bt):
+        if bt:
+            return torch.randn(bt, c, r, dtype=dtype).transpose(1, 2) if t else torch.randn(bt, r, c, dtype=dtype)
+        return torch.randn(c, r, dtype=dtype).t() if t else torch.randn(r, c, dtype=dtype)
 
-one = torch.ones(1)
+    a, b = operand(m, k, ta, batch), operand(k, n, tb, batch)
+    run(name, lambda: a.matmul(b), 2.0 * max(batch, 1) * m * n * k, "flop64" if dtype == torch.float64 else "flop")
 
 
-def thousand_adds():
-    for _ in range(1000):
-        one.add(one)
+for s in (32, 64, 128, 256, 512, 1024, 2048, 4096):
+    product(f"gemm/fp32_nn_{s}", s, s, s, torch.float32)
+for tag, ta, tb in (("nt", False, True), ("tn", True, False), ("tt", True, True)):
+    for s in (256, 1024):
+        product(f"gemm/fp32_{tag}_{s}", s, s, s, torch.float32, ta, tb)
+for s in (256, 1024, 2048):
+    product(f"gemm/fp64_nn_{s}", s, s, s, torch.float64)
+product("gemm/fp64_tn_1024", 1024, 1024, 1024, torch.float64, ta=True)
+product("gemm/fp32_odd_257", 257, 257, 257, torch.float32)
+product("gemm/fp32_odd_1000x999x1001", 1000, 999, 1001, torch.float32)
+product("gemm/fp32_skinny_64x784x256", 64, 784, 256, torch.float32, tb=True)
+product("gemm/fp32_skinny_4096x4096x64", 4096, 4096, 64, torch.float32)
+product("gemm/fp32_skinny_64x4096x4096", 64, 4096, 4096, torch.float32)
+product("gemm/fp32_skinny_4096x64x4096", 4096, 64, 4096, torch.float32)
+product("gemm/fp32_gemv_1x4096x4096", 1, 4096, 4096, torch.float32)
+product("gemm/fp32_bmm_64x128x128x128", 128, 128, 128, torch.float32, batch=64)
+product("gemm/fp32_bmm_512x32x64x32", 32, 64, 32, torch.float32, batch=512)
+product("gemm/fp64_bmm_64x128x128x128", 128, 128, 128, torch.float64, batch=64)
 
-
-run("overhead/add_1elem", thousand_adds, 1000, "op")
-
-
-# Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
+# ---- 2. Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
 conv_shapes = [
     ("lenet_conv1", (64, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1),
+    ("lenet_conv1_pad2", (64, 1, 28, 28), (6, 1, 5, 5), 1, 2, 1),
     ("lenet_conv2", (64, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1),
     ("3x3_64_32x64x32x32", (32, 64, 32, 32), (64, 64, 3, 3), 1, 1, 1),
     ("1x1_64to128_32x64x32x32", (32, 64, 32, 32), (128, 64, 1, 1), 1, 0, 1),
     ("3x3s2_64to128_32x64x32x32", (32, 64, 32, 32), (128, 64, 3, 3), 2, 1, 1),
+    ("grouped3x3_g8_32x64x32x32", (32, 64, 32, 32), (64, 8, 3, 3), 1, 1, 8),
     ("depthwise3x3_32x64x32x32", (32, 64, 32, 32), (64, 1, 3, 3), 1, 1, 64),
 ]
 for name, xs, ws, stride, padding, groups in conv_shapes:
+    if not any(wanted(f"conv/{name}/{part}") for part in ("forward", "input_grad", "weight_grad")):
+        continue
     x = torch.randn(xs)
     w = torch.randn(ws)
-    conv = lambda x, w: torch.nn.functional.conv2d(x, w, None, stride, padding, 1, groups)
+    conv = lambda x, w, s=stride, p=padding, g=groups: F.conv2d(x, w, None, s, p, 1, g)
     y = conv(x, w)
     flops = 2.0 * y.numel() * ws[1] * ws[2] * ws[3]
     gy = torch.randn_like(y)
@@ -78,13 +98,191 @@ for name, xs, ws, stride, padding, groups in conv_shapes:
     wg = w.detach().requires_grad_()
     yw = conv(x, wg)
     run(f"conv/{name}/weight_grad", lambda: torch.autograd.grad([yw], [wg], [gy], retain_graph=True), flops, "flop")
+for name, shape in (("lenet1", (64, 6, 28, 28)), ("lenet2", (64, 16, 10, 10))):
+    x = torch.randn(shape)
+    xg = x.detach().requires_grad_()
+    p = F.max_pool2d(F.relu(xg), 2)
+    gp = torch.randn_like(p)
+    run(f"pool/relu_maxpool2_{name}/forward", lambda: F.max_pool2d(F.relu(x), 2), x.numel() * 4.0 * 1.25, "byte")
+    run(f"pool/relu_maxpool2_{name}/backward", lambda: torch.autograd.grad([p], [xg], [gp], retain_graph=True),
+        x.numel() * 4.0 * 2.25, "byte")
+
+# ---- 3. Memory-bound ops
+n = 16 << 20
+a = torch.randn(n)
+b = torch.randn(n)
+sq = torch.randn(4096, 4096)
+sqT = sq.t()
+row = torch.randn(4096)
+col = torch.randn(4096, 1)
+cube = torch.randn(256, 256, 256)
+run("memory/clone_16M", lambda: a.clone(), 2.0 * n * 4, "byte")
+run("elementwise/add_16M", lambda: a.add(b), 3.0 * n * 4, "byte")
+run("elementwise/mul_16M", lambda: a.mul(b), 3.0 * n * 4, "byte")
+run("elementwise/add_scalar_16M", lambda: a.add(1.5), 2.0 * n * 4, "byte")
+run("elementwise/relu_16M", lambda: a.relu(), 2.0 * n * 4, "byte")
+run("elementwise/exp_16M", lambda: a.exp(), 2.0 * n * 4, "byte")
+run("elementwise/add_inplace_16M", lambda: a.add_(b), 3.0 * n * 4, "byte")
+run("elementwise/add_transposed_4096", lambda: sqT.add(sqT), 3.0 * sq.numel() * 4, "byte")
+run("elementwise/add_rowbroadcast_4096", lambda: sq.add(row), 2.0 * sq.numel() * 4, "byte")
+run("elementwise/add_colbroadcast_4096", lambda: sq.add(col), 2.0 * sq.numel() * 4, "byte")
+run("reduction/sum_all_16M", lambda: a.sum(), n * 4.0, "byte")
+run("reduction/sum_rows_4096", lambda: sq.sum(1), sq.numel() * 4.0, "byte")
+run("reduction/sum_cols_4096", lambda: sq.sum(0), sq.numel() * 4.0, "byte")
+for dim in range(3):
+    run(f"reduction/sum_dim{dim}_256x256x256", lambda d=dim: cube.sum(d), cube.numel() * 4.0, "byte")
+run("reduction/amax_rows_4096", lambda: sq.amax(1), sq.numel() * 4.0, "byte")
+run("reduction/mean_cols_4096", lambda: sq.mean(0), sq.numel() * 4.0, "byte")
+run("softmax/last_4096x4096", lambda: sq.softmax(1), 2.0 * sq.numel() * 4, "byte")
+run("softmax/first_4096x4096", lambda: sq.softmax(0), 2.0 * sq.numel() * 4, "byte")
+run("softmax/log_softmax_last_4096x4096", lambda: sq.log_softmax(1), 2.0 * sq.numel() * 4, "byte")
+lnw, lnb = torch.randn(4096), torch.randn(4096)
+run("norm/layer_norm_4096x4096", lambda: F.layer_norm(sq, [4096], lnw, lnb), 2.0 * sq.numel() * 4, "byte")
+img = torch.randn(32, 64, 64, 64)
+rm, rv, bnw, bnb = torch.zeros(64), torch.ones(64), torch.randn(64), torch.randn(64)
+run("norm/batch_norm_train_32x64x64x64", lambda: F.batch_norm(img, rm, rv, bnw, bnb, training=True),
+    2.0 * img.numel() * 4, "byte")
+run("norm/batch_norm_eval_32x64x64x64", lambda: F.batch_norm(img, rm, rv, bnw, bnb, training=False),
+    2.0 * img.numel() * 4, "byte")
+xl = torch.randn(8192, 1024).requires_grad_()
+wl = torch.ones(1024).requires_grad_()
+bl = torch.zeros(1024).requires_grad_()
+yl = F.layer_norm(xl, [1024], wl, bl)
+gl = torch.randn_like(yl)
+run("norm/layer_norm_backward_8192x1024", lambda: torch.autograd.grad([yl], [xl, wl, bl], [gl], retain_graph=True),
+    3.0 * xl.numel() * 4, "byte")
+for name, make, tensors in (("sgd_1M", lambda p: torch.optim.SGD([p], lr=0.01), 3),
+                            ("sgd_momentum_1M", lambda p: torch.optim.SGD([p], lr=0.01, momentum=0.9), 5),
+                            ("adam_1M", lambda p: torch.optim.Adam([p], lr=1e-3), 7)):
+    p = torch.randn(1 << 20).requires_grad_()
+    p.grad = torch.randn(1 << 20)
+    opt = make(p)
+    run(f"optim/{name}", opt.step, tensors * (1 << 20) * 4.0, "byte")
+
+# ---- 4. Small tensors
+one = torch.ones(1)
+leaf = torch.ones(1).requires_grad_()
+small = torch.ones(4, 4)
+
+
+def loop(f):
+    def body():
+        for _ in range(1000):
+            f()
+    return body
+
+
+run("overhead/add_1elem", loop(lambda: one.add(one)), 1000, "op")
+run("overhead/add_1elem_autograd", loop(lambda: leaf.add(leaf)), 1000, "op")
+run("overhead/matmul_4x4", loop(lambda: small.matmul(small)), 1000, "op")
+run("overhead/sum_16elem", loop(lambda: small.sum()), 1000, "op")
+
+torch.manual_seed(0)
+model = torch.nn.Linear(1, 1)
+adam = torch.optim.Adam(model.parameters(), lr=0.01)
+xs = torch.randn(16, 1)
+ys = xs * 2 + 1
+
+
+def seed_steps():
+    for _ in range(100):
+        adam.zero_grad()
+        F.mse_loss(model(xs), ys).backward()
+        adam.step()
+
+
+run("small/linear1_adam_mse_step", seed_steps, 100, "op")
+parts = [torch.randn(1, 28, 28) for _ in range(64)]
+run("small/stack_64x1x28x28", lambda: torch.stack(parts), 64, "sample")
+
+# ---- 5. Thread scaling
+m1, m2 = torch.randn(2048, 2048), torch.randn(2048, 2048)
+big = torch.randn(16 << 20)
+tx, tw = torch.randn(32, 64, 32, 32), torch.randn(64, 64, 3, 3)
+for threads in (1, 2):
+    s = "1thread" if threads == 1 else "2threads"
+
+    def on(f, t=threads):
+        def body():
+            torch.set_num_threads(t)
+            try:
+                f()
+            finally:
+                torch.set_num_threads(2)
+        return body
+
+    unit = "flop1" if threads == 1 else "flop"
+    run(f"threads/matmul_2048_{s}", on(lambda: m1.matmul(m2)), 2.0 * 2048 ** 3, unit)
+    run(f"threads/conv3x3_64_forward_{s}", on(lambda: F.conv2d(tx, tw, None, 1, 1)), 2.0 * 32 * 64 * 32 * 32 * 64 * 9, unit)
+    run(f"threads/exp_16M_{s}", on(lambda: big.exp()), 2.0 * big.numel() * 4, "byte")
+    run(f"threads/softmax_4096x4096_{s}", on(lambda: sq.softmax(1)), 2.0 * sq.numel() * 4, "byte")
+
+
+# ---- 6. Training steps and a Fashion-MNIST epoch
+def lenet():
+    nn = torch.nn
+    return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                         nn.Linear(84, 10))
+
+
+torch.manual_seed(0)
+mlp = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+mlp_opt = torch.optim.SGD(mlp.parameters(), lr=0.01, momentum=0.9)
+xm, ym = torch.randn(64, 784), torch.randint(0, 10, (64,))
+
+
+def mlp_step():
+    mlp_opt.zero_grad()
+    F.cross_entropy(mlp(xm), ym).backward()
+    mlp_opt.step()
+
+
+run("train/mlp_784_256_10_b64_step", mlp_step, 1, "op")
+net = lenet()
+net_opt = torch.optim.Adam(net.parameters(), lr=0.002)
+xn, yn = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+
+
+def lenet_step():
+    net_opt.zero_grad()
+    F.cross_entropy(net(xn), yn).backward()
+    net_opt.step()
+
+
+run("train/lenet_b64_step", lenet_step, 1, "op")
+
+fm = "/usr/share/datasets/fashion-mnist"
+if wanted("train/lenet_fashion_mnist_epoch") and os.path.exists(os.path.join(fm, "train-images-idx3-ubyte.gz")):
+    import gzip
+
+    import numpy as np
+
+    with gzip.open(os.path.join(fm, "train-images-idx3-ubyte.gz")) as f:
+        raw = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)
+    with gzip.open(os.path.join(fm, "train-labels-idx1-ubyte.gz")) as f:
+        targets = torch.from_numpy(np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64))
+    images = torch.from_numpy(raw.copy()).float().div(255).sub(0.2860).div(0.3530).unsqueeze(1)
+    count = images.shape[0]
+    model = lenet()
+    epoch_opt = torch.optim.Adam(model.parameters(), lr=0.002)
+
+    def epoch():
+        perm = torch.randperm(count)
+        for i in range(0, count, 64):
+            idx = perm[i:i + 64]
+            epoch_opt.zero_grad()
+            F.cross_entropy(model(images.index_select(0, idx)), targets.index_select(0, idx)).backward()
+            epoch_opt.step()
+
+    run("train/lenet_fashion_mnist_epoch", epoch, count, "sample")
+
 
 # ---- Data loading (issue 5): one epoch of Fashion-MNIST's test split (10,000 images) with ToTensor + Normalize,
 # batch 64, shuffled, with 0 and 2 workers; work is the number of samples. torchvision wants the IDX files
 # unpacked under <root>/FashionMNIST/raw, so they are unpacked once into a cache folder.
 def fashion_mnist_root():
     import gzip
-    import os
     import shutil
     src = "/usr/share/datasets/fashion-mnist"
     if not os.path.exists(os.path.join(src, "t10k-images-idx3-ubyte.gz")):
@@ -99,7 +297,7 @@ def fashion_mnist_root():
     return root
 
 
-if not filters or any(f in "dataloader/fashion_mnist_workers" for f in filters):
+if wanted("dataloader/fashion_mnist_workers"):
     import torchvision
     from torchvision import transforms
 
