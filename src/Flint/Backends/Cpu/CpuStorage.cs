@@ -6,16 +6,16 @@ namespace Flint.Backends.Cpu;
 
 /// <summary>
 /// Host memory for tensors: a pinned managed array, so kernels take raw pointers while the GC still accounts
-/// for (and frees) the memory; no tensor ever needs Dispose to avoid running out of memory. Large arrays come
-/// from <see cref="BufferPool"/>, so a training loop that allocates the same sizes every step reuses memory that
-/// is already mapped instead of paying page faults for fresh pages.
+/// for (and frees) the memory; no tensor ever needs Dispose to avoid running out of memory. Arrays come from
+/// <see cref="BufferPool"/> (small storages share a pooled slab), so a training loop that allocates the same
+/// sizes every step reuses memory that is already mapped instead of paying page faults for fresh pages.
 /// </summary>
 internal sealed unsafe class CpuStorage : Storage
 {
     // Keeps the pinned array alive; the GC frees it (or the lease returns it to the pool) when the last tensor
     // viewing this storage is gone.
     private readonly byte[] array;
-    private readonly BufferPool.Lease? lease;
+    private readonly BufferPool.Lease lease;
 
     /// <summary>Address of byte 0; stable because the array lives on the pinned object heap.</summary>
     public readonly byte* Pointer;
@@ -26,26 +26,15 @@ internal sealed unsafe class CpuStorage : Storage
         if (byteCount > Array.MaxLength)
             throw new OutOfMemoryException(
                 $"CPU storage of {byteCount} bytes is larger than the largest managed array ({Array.MaxLength} bytes)");
-        if (byteCount >= BufferPool.MinBytes)
+        int offset = 0;
+        if (byteCount <= SmallSlab.MaxBytes) (array, offset, lease) = SmallSlab.Take(byteCount);
+        else
         {
             array = BufferPool.Rent(byteCount);
             lease = new BufferPool.Lease(array);
-            if (zeroed) Array.Clear(array, 0, (int)byteCount);
         }
-        else if (byteCount <= SmallSlab.MaxBytes)
-        {
-            (array, var offset) = SmallSlab.Take(byteCount);
-            Pointer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)) + offset;
-            if (zeroed) new Span<byte>(Pointer, (int)byteCount).Clear();
-            return;
-        }
-        else
-        {
-            array = zeroed
-                ? GC.AllocateArray<byte>((int)byteCount, pinned: true)
-                : GC.AllocateUninitializedArray<byte>((int)byteCount, pinned: true);
-        }
-        Pointer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        Pointer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)) + offset;
+        if (zeroed) new Span<byte>(Pointer, (int)byteCount).Clear();
     }
 
     public override Device Device => Device.CPU;
@@ -61,42 +50,50 @@ internal sealed unsafe class CpuStorage : Storage
 }
 
 /// <summary>
-/// Small storages (scalars, biases, per-op temporaries) carved from per-thread pinned slabs: a pinned allocation
-/// costs far more than a bump of an offset, and small-tensor op overhead is dominated by it. A slab is freed by the
-/// GC once no storage carved from it is alive.
+/// Small storages (scalars, biases, per-op temporaries) carved from per-thread pooled slabs: renting a buffer
+/// costs far more than a bump of an offset, and small-tensor op overhead is dominated by it. Every storage carved
+/// from a slab holds the slab's lease, so the slab goes back to the pool once none of them is alive.
 /// </summary>
 internal static unsafe class SmallSlab
 {
     public const int MaxBytes = 2048;
     private const int SlabBytes = 32 << 10;
     [ThreadStatic] private static byte[]? slab;
+    [ThreadStatic] private static BufferPool.Lease? slabLease;
     [ThreadStatic] private static int used;
 
-    public static (byte[] Slab, int Offset) Take(long byteCount)
+    public static (byte[] Slab, int Offset, BufferPool.Lease Lease) Take(long byteCount)
     {
         // 64-byte aligned slots, at least one line so that empty tensors still get a valid pointer.
         var size = (int)((Math.Max(byteCount, 1) + 63) & ~63L);
-        if (slab is null || used + size > SlabBytes)
+        if (slab is null || slabLease is null || used + size > SlabBytes)
         {
-            slab = GC.AllocateUninitializedArray<byte>(SlabBytes + 64, pinned: true);
+            slab = BufferPool.Rent(SlabBytes + 64);
+            slabLease = new BufferPool.Lease(slab);
             // Start on a 64-byte boundary of the pinned array.
             used = (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slab)) & 63)) & 63);
         }
         var offset = used;
         used += size;
-        return (slab, offset);
+        return (slab, offset, slabLease);
     }
 }
 
 /// <summary>
-/// A cache of large pinned arrays by size class (sizes rounded up to eighths of a power of two, so at most 12.5%
+/// A cache of pinned arrays by size class (sizes rounded up to eighths of a power of two, so at most 12.5%
 /// is wasted). Arrays return when their storage is collected; the cache keeps at most a bounded number of bytes,
-/// beyond which returned arrays are left to the GC.
+/// beyond which returned arrays are left to the GC. Pinned arrays live on the pinned object heap, which only a
+/// full collection frees, and the leases that return them are collected only when small-object allocation
+/// triggers a GC: so when the pool misses after <see cref="InducedCollectionBytes"/> were handed out since the
+/// last collection, it asks for a gen-1 collection, whose finalizers return the dead storages' arrays.
+/// Without it a training step of tensors under 1 MB (an MLP's) spends a third of its time zeroing fresh pages.
 /// </summary>
 internal static class BufferPool
 {
-    public const long MinBytes = 1 << 20;
+    private const long InducedCollectionBytes = 32L << 20;
     private static readonly long Capacity = Math.Min(4L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+    private static long rentedSinceCollection;
+    private static int lastCollectionCount;
     private static readonly ConcurrentDictionary<long, ConcurrentBag<byte[]>> Free = new();
     private static long cachedBytes;
 
@@ -110,12 +107,31 @@ internal static class BufferPool
     public static byte[] Rent(long bytes)
     {
         var size = SizeClass(bytes);
+        Interlocked.Add(ref rentedSinceCollection, size);
         if (Free.TryGetValue(size, out var bag) && bag.TryTake(out var a))
         {
             Interlocked.Add(ref cachedBytes, -a.LongLength);
             return a;
         }
+        MaybeCollect();
         return GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength), pinned: true);
+    }
+
+    // A miss after more than InducedCollectionBytes were handed out since the last collection (the GC's own or
+    // ours): most of those storages are dead by now, and a gen-1 collection sends their arrays back.
+    private static void MaybeCollect()
+    {
+        int count = GC.CollectionCount(1);
+        if (count != Volatile.Read(ref lastCollectionCount))
+        {
+            Volatile.Write(ref lastCollectionCount, count);
+            Interlocked.Exchange(ref rentedSinceCollection, 0);
+            return;
+        }
+        if (Volatile.Read(ref rentedSinceCollection) <= InducedCollectionBytes) return;
+        Interlocked.Exchange(ref rentedSinceCollection, 0);
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        Volatile.Write(ref lastCollectionCount, GC.CollectionCount(1));
     }
 
     private static void Return(byte[] a)
