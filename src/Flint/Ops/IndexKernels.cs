@@ -468,7 +468,7 @@ internal static class IndexOps
 internal readonly struct MeanDivideKernel : IBinaryKernel
 {
     public static string Name => "div";
-    public static string Cuda => "a / b";
+    public static string Cuda => "div_true_or_floor(a, b)";
 
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T>
     {

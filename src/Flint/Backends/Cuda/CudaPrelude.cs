@@ -36,9 +36,30 @@ struct ReduceGeometry
 
 namespace fl {
 
-// -- storage conversions
+// -- storage conversions (the PTX instructions on the GPU; the same rounding in software where the prelude is compiled
+//    as host C++, which the tests do to run kernels on the CPU)
+#ifdef __CUDA_ARCH__
 __device__ __forceinline__ float h2f(unsigned short h) { float f; asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h)); return f; }
 __device__ __forceinline__ unsigned short f2h(float f) { unsigned short h; asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(f)); return h; }
+#else
+__device__ __forceinline__ float h2f(unsigned short h)
+{
+    unsigned int sign = ((unsigned int)h & 0x8000u) << 16, e = ((unsigned int)h >> 10) & 0x1fu, m = (unsigned int)h & 0x3ffu;
+    if (e == 0x1fu) return __uint_as_float(sign | 0x7f800000u | (m << 13));
+    if (e == 0u) return __uint_as_float(sign | __float_as_uint((float)m * 5.9604644775390625e-8f));
+    return __uint_as_float(sign | ((e + 112u) << 23) | (m << 13));
+}
+__device__ __forceinline__ unsigned short f2h(float f)
+{
+    unsigned int u = __float_as_uint(f), sign = (u >> 16) & 0x8000u, a = u & 0x7fffffffu;
+    if (a >= 0x7f800000u) return (unsigned short)(sign | (a > 0x7f800000u ? 0x7e00u : 0x7c00u));
+    if (a >= 0x477ff000u) return (unsigned short)(sign | 0x7c00u);
+    if (a < 0x38800000u) return (unsigned short)(sign | (unsigned int)nearbyintf(__uint_as_float(a) * 16777216.0f));
+    unsigned int h = ((((a >> 23) - 112u) << 10) | ((a & 0x7fffffu) >> 13)), rest = a & 0x1fffu;
+    if (rest > 0x1000u || (rest == 0x1000u && (h & 1u))) ++h;
+    return (unsigned short)(sign | h);
+}
+#endif
 __device__ __forceinline__ float bf2f(unsigned short b) { return __uint_as_float(((unsigned int)b) << 16); }
 __device__ __forceinline__ unsigned short f2bf(float f)
 {
@@ -46,8 +67,12 @@ __device__ __forceinline__ unsigned short f2bf(float f)
     if ((u & 0x7fffffffu) > 0x7f800000u) return (unsigned short)0x7fc0u;
     return (unsigned short)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
 }
-// A float to an integer as C++'s static_cast through int64 (NaN gives INT64_MIN, as Flint's CPU conversion).
-__device__ __forceinline__ long long f2ll(double d) { return d != d ? FL_LLONG_MIN : (long long)d; }
+// A float to an integer through int64 as Flint's CPU converts: toward zero, saturating, NaN giving INT64_MIN.
+__device__ __forceinline__ long long f2ll(double d)
+{
+    if (d != d || d <= -9223372036854775808.0) return FL_LLONG_MIN;
+    return d >= 9223372036854775808.0 ? 9223372036854775807LL : (long long)d;
+}
 
 // -- classification
 __device__ __forceinline__ bool isnan(float x) { return x != x; }
@@ -200,6 +225,11 @@ template <typename T> __device__ __forceinline__ T div_floor(T a, T b)
     if (((a < 0) != (b < 0)) && (T)(a % b) != 0) q = (T)(q - 1);
     return q;
 }
+// True division of floats, floor division of integers (scatter_reduce "mean": PyTorch divides integers with
+// rounding_mode="floor").
+__device__ __forceinline__ float div_true_or_floor(float a, float b) { return a / b; }
+__device__ __forceinline__ double div_true_or_floor(double a, double b) { return a / b; }
+template <typename T> __device__ __forceinline__ T div_true_or_floor(T a, T b) { return div_floor(a, b); }
 
 // A double kernel parameter in the compute type, as the CPU kernels convert their fields.
 template <typename T> __device__ __forceinline__ T pcast(double v) { return (T)(long long)v; }
