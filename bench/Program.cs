@@ -37,8 +37,8 @@ Workloads.Register(Run);
 
 static class Timing
 {
-    // Median of repeated runs after warm-up; repeats until ~0.5 s or 50 runs (at least 5; 3 after one warm-up for
-    // a body that takes over a second, such as an epoch).
+    // Median of repeated runs after warm-up; repeats until ~0.5 s or 50 runs (at least 5; 3 for a body that takes
+    // over half a second, such as an epoch).
     public static double Median(Action body)
     {
         var times = Times(body);
@@ -70,10 +70,16 @@ static class Timing
 
     private static List<double> Times(Action body)
     {
-        var first = Stopwatch.StartNew();
-        body();
-        bool slow = first.Elapsed.TotalSeconds > 1;
-        if (!slow) body();
+        // Warm-up: at least three runs and one second, so that the JIT has promoted the hot methods to optimised
+        // code (a method is recompiled after 30 calls, in the background) before anything is timed.
+        var warm = Stopwatch.StartNew();
+        int warmRuns = 0;
+        while (warmRuns < 3 || (warm.Elapsed.TotalSeconds < 1 && warmRuns < 200))
+        {
+            body();
+            warmRuns++;
+        }
+        bool slow = warm.Elapsed.TotalSeconds / warmRuns > 0.5;
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while (times.Count < (slow ? 3 : 5) || (total.Elapsed.TotalSeconds < 0.5 && times.Count < 50))

@@ -24,6 +24,7 @@ internal static class Workloads
         Training(run);
         DataLoading(run);
         Sequence(run);
+        Serialization(run);
     }
 
     // ---- 1. GEMM: square sizes 32..4096, the four transpose layouts, fp64, odd and skinny shapes, batched.
@@ -347,5 +348,19 @@ internal static class Workloads
                 foreach (var _ in loader) { }
             }, ds.Count, "op");
         }
+    }
+
+    // ---- Serialization (issue 6): torch.save and torch.load of a 100 MB state dict (25 float32 tensors of 1M
+    // elements) to and from a file in the temp folder; work is the tensor bytes.
+    private static void Serialization(Action<string, Action, double, string> run)
+    {
+        var state = new Dictionary<string, Tensor>();
+        for (int i = 0; i < 25; i++) state[$"layer{i}.weight"] = Torch.Randn(1024, 1024);
+        var path = Path.Combine(Path.GetTempPath(), $"flint-bench-{Environment.ProcessId}.pt");
+        const double bytes = 25.0 * 1024 * 1024 * 4;
+        Torch.Save(state, path);
+        run("serialization/save_100MB", () => Torch.Save(state, path), bytes, "byte");
+        run("serialization/load_100MB", () => Torch.Load(path), bytes, "byte");
+        File.Delete(path);
     }
 }

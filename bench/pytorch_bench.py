@@ -384,3 +384,13 @@ for name, xs, ws, stride, padding, groups in conv_shapes:
     wg = w.detach().requires_grad_()
     yw = conv(x, wg)
     run(f"conv/{name}/weight_grad", lambda: torch.autograd.grad([yw], [wg], [gy], retain_graph=True), flops, "flop")
+
+
+# ---- Serialization (issue 6): torch.save and torch.load of a 100 MB state dict (same as bench/Workloads.cs).
+if not filters or any(f in "serialization/save_100MB serialization/load_100MB" for f in filters):
+    import tempfile
+    state = {f"layer{i}.weight": torch.randn(1024, 1024) for i in range(25)}
+    path = os.path.join(tempfile.gettempdir(), f"torch-bench-{os.getpid()}.pt")
+    run("serialization/save_100MB", lambda: torch.save(state, path), 25.0 * 1024 * 1024 * 4, "byte")
+    run("serialization/load_100MB", lambda: torch.load(path), 25.0 * 1024 * 1024 * 4, "byte")
+    os.remove(path)

@@ -94,7 +94,9 @@ internal static class BufferPool
     private static readonly long Capacity = Math.Min(4L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
     private static long rentedSinceCollection;
     private static int lastCollectionCount;
-    private static readonly ConcurrentDictionary<long, ConcurrentBag<byte[]>> Free = new();
+    // One queue per size class, indexed by (power of two, eighth): arrays are returned on the finalizer thread and
+    // taken on the workers', which a queue serves without locks (a bag would steal across threads under a lock).
+    private static readonly ConcurrentQueue<byte[]>?[] Free = new ConcurrentQueue<byte[]>?[64 * 8];
     private static long cachedBytes;
 
     public static long SizeClass(long bytes)
@@ -104,11 +106,18 @@ internal static class BufferPool
         return (bytes + step - 1) / step * step;
     }
 
+    // The queue index of a size class: its power of two and which eighth above it.
+    private static int ClassIndex(long size)
+    {
+        var e = 63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)size);
+        return e * 8 + (int)((size >> Math.Max(e - 3, 0)) & 7);
+    }
+
     public static byte[] Rent(long bytes)
     {
         var size = SizeClass(bytes);
         Interlocked.Add(ref rentedSinceCollection, size);
-        if (Free.TryGetValue(size, out var bag) && bag.TryTake(out var a))
+        if (Free[ClassIndex(size)] is { } queue && queue.TryDequeue(out var a))
         {
             Interlocked.Add(ref cachedBytes, -a.LongLength);
             return a;
@@ -141,7 +150,9 @@ internal static class BufferPool
             Interlocked.Add(ref cachedBytes, -a.LongLength);
             return;
         }
-        Free.GetOrAdd(a.LongLength, _ => new ConcurrentBag<byte[]>()).Add(a);
+        ref var queue = ref Free[ClassIndex(a.LongLength)];
+        if (queue is null) Interlocked.CompareExchange(ref queue, new ConcurrentQueue<byte[]>(), null);
+        queue.Enqueue(a);
     }
 
     /// <summary>Gives the array back to the pool when the storage holding it is collected.</summary>
