@@ -15,8 +15,8 @@ for dt in (torch.float32, torch.float64):
     def r(*shape):
         return rand(*shape, dtype=dt)
 
-    def pool(id, op, fn, inputs, kwargs, views=None, grad=True):
-        f.op(f"{id}/{n}", op, inputs, lambda *a: fn(*a, **kwargs), kwargs=kwargs, views=views, grad=grad)
+    def pool(id, op, fn, inputs, kwargs, views=None, grad=True, gradcheck=None):
+        f.op(f"{id}/{n}", op, inputs, lambda *a: fn(*a, **kwargs), kwargs=kwargs, views=views, grad=grad, gradcheck=gradcheck)
 
     pool("max_pool2d_lenet", "max_pool2d", F.max_pool2d, [r(2, 3, 8, 8)], {"kernel_size": 2})
     pool("max_pool2d_tuple", "max_pool2d", F.max_pool2d, [r(2, 2, 7, 9)], {"kernel_size": [2, 3]})
@@ -29,6 +29,13 @@ for dt in (torch.float32, torch.float64):
     pool("max_pool2d_view", "max_pool2d", F.max_pool2d, [r(2, 2, 5, 8)], {"kernel_size": 2}, views=["t"])
     pool("max_pool2d_indices", "max_pool2d_with_indices", F.max_pool2d, [r(2, 2, 6, 7)],
          {"kernel_size": 3, "stride": 2, "padding": 1, "return_indices": True})
+    # The vectorised 2x2 path: rows of a full block of 16 outputs and a partial one, ties, all -inf windows, NaN.
+    wide = (r(2, 2, 7, 41) * 4).round()
+    wide[0, 0, 0, 5] = float("nan")
+    wide[1, 1, 3, 20] = float("nan")
+    wide[0, 1, 2:4, 10:12] = float("-inf")
+    pool("max_pool2d_wide", "max_pool2d_with_indices", F.max_pool2d, [wide], {"kernel_size": 2, "return_indices": True},
+         gradcheck=False)  # NaN and -inf inputs have no finite differences
     pool("max_pool1d", "max_pool1d", F.max_pool1d, [r(2, 3, 9)], {"kernel_size": 3, "stride": 2, "padding": 1})
     pool("max_pool1d_ceil", "max_pool1d", F.max_pool1d, [r(2, 3, 8)], {"kernel_size": 3, "ceil_mode": True, "dilation": 2})
     pool("max_pool1d_indices", "max_pool1d_with_indices", F.max_pool1d, [r(3, 10)],

@@ -353,7 +353,8 @@ internal static unsafe class PlaneIndex<T> where T : unmanaged
 /// The 2x2, stride-2 max pool of float32 with AVX-512, sixteen outputs of a row at once: the window's four values
 /// are deinterleaved from the two input rows and offered in window order with PyTorch's rule (greater, or NaN), as
 /// selects rather than branches (on real data the comparisons are coin flips, and mispredictions cost more than
-/// the arithmetic). Rows narrower than sixteen outputs (LeNet's 14 and 5) go through padded copies.
+/// the arithmetic). A row's last (or only: LeNet's rows are 14 and 5 wide) partial block uses masked loads and
+/// stores, which neither read nor write past the row.
 /// </summary>
 internal static unsafe class MaxPool2x2F32
 {
@@ -362,50 +363,47 @@ internal static unsafe class MaxPool2x2F32
 
     public static void Plane(float* xp, float* yp, long* ip, int iw, int oh, int ow)
     {
-        float* top = stackalloc float[32];
-        float* bottom = stackalloc float[32];
-        float* y = stackalloc float[16];
-        long* idx = stackalloc long[16];
         for (int r = 0; r < oh; r++)
         {
             int topBase = 2 * r * iw, bottomBase = topBase + iw;
             for (int c = 0; c < ow; c += 16)
-            {
-                int n = Math.Min(16, ow - c);
-                if (n == 16)
-                {
-                    Block(xp + topBase + 2 * c, xp + bottomBase + 2 * c, yp + r * ow + c, ip + r * ow + c, topBase, bottomBase, c);
-                    continue;
-                }
-                new Span<float>(top, 32).Fill(float.NegativeInfinity);
-                new Span<float>(bottom, 32).Fill(float.NegativeInfinity);
-                new ReadOnlySpan<float>(xp + topBase + 2 * c, 2 * n).CopyTo(new Span<float>(top, 32));
-                new ReadOnlySpan<float>(xp + bottomBase + 2 * c, 2 * n).CopyTo(new Span<float>(bottom, 32));
-                Block(top, bottom, y, idx, topBase, bottomBase, c);
-                new ReadOnlySpan<float>(y, n).CopyTo(new Span<float>(yp + r * ow + c, n));
-                new ReadOnlySpan<long>(idx, n).CopyTo(new Span<long>(ip + r * ow + c, n));
-            }
+                Block(xp + topBase + 2 * c, xp + bottomBase + 2 * c, yp + r * ow + c, ip + r * ow + c, topBase, bottomBase, c,
+                    Math.Min(16, ow - c));
         }
     }
 
-    // Outputs c..c+15 of one row from 32 values of each input row; indices are flat within the plane.
-    private static void Block(float* top, float* bottom, float* y, long* ip, int topBase, int bottomBase, int c)
+    // Outputs c..c+n-1 of one row from 2n values of each input row; indices are flat within the plane.
+    private static void Block(float* top, float* bottom, float* y, long* ip, int topBase, int bottomBase, int c, int n)
     {
-        Vector512<float> t0 = Avx512F.LoadVector512(top), t1 = Avx512F.LoadVector512(top + 16);
-        Vector512<float> b0 = Avx512F.LoadVector512(bottom), b1 = Avx512F.LoadVector512(bottom + 16);
-        var max = Vector512.Create(float.NegativeInfinity);
+        var lanes = Vector512<int>.Indices;
+        var low = Vector512.LessThan(lanes, Vector512.Create(2 * n)).AsSingle();
+        var high = Vector512.LessThan(lanes, Vector512.Create(2 * n - 16)).AsSingle();
+        var negInf = Vector512.Create(float.NegativeInfinity);
+        Vector512<float> t0 = Avx512F.MaskLoad(top, low, negInf), t1 = Avx512F.MaskLoad(top + 16, high, negInf);
+        Vector512<float> b0 = Avx512F.MaskLoad(bottom, low, negInf), b1 = Avx512F.MaskLoad(bottom + 16, high, negInf);
+        var max = negInf;
         var which = Vector512<int>.Zero;
         Offer(Avx512F.PermuteVar16x32x2(t0, Even, t1), 0, ref max, ref which);
         Offer(Avx512F.PermuteVar16x32x2(t0, Odd, t1), 1, ref max, ref which);
         Offer(Avx512F.PermuteVar16x32x2(b0, Even, b1), 2, ref max, ref which);
         Offer(Avx512F.PermuteVar16x32x2(b0, Odd, b1), 3, ref max, ref which);
-        max.Store(y);
         // Row base by window row, then column 2(c + lane) plus the window column.
         var rowBase = Vector512.ConditionalSelect(Vector512.GreaterThan(which, Vector512<int>.One),
             Vector512.Create(bottomBase), Vector512.Create(topBase));
         var index = rowBase + Even + Vector512.Create(2 * c) + (which & Vector512<int>.One);
-        Avx512F.ConvertToVector512Int64(index.GetLower()).Store(ip);
-        Avx512F.ConvertToVector512Int64(index.GetUpper()).Store(ip + 8);
+        Vector512<long> i0 = Avx512F.ConvertToVector512Int64(index.GetLower()), i1 = Avx512F.ConvertToVector512Int64(index.GetUpper());
+        if (n == 16)
+        {
+            max.Store(y);
+            i0.Store(ip);
+            i1.Store(ip + 8);
+            return;
+        }
+        var outLanes = Vector512.LessThan(lanes, Vector512.Create(n));
+        Avx512F.MaskStore(y, outLanes.AsSingle(), max);
+        var longLanes = Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n));
+        Avx512F.MaskStore(ip, longLanes, i0);
+        Avx512F.MaskStore(ip + 8, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n - 8)), i1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
