@@ -20,23 +20,10 @@ public sealed class OptimizerComparison : IExample
     /// <summary>The 1-20-1 ReLU net of the seed (<c>hidden = Linear(1, 20)</c>, <c>predict = Linear(20, 1)</c>).</summary>
     private sealed class Net : Module<Tensor, Tensor>
     {
-        // Linear layers written out: weight [out, in] and bias [out], initialised as nn.Linear does (U(-1/√in, 1/√in)).
-        private readonly Parameter hiddenWeight = Uniform([20, 1], 1);
-        private readonly Parameter hiddenBias = Uniform([20], 1);
-        private readonly Parameter predictWeight = Uniform([1, 20], 20);
-        private readonly Parameter predictBias = Uniform([1], 20);
+        private readonly Linear hidden = new(1, 20);
+        private readonly Linear predict = new(20, 1);
 
-        private static Parameter Uniform(long[] shape, long fanIn)
-        {
-            double bound = 1 / Math.Sqrt(fanIn);
-            return new Parameter(Torch.Rand(shape).Mul(2 * bound).Sub(bound));
-        }
-
-        public override Tensor Forward(Tensor x)
-        {
-            var h = x.MatMul(hiddenWeight.T()).Add(hiddenBias).Relu();
-            return h.MatMul(predictWeight.T()).Add(predictBias);
-        }
+        public override Tensor Forward(Tensor x) => predict.Call(Functional.Relu(hidden.Call(x)));
     }
 
     /// <inheritdoc/>
@@ -62,6 +49,7 @@ public sealed class OptimizerComparison : IExample
             new RMSprop(nets[3].Parameters(), lr: lr, alpha: 0.9),
             new Adam(nets[4].Parameters(), lr: lr, betas: (0.9, 0.99)),
         };
+        var lossFunc = new MSELoss();
         var epochLoss = new double[names.Length, epochs];
         var lastBatch = new double[names.Length];
         long n = x.Size(0);
@@ -76,8 +64,7 @@ public sealed class OptimizerComparison : IExample
                 var by = y.IndexSelect(0, idx);
                 for (int k = 0; k < nets.Length; k++)
                 {
-                    var diff = nets[k].Call(bx).Sub(by);
-                    var loss = diff.Mul(diff).Mean();
+                    var loss = lossFunc.Call(nets[k].Call(bx), by);
                     optimizers[k].ZeroGrad();
                     loss.Backward();
                     optimizers[k].Step();
