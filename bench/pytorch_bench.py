@@ -361,31 +361,6 @@ def resnet_step():
 run("seq/resnet18_b8_224_fwd_bwd", resnet_step, 3 * 8 * 1.82e9, "flop")
 
 
-# Convolutions: forward, input gradient and weight gradient of LeNet's layers and of typical CNN blocks.
-conv_shapes = [
-    ("lenet_conv1", (64, 1, 32, 32), (6, 1, 5, 5), 1, 0, 1),
-    ("lenet_conv2", (64, 6, 14, 14), (16, 6, 5, 5), 1, 0, 1),
-    ("3x3_64_32x64x32x32", (32, 64, 32, 32), (64, 64, 3, 3), 1, 1, 1),
-    ("1x1_64to128_32x64x32x32", (32, 64, 32, 32), (128, 64, 1, 1), 1, 0, 1),
-    ("3x3s2_64to128_32x64x32x32", (32, 64, 32, 32), (128, 64, 3, 3), 2, 1, 1),
-    ("depthwise3x3_32x64x32x32", (32, 64, 32, 32), (64, 1, 3, 3), 1, 1, 64),
-]
-for name, xs, ws, stride, padding, groups in conv_shapes:
-    x = torch.randn(xs)
-    w = torch.randn(ws)
-    conv = lambda x, w: torch.nn.functional.conv2d(x, w, None, stride, padding, 1, groups)
-    y = conv(x, w)
-    flops = 2.0 * y.numel() * ws[1] * ws[2] * ws[3]
-    gy = torch.randn_like(y)
-    run(f"conv/{name}/forward", lambda: conv(x, w), flops, "flop")
-    xg = x.detach().requires_grad_()
-    yx = conv(xg, w)
-    run(f"conv/{name}/input_grad", lambda: torch.autograd.grad([yx], [xg], [gy], retain_graph=True), flops, "flop")
-    wg = w.detach().requires_grad_()
-    yw = conv(x, wg)
-    run(f"conv/{name}/weight_grad", lambda: torch.autograd.grad([yw], [wg], [gy], retain_graph=True), flops, "flop")
-
-
 # ---- Serialization (issue 6): torch.save and torch.load of a 100 MB state dict (same as bench/Workloads.cs).
 if not filters or any(f in "serialization/save_100MB serialization/load_100MB" for f in filters):
     import tempfile
