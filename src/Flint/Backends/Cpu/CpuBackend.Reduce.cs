@@ -45,9 +45,11 @@ internal sealed partial class CpuBackend
         var span = new Span<TC>(output.Ptr, checked((int)outN));
         span.Fill(identity);
         if (x.Numel() == 0) return;
-        if (x.IsContiguous() && output.IsContiguous() && ReducedBlock(output.shape, x.shape) is var (outer, rows, inner) && inner > 1)
+        if (x.IsContiguous() && output.IsContiguous() && ReducedBlock(output.shape, x.shape) is var (outer, rows, inner)
+            && (inner > 1 || ReduceSimd.Serves<TOp, TS, TC>()))
         {
-            AccumulateRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows, inner);
+            if (inner > 1) AccumulateRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows, inner);
+            else ReduceLastRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows);
             GC.KeepAlive(x);
             GC.KeepAlive(output);
             return;
@@ -96,6 +98,43 @@ internal sealed partial class CpuBackend
             else inner *= inShape[d];
         }
         return (outer, rows, inner);
+    }
+
+    // Reduces each of the outer contiguous rows of x to one output value with the SIMD row kernels. Rows are split over
+    // threads; fewer rows than threads (a full reduction) split each row into one segment per thread instead, whose
+    // results are combined in order.
+    private static unsafe void ReduceLastRows<TOp, TS, TC>(TOp op, TS* x, TC* output, long outer, long rows)
+        where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
+    {
+        int threads = Parallelism.ThreadsFor(outer * rows);
+        if (threads <= 1)
+        {
+            for (long a = 0; a < outer; a++) output[a] = ReduceSimd.Row<TOp, TS, TC>(x + a * rows, rows);
+            return;
+        }
+        nint px = (nint)x, po = (nint)output;
+        if (outer >= threads)
+        {
+            Parallelism.For(threads, (t, count) =>
+            {
+                for (long a = outer * t / count; a < outer * (t + 1) / count; a++)
+                    ((TC*)po)[a] = ReduceSimd.Row<TOp, TS, TC>((TS*)px + a * rows, rows);
+            });
+            return;
+        }
+        var parts = new TC[threads];
+        for (long a = 0; a < outer; a++)
+        {
+            var row = (TS*)px + a * rows;
+            Parallelism.For(threads, (t, count) =>
+            {
+                long b = rows * t / count;
+                parts[t] = ReduceSimd.Row<TOp, TS, TC>(row + b, rows * (t + 1) / count - b);
+            });
+            var r = parts[0];
+            for (int t = 1; t < threads; t++) r = op.Combine(r, parts[t]);
+            output[a] = r;
+        }
     }
 
     // Reduces the rows of each [rows, inner] block into its output row, a column chunk at a time so that the
