@@ -155,4 +155,39 @@ public class ReduceKernelTests
             Assert.Equal(RefExtreme(v, r * n + 3, 200, false), (double)sm[r]);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void MiddleDimReductionsMatchReference(DType dt)
+    {
+        double rel = dt == DType.Float32 ? 1e-6 : 1e-12;
+        foreach (var (outer, rows, inner) in new[] { (2, 7, 9), (3, 5, 600), (1, 13, 1031), (2, 4, 16) })
+        {
+            var v = Data(outer * rows * inner, rows * inner);
+            v[inner + 3] = float.NaN;
+            var x = Torch.Tensor(v).To(dt).View(outer, rows, inner);
+            var nansum = x.Nansum(1).To(DType.Float64).ToArray<double>();
+            var sum = x.Sum(1).To(DType.Float64).ToArray<double>();
+            var x2 = x.NanToNum(0.0);
+            var norm = x2.Norm(2, 1).To(DType.Float64).ToArray<double>();
+            var l1 = x2.Norm(1, 1).To(DType.Float64).ToArray<double>();
+            for (int a = 0; a < outer; a++)
+                for (int c = 0; c < inner; c++)
+                {
+                    double s = 0, abs = 0, sq = 0;
+                    bool nan = false;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        double e = v[(a * rows + r) * inner + c];
+                        if (double.IsNaN(e)) { nan = true; continue; }
+                        s += e; abs += Math.Abs(e); sq += e * e;
+                    }
+                    int o = a * inner + c;
+                    Close(s, nansum[o], abs, rel);
+                    Close(nan ? double.NaN : s, sum[o], abs, rel);
+                    Close(Math.Sqrt(sq), norm[o], Math.Sqrt(sq), rel);
+                    Close(abs, l1[o], abs, rel);
+                }
+        }
+    }
 }

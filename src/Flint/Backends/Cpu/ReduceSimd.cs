@@ -73,6 +73,47 @@ internal static unsafe class ReduceSimd
         return Unsafe.As<double, TC>(ref s);
     }
 
+    /// <summary>True when <see cref="Columns{TOp, TS}"/> serves the sum-like reduction TOp from TS into TC.</summary>
+    public static bool ServesColumns<TOp, TS, TC>() where TOp : struct, IReduceKernel =>
+        Avx512F.IsSupported && IsSum<TOp>() && typeof(TC) == typeof(double) && (typeof(TS) == typeof(float) || typeof(TS) == typeof(double));
+
+    /// <summary>
+    /// acc[i] += sum over r &lt; rows of map(x[r * stride + i]) for i &lt; m, in float64: four rows are added in
+    /// registers before each update of the (L1-resident) accumulator row.
+    /// </summary>
+    public static void Columns<TOp, TS>(double* acc, TS* x, long stride, long rows, int m) where TOp : struct, IReduceKernel where TS : unmanaged
+    {
+        if (typeof(TOp) == typeof(NanSumKernel)) MappedColumns<TS, NanZeroMap>(acc, x, stride, rows, m);
+        else if (typeof(TOp) == typeof(SumAbsKernel)) MappedColumns<TS, AbsMap>(acc, x, stride, rows, m);
+        else if (typeof(TOp) == typeof(SumSquaresKernel)) MappedColumns<TS, SquareMap>(acc, x, stride, rows, m);
+        else MappedColumns<TS, IdentityMap>(acc, x, stride, rows, m);
+    }
+
+    private static void MappedColumns<TS, TMap>(double* acc, TS* x, long stride, long rows, int m) where TS : unmanaged where TMap : ISumMap
+    {
+        long r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            TS* p0 = x + r * stride, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
+            int i = 0;
+            for (; i + 8 <= m; i += 8)
+                (Vector512.Load(acc + i) + ((TMap.Map(Load(p0, i)) + TMap.Map(Load(p1, i))) + (TMap.Map(Load(p2, i)) + TMap.Map(Load(p3, i)))))
+                    .Store(acc + i);
+            for (; i < m; i++) acc[i] += (Scalar<TS, TMap>(p0, i) + Scalar<TS, TMap>(p1, i)) + (Scalar<TS, TMap>(p2, i) + Scalar<TS, TMap>(p3, i));
+        }
+        for (; r < rows; r++)
+        {
+            TS* p = x + r * stride;
+            int i = 0;
+            for (; i + 8 <= m; i += 8) (Vector512.Load(acc + i) + TMap.Map(Load(p, i))).Store(acc + i);
+            for (; i < m; i++) acc[i] += Scalar<TS, TMap>(p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Scalar<TS, TMap>(TS* x, long i) where TS : unmanaged where TMap : ISumMap =>
+        TMap.Map(typeof(TS) == typeof(float) ? ((float*)x)[i] : ((double*)x)[i]);
+
     // Eight float64 vectors (64 float32 or float64 elements) a step.
     private static double Sum<TS, TMap>(TS* x, long n) where TS : unmanaged where TMap : ISumMap
     {
@@ -92,7 +133,7 @@ internal static unsafe class ReduceSimd
         }
         for (; i + 8 <= n; i += 8) a0 += TMap.Map(Load(x, i));
         double s = Vector512.Sum((a0 + a1) + (a2 + a3) + ((a4 + a5) + (a6 + a7)));
-        for (; i < n; i++) s += TMap.Map(typeof(TS) == typeof(float) ? ((float*)x)[i] : ((double*)x)[i]);
+        for (; i < n; i++) s += Scalar<TS, TMap>(x, i);
         return s;
     }
 
