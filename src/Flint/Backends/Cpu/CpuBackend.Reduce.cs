@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Flint.Kernels;
 
@@ -45,9 +46,11 @@ internal sealed partial class CpuBackend
         var span = new Span<TC>(output.Ptr, checked((int)outN));
         span.Fill(identity);
         if (x.Numel() == 0) return;
-        if (x.IsContiguous() && output.IsContiguous() && ReducedBlock(output.shape, x.shape) is var (outer, rows, inner) && inner > 1)
+        if (x.IsContiguous() && output.IsContiguous() && ReducedBlock(output.shape, x.shape) is var (outer, rows, inner)
+            && (inner > 1 || ReduceSimd.Serves<TOp, TS, TC>()))
         {
-            AccumulateRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows, inner);
+            if (inner > 1) AccumulateRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows, inner);
+            else ReduceLastRows<TOp, TS, TC>(op, (TS*)x.Ptr, (TC*)output.Ptr, outer, rows);
             GC.KeepAlive(x);
             GC.KeepAlive(output);
             return;
@@ -98,20 +101,57 @@ internal sealed partial class CpuBackend
         return (outer, rows, inner);
     }
 
+    // Reduces each of the outer contiguous rows of x to one output value with the SIMD row kernels. Rows are split over
+    // threads; fewer rows than threads (a full reduction) split each row into one segment per thread instead, whose
+    // results are combined in order.
+    private static unsafe void ReduceLastRows<TOp, TS, TC>(TOp op, TS* x, TC* output, long outer, long rows)
+        where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
+    {
+        int threads = Parallelism.ThreadsFor(outer * rows);
+        if (threads <= 1)
+        {
+            for (long a = 0; a < outer; a++) output[a] = ReduceSimd.Row<TOp, TS, TC>(x + a * rows, rows);
+            return;
+        }
+        nint px = (nint)x, po = (nint)output;
+        if (outer >= threads)
+        {
+            Parallelism.For(threads, (t, count) =>
+            {
+                for (long a = outer * t / count; a < outer * (t + 1) / count; a++)
+                    ((TC*)po)[a] = ReduceSimd.Row<TOp, TS, TC>((TS*)px + a * rows, rows);
+            });
+            return;
+        }
+        var parts = new TC[threads];
+        for (long a = 0; a < outer; a++)
+        {
+            var row = (TS*)px + a * rows;
+            Parallelism.For(threads, (t, count) =>
+            {
+                long b = rows * t / count;
+                parts[t] = ReduceSimd.Row<TOp, TS, TC>(row + b, rows * (t + 1) / count - b);
+            });
+            var r = parts[0];
+            for (int t = 1; t < threads; t++) r = op.Combine(r, parts[t]);
+            output[a] = r;
+        }
+    }
+
     // Reduces the rows of each [rows, inner] block into its output row, a column chunk at a time so that the
-    // accumulator stays in L1; chunks are split over threads (no shared outputs). float32 into a float64
-    // accumulator goes through float32 partial rows merged every 64 rows, so the widening is paid once per 64 rows.
+    // accumulator stays in L1; chunks are split over threads (no shared outputs). Sums of float32 or float64 into
+    // float64 take the SIMD column kernel (four rows per accumulator update); other inputs of another type than the
+    // accumulator are converted a row at a time (float32 into float64 widened per element, as PyTorch's accuracy
+    // needs no float32 partial sums).
     private static unsafe void AccumulateRows<TOp, TS, TC>(TOp op, TS* x, TC* output, long outer, long rows, long inner)
         where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
     {
-        const int ChunkCols = 512, Block = 64;
+        const int ChunkCols = 512;
         long chunksPerRow = (inner + ChunkCols - 1) / ChunkCols, tasks = outer * chunksPerRow;
         nint px = (nint)x, po = (nint)output;
         int threads = (int)Math.Min(Parallelism.ThreadsFor(outer * rows * inner), tasks);
         Parallelism.For(threads, (t, count) =>
         {
-            var wide = typeof(TS) == typeof(float) && typeof(TC) == typeof(double);
-            var part = wide ? new float[ChunkCols] : null;
             var conv = new TC[ChunkCols];
             for (long task = tasks * t / count; task < tasks * (t + 1) / count; task++)
             {
@@ -120,30 +160,23 @@ internal sealed partial class CpuBackend
                 var o = new Span<TC>((TC*)po + a * inner + c0, m);
                 o.Fill(op.Identity<TC>());
                 var src = (TS*)px + a * rows * inner + c0;
-                if (wide)
-                {
-                    var pf = part.AsSpan(0, m);
-                    for (long r0 = 0; r0 < rows; r0 += Block)
-                    {
-                        pf.Fill(op.Identity<float>());
-                        long r1 = Math.Min(rows, r0 + Block);
-                        for (long r = r0; r < r1; r++) op.Accumulate(pf, new ReadOnlySpan<float>((float*)src + r * inner, m));
-                        var pd = MemoryMarshal.Cast<TC, double>(conv.AsSpan(0, m));
-                        TensorPrimitives.ConvertChecked<float, double>(pf, pd);
-                        op.Merge(o, conv.AsSpan(0, m));
-                    }
-                }
+                if (ReduceSimd.ServesColumns<TOp, TS, TC>())
+                    ReduceSimd.Columns<TOp, TS>((double*)((TC*)po + a * inner + c0), src, inner, rows, m);
                 else if (typeof(TS) == typeof(TC))
                 {
                     for (long r = 0; r < rows; r++) op.Accumulate(o, new ReadOnlySpan<TC>(src + r * inner, m));
                 }
                 else
                 {
+                    var cs = conv.AsSpan(0, m);
                     for (long r = 0; r < rows; r++)
                     {
                         var row = src + r * inner;
-                        for (int i = 0; i < m; i++) conv[i] = Cvt.To<TS, TC>(row[i]);
-                        op.Accumulate(o, conv.AsSpan(0, m));
+                        if (typeof(TS) == typeof(float) && typeof(TC) == typeof(double))
+                            TensorPrimitives.ConvertChecked<float, double>(new ReadOnlySpan<float>(row, m), MemoryMarshal.Cast<TC, double>(cs));
+                        else
+                            for (int i = 0; i < m; i++) conv[i] = Cvt.To<TS, TC>(row[i]);
+                        op.Accumulate(o, cs);
                     }
                 }
             }
@@ -153,35 +186,26 @@ internal sealed partial class CpuBackend
 
 /// <summary>
 /// Combines a row of input into the output: along a reduced dim (output stride 0) it reduces the row to one value;
-/// along a kept dim it accumulates the row into the output row. A contiguous float32 row reduced into a float64
-/// accumulator is reduced in float32 blocks (vectorised) whose results are combined in float64.
+/// along a kept dim it accumulates the row into the output row. Contiguous rows the SIMD row kernels serve go to
+/// them; other rows are read (converted to the accumulator type per element) a chunk at a time.
 /// </summary>
 internal unsafe struct ReduceRow<TOp, TS, TC> : IRowKernel
     where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
 {
     public TOp Op;
 
-    private const int WideBlock = 1024;
-
+    [SkipLocalsInit]
     public void Run(byte** p, long* s, long n)
     {
         TC* bx = stackalloc TC[Rows.Chunk];
         if (s[0] == 0)
         {
             var acc = Op.Identity<TC>();
-            if (Rows.IsDirect<TS, TC>(s[1]))
+            if (ReduceSimd.Serves<TOp, TS, TC>() && s[1] == sizeof(TS)) acc = ReduceSimd.Row<TOp, TS, TC>((TS*)p[1], n);
+            else if (Rows.IsDirect<TS, TC>(s[1]))
             {
                 for (long i = 0; i < n; i += int.MaxValue)
                     acc = Op.Combine(acc, Op.Reduce(new ReadOnlySpan<TC>(p[1] + i * sizeof(TC), (int)Math.Min(int.MaxValue, n - i))));
-            }
-            else if (typeof(TS) == typeof(float) && typeof(TC) == typeof(double) && s[1] == sizeof(float))
-            {
-                for (long i = 0; i < n; i += WideBlock)
-                {
-                    int m = (int)Math.Min(WideBlock, n - i);
-                    float part = Op.Reduce(new ReadOnlySpan<float>(p[1] + i * sizeof(float), m));
-                    acc = Op.Combine(acc, TC.CreateTruncating(part));
-                }
             }
             else
             {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Flint.Kernels;
 
 namespace Flint.Backends.Cpu;
@@ -64,6 +65,11 @@ internal sealed partial class CpuBackend
         {
             ForSoftmaxTasks(outer, size, inner, (row, _) =>
             {
+                if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
+                {
+                    SoftmaxRow((float*)px + row * size, (float*)py + row * size, n, log);
+                    return;
+                }
                 var xs = new ReadOnlySpan<T>((T*)px + row * size, n);
                 var ys = new Span<T>((T*)py + row * size, n);
                 var max = TensorPrimitives.Max(xs);
@@ -120,6 +126,48 @@ internal sealed partial class CpuBackend
                 else TensorPrimitives.Divide(ys, sum, ys);
             }
         });
+    }
+
+    // One float32 row in three passes: the maximum, exp(x - max) summed as it is stored (softmax) or only summed
+    // (log_softmax), then the scale by 1/sum or the shift by max + log(sum).
+    private static unsafe void SoftmaxRow(float* x, float* y, int n, bool log)
+    {
+        float max = ReduceSimd.Serves<MaxKernel, float, float>() ? ReduceSimd.Row<MaxKernel, float, float>(x, n)
+            : TensorPrimitives.Max(new ReadOnlySpan<float>(x, n));
+        var m = Vector256.Create(max);
+        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0;
+        int i = 0;
+        for (; i + 16 <= n; i += 16)
+        {
+            var e0 = VectorMath.Exp(Vector256.Load(x + i) - m);
+            var e1 = VectorMath.Exp(Vector256.Load(x + i + 8) - m);
+            if (!log)
+            {
+                e0.Store(y + i);
+                e1.Store(y + i + 8);
+            }
+            s0 += e0;
+            s1 += e1;
+        }
+        // The tail, padded with -inf (whose exp is 0), in one vector.
+        if (i < n)
+        {
+            var pad = stackalloc float[16];
+            for (int k = 0; k < 16; k++) pad[k] = i + k < n ? x[i + k] : float.NegativeInfinity;
+            var e0 = VectorMath.Exp(Vector256.Load(pad) - m);
+            var e1 = VectorMath.Exp(Vector256.Load(pad + 8) - m);
+            s0 += e0;
+            s1 += e1;
+            if (!log)
+            {
+                e0.Store(pad);
+                e1.Store(pad + 8);
+                for (int k = 0; i + k < n; k++) y[i + k] = pad[k];
+            }
+        }
+        float sum = Vector256.Sum(s0 + s1);
+        if (log) TensorPrimitives.Subtract(new ReadOnlySpan<float>(x, n), max + MathF.Log(sum), new Span<float>(y, n));
+        else TensorPrimitives.Multiply(new ReadOnlySpan<float>(y, n), 1 / sum, new Span<float>(y, n));
     }
 
     private static unsafe void SoftmaxGrad<T>(T* g, T* y, T* gi, long outer, long size, long inner, bool log)

@@ -1,0 +1,188 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Flint.Kernels;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>The element map of a sum-like reduction, applied after widening to float64.</summary>
+internal interface ISumMap
+{
+    static abstract Vector512<double> Map(Vector512<double> v);
+    static abstract double Map(double v);
+}
+
+internal readonly struct IdentityMap : ISumMap
+{
+    public static Vector512<double> Map(Vector512<double> v) => v;
+    public static double Map(double v) => v;
+}
+
+internal readonly struct NanZeroMap : ISumMap
+{
+    public static Vector512<double> Map(Vector512<double> v) => Vector512.ConditionalSelect(Vector512.Equals(v, v), v, Vector512<double>.Zero);
+    public static double Map(double v) => double.IsNaN(v) ? 0 : v;
+}
+
+internal readonly struct AbsMap : ISumMap
+{
+    public static Vector512<double> Map(Vector512<double> v) => Vector512.Abs(v);
+    public static double Map(double v) => Math.Abs(v);
+}
+
+internal readonly struct SquareMap : ISumMap
+{
+    public static Vector512<double> Map(Vector512<double> v) => v * v;
+    public static double Map(double v) => v * v;
+}
+
+/// <summary>
+/// AVX-512 reductions of one contiguous run of float32 or float64 values, as torch.sum / nansum / norm / amax / amin
+/// reduce along a contiguous dim: sums widen float32 to float64 per element and keep eight independent float64
+/// accumulators (no serial add chain, and more accurate than PyTorch's float32 cascade); max and min keep four
+/// vector accumulators and a NaN flag, so that a NaN anywhere makes the result NaN as in PyTorch.
+/// </summary>
+internal static unsafe class ReduceSimd
+{
+    /// <summary>True when the row kernels below serve the reduction TOp from TS into TC.</summary>
+    public static bool Serves<TOp, TS, TC>() where TOp : struct, IReduceKernel =>
+        Avx512F.IsSupported && (IsSum<TOp>() ? typeof(TC) == typeof(double) && (typeof(TS) == typeof(float) || typeof(TS) == typeof(double))
+            : IsExtreme<TOp>() && typeof(TS) == typeof(TC) && (typeof(TS) == typeof(float) || typeof(TS) == typeof(double)));
+
+    private static bool IsSum<TOp>() => typeof(TOp) == typeof(SumKernel) || typeof(TOp) == typeof(NanSumKernel)
+        || typeof(TOp) == typeof(SumAbsKernel) || typeof(TOp) == typeof(SumSquaresKernel);
+
+    private static bool IsExtreme<TOp>() => typeof(TOp) == typeof(MaxKernel) || typeof(TOp) == typeof(MinKernel);
+
+    /// <summary>The reduction of x[0..n) for a TOp that <see cref="Serves{TOp, TS, TC}"/> accepts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TC Row<TOp, TS, TC>(TS* x, long n) where TOp : struct, IReduceKernel where TC : unmanaged where TS : unmanaged
+    {
+        if (typeof(TOp) == typeof(MaxKernel) || typeof(TOp) == typeof(MinKernel))
+        {
+            bool max = typeof(TOp) == typeof(MaxKernel);
+            if (typeof(TS) == typeof(float)) { float r = Extreme((float*)x, n, max); return Unsafe.As<float, TC>(ref r); }
+            double d = Extreme((double*)x, n, max);
+            return Unsafe.As<double, TC>(ref d);
+        }
+        double s = typeof(TOp) == typeof(NanSumKernel) ? Sum<TS, NanZeroMap>(x, n)
+            : typeof(TOp) == typeof(SumAbsKernel) ? Sum<TS, AbsMap>(x, n)
+            : typeof(TOp) == typeof(SumSquaresKernel) ? Sum<TS, SquareMap>(x, n)
+            : Sum<TS, IdentityMap>(x, n);
+        return Unsafe.As<double, TC>(ref s);
+    }
+
+    /// <summary>True when <see cref="Columns{TOp, TS}"/> serves the sum-like reduction TOp from TS into TC.</summary>
+    public static bool ServesColumns<TOp, TS, TC>() where TOp : struct, IReduceKernel =>
+        Avx512F.IsSupported && IsSum<TOp>() && typeof(TC) == typeof(double) && (typeof(TS) == typeof(float) || typeof(TS) == typeof(double));
+
+    /// <summary>
+    /// acc[i] += sum over r &lt; rows of map(x[r * stride + i]) for i &lt; m, in float64: four rows are added in
+    /// registers before each update of the (L1-resident) accumulator row.
+    /// </summary>
+    public static void Columns<TOp, TS>(double* acc, TS* x, long stride, long rows, int m) where TOp : struct, IReduceKernel where TS : unmanaged
+    {
+        if (typeof(TOp) == typeof(NanSumKernel)) MappedColumns<TS, NanZeroMap>(acc, x, stride, rows, m);
+        else if (typeof(TOp) == typeof(SumAbsKernel)) MappedColumns<TS, AbsMap>(acc, x, stride, rows, m);
+        else if (typeof(TOp) == typeof(SumSquaresKernel)) MappedColumns<TS, SquareMap>(acc, x, stride, rows, m);
+        else MappedColumns<TS, IdentityMap>(acc, x, stride, rows, m);
+    }
+
+    private static void MappedColumns<TS, TMap>(double* acc, TS* x, long stride, long rows, int m) where TS : unmanaged where TMap : ISumMap
+    {
+        long r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            TS* p0 = x + r * stride, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
+            int i = 0;
+            for (; i + 8 <= m; i += 8)
+                (Vector512.Load(acc + i) + ((TMap.Map(Load(p0, i)) + TMap.Map(Load(p1, i))) + (TMap.Map(Load(p2, i)) + TMap.Map(Load(p3, i)))))
+                    .Store(acc + i);
+            for (; i < m; i++) acc[i] += (Scalar<TS, TMap>(p0, i) + Scalar<TS, TMap>(p1, i)) + (Scalar<TS, TMap>(p2, i) + Scalar<TS, TMap>(p3, i));
+        }
+        for (; r < rows; r++)
+        {
+            TS* p = x + r * stride;
+            int i = 0;
+            for (; i + 8 <= m; i += 8) (Vector512.Load(acc + i) + TMap.Map(Load(p, i))).Store(acc + i);
+            for (; i < m; i++) acc[i] += Scalar<TS, TMap>(p, i);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Scalar<TS, TMap>(TS* x, long i) where TS : unmanaged where TMap : ISumMap =>
+        TMap.Map(typeof(TS) == typeof(float) ? ((float*)x)[i] : ((double*)x)[i]);
+
+    // Eight float64 vectors (64 float32 or float64 elements) a step.
+    private static double Sum<TS, TMap>(TS* x, long n) where TS : unmanaged where TMap : ISumMap
+    {
+        var a0 = Vector512<double>.Zero;
+        var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
+        long i = 0;
+        for (; i + 64 <= n; i += 64)
+        {
+            a0 += TMap.Map(Load(x, i));
+            a1 += TMap.Map(Load(x, i + 8));
+            a2 += TMap.Map(Load(x, i + 16));
+            a3 += TMap.Map(Load(x, i + 24));
+            a4 += TMap.Map(Load(x, i + 32));
+            a5 += TMap.Map(Load(x, i + 40));
+            a6 += TMap.Map(Load(x, i + 48));
+            a7 += TMap.Map(Load(x, i + 56));
+        }
+        for (; i + 8 <= n; i += 8) a0 += TMap.Map(Load(x, i));
+        double s = Vector512.Sum((a0 + a1) + (a2 + a3) + ((a4 + a5) + (a6 + a7)));
+        for (; i < n; i++) s += Scalar<TS, TMap>(x, i);
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Load<TS>(TS* x, long i) where TS : unmanaged =>
+        typeof(TS) == typeof(float) ? Avx512F.ConvertToVector512Double(Vector256.Load((float*)x + i)) : Vector512.Load((double*)x + i);
+
+    // Four vector accumulators of MaxNative/MinNative; NaN is tracked on the side (the native forms drop it).
+    private static T Extreme<T>(T* x, long n, bool max) where T : unmanaged, INumber<T>
+    {
+        int w = Vector512<T>.Count;
+        if (n < w)
+        {
+            var r = x[0];
+            for (long k = 1; k < n; k++) r = max ? T.Max(r, x[k]) : T.Min(r, x[k]);
+            if (n > 0 && !T.IsNaN(r)) for (long k = 0; k < n; k++) if (T.IsNaN(x[k])) return x[k];
+            return r;
+        }
+        var a0 = Vector512.Load(x);
+        var a1 = a0; var a2 = a0; var a3 = a0;
+        var nan = Vector512<T>.Zero;
+        long i = 0;
+        for (; i + 4 * w <= n; i += 4 * w)
+        {
+            var v0 = Vector512.Load(x + i);
+            var v1 = Vector512.Load(x + i + w);
+            var v2 = Vector512.Load(x + i + 2 * w);
+            var v3 = Vector512.Load(x + i + 3 * w);
+            nan |= ~(Vector512.Equals(v0, v0) & Vector512.Equals(v1, v1)) | ~(Vector512.Equals(v2, v2) & Vector512.Equals(v3, v3));
+            a0 = max ? Vector512.MaxNative(a0, v0) : Vector512.MinNative(a0, v0);
+            a1 = max ? Vector512.MaxNative(a1, v1) : Vector512.MinNative(a1, v1);
+            a2 = max ? Vector512.MaxNative(a2, v2) : Vector512.MinNative(a2, v2);
+            a3 = max ? Vector512.MaxNative(a3, v3) : Vector512.MinNative(a3, v3);
+        }
+        for (; i + w <= n; i += w) Step(ref a0, ref nan, Vector512.Load(x + i), max);
+        // The last (overlapping) vector covers the tail; max and min are idempotent.
+        if (i < n) Step(ref a0, ref nan, Vector512.Load(x + n - w), max);
+        if (nan != Vector512<T>.Zero) return T.CreateTruncating(double.NaN);
+        a0 = max ? Vector512.MaxNative(Vector512.MaxNative(a0, a1), Vector512.MaxNative(a2, a3))
+            : Vector512.MinNative(Vector512.MinNative(a0, a1), Vector512.MinNative(a2, a3));
+        var s = a0.GetElement(0);
+        for (int k = 1; k < w; k++) s = max ? T.Max(s, a0.GetElement(k)) : T.Min(s, a0.GetElement(k));
+        return s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<T>(ref Vector512<T> a, ref Vector512<T> nan, Vector512<T> v, bool max)
+    {
+        nan |= ~Vector512.Equals(v, v);
+        a = max ? Vector512.MaxNative(a, v) : Vector512.MinNative(a, v);
+    }
+}
