@@ -10,6 +10,7 @@ namespace Flint.Backends.Cpu;
 /// any strides (transposed, sliced, broadcast with stride 0), so the kernel only ever sees one layout and every
 /// transpose combination costs the same.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmPacking
 {
     /// <summary>
