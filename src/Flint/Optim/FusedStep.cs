@@ -41,7 +41,7 @@ internal static unsafe class FusedStep
         for (int i = 0; i < times; i++) t.BumpVersion();
     }
 
-    // Splits [0, n) over threads in 64-byte-aligned chunks and runs body(begin, end) on each.
+    // Splits [0, n) over threads in chunks of whole cache lines (16 elements) and runs body(begin, end) on each.
     private static void Split(long n, Action<long, long> body)
     {
         int threads = Parallelism.ThreadsFor(n);
@@ -86,25 +86,23 @@ internal static unsafe class FusedStep
         T keep = T.CreateTruncating(1 - a.Dampening), negLr = T.CreateTruncating(-a.Lr);
         bool decay = a.WeightDecay != 0, momentum = b is not null;
         // Whole vectors, then the tail one element at a time.
+        var vwd = Vector512.Create(wd);
+        var vmom = Vector512.Create(mom);
+        var vkeep = Vector512.Create(keep);
+        var vlr = Vector512.Create(negLr);
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
         {
-            var vwd = Vector512.Create(wd);
-            var vmom = Vector512.Create(mom);
-            var vkeep = Vector512.Create(keep);
-            var vlr = Vector512.Create(negLr);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+            var d = Vector512.Load(g + i);
+            if (a.Maximize) d = -d;
+            var pv = Vector512.Load(p + i);
+            if (decay) d = Fma(pv, vwd, d);
+            if (momentum)
             {
-                var d = Vector512.Load(g + i);
-                if (a.Maximize) d = -d;
-                var pv = Vector512.Load(p + i);
-                if (decay) d = Fma(pv, vwd, d);
-                if (momentum)
-                {
-                    var bv = a.NewBuf ? d : Fma(d, vkeep, Vector512.Load(b + i) * vmom);
-                    Vector512.Store(bv, b + i);
-                    d = a.Nesterov ? Fma(bv, vmom, d) : bv;
-                }
-                Vector512.Store(Fma(d, vlr, pv), p + i);
+                var bv = a.NewBuf ? d : Fma(d, vkeep, Vector512.Load(b + i) * vmom);
+                Vector512.Store(bv, b + i);
+                d = a.Nesterov ? Fma(bv, vmom, d) : bv;
             }
+            Vector512.Store(Fma(d, vlr, pv), p + i);
         }
         for (; i < n; i++)
         {
@@ -156,35 +154,33 @@ internal static unsafe class FusedStep
         T b2 = T.CreateTruncating(a.Beta2), omb2 = T.CreateTruncating(1 - a.Beta2);
         T bc2 = T.CreateTruncating(a.BiasCorrection2Sqrt), eps = T.CreateTruncating(a.Eps), negStep = T.CreateTruncating(-a.StepSize);
         // Whole vectors, then the tail one element at a time.
+        var vwd = Vector512.Create(wd);
+        var vshrink = Vector512.Create(shrink);
+        var vb1 = Vector512.Create(b1);
+        var vomb1 = Vector512.Create(omb1);
+        var vb2 = Vector512.Create(b2);
+        var vomb2 = Vector512.Create(omb2);
+        var vbc2 = Vector512.Create(bc2);
+        var veps = Vector512.Create(eps);
+        var vstep = Vector512.Create(negStep);
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
         {
-            var vwd = Vector512.Create(wd);
-            var vshrink = Vector512.Create(shrink);
-            var vb1 = Vector512.Create(b1);
-            var vomb1 = Vector512.Create(omb1);
-            var vb2 = Vector512.Create(b2);
-            var vomb2 = Vector512.Create(omb2);
-            var vbc2 = Vector512.Create(bc2);
-            var veps = Vector512.Create(eps);
-            var vstep = Vector512.Create(negStep);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+            var d = Vector512.Load(g + i);
+            if (a.Maximize) d = -d;
+            var pv = Vector512.Load(p + i);
+            if (l2) d = Fma(pv, vwd, d);
+            if (a.Decoupled) pv *= vshrink;
+            var mv = Fma(d, vomb1, Vector512.Load(m + i) * vb1);
+            var vv = Vector512.Load(v + i) * vb2 + vomb2 * d * d;
+            Vector512.Store(mv, m + i);
+            Vector512.Store(vv, v + i);
+            if (amsgrad)
             {
-                var d = Vector512.Load(g + i);
-                if (a.Maximize) d = -d;
-                var pv = Vector512.Load(p + i);
-                if (l2) d = Fma(pv, vwd, d);
-                if (a.Decoupled) pv *= vshrink;
-                var mv = Fma(d, vomb1, Vector512.Load(m + i) * vb1);
-                var vv = Vector512.Load(v + i) * vb2 + vomb2 * d * d;
-                Vector512.Store(mv, m + i);
-                Vector512.Store(vv, v + i);
-                if (amsgrad)
-                {
-                    vv = Vector512.Max(Vector512.Load(vmax + i), vv);
-                    Vector512.Store(vv, vmax + i);
-                }
-                var denom = Vector512.Sqrt(vv) / vbc2 + veps;
-                Vector512.Store(pv + vstep * mv / denom, p + i);
+                vv = Vector512.Max(Vector512.Load(vmax + i), vv);
+                Vector512.Store(vv, vmax + i);
             }
+            var denom = Vector512.Sqrt(vv) / vbc2 + veps;
+            Vector512.Store(pv + vstep * mv / denom, p + i);
         }
         for (; i < n; i++)
         {
@@ -237,39 +233,37 @@ internal static unsafe class FusedStep
         T wd = T.CreateTruncating(a.WeightDecay), al = T.CreateTruncating(a.Alpha), oma = T.CreateTruncating(1 - a.Alpha);
         T eps = T.CreateTruncating(a.Eps), mom = T.CreateTruncating(a.Momentum), negLr = T.CreateTruncating(-a.Lr);
         // Whole vectors, then the tail one element at a time.
+        var vwd = Vector512.Create(wd);
+        var val = Vector512.Create(al);
+        var voma = Vector512.Create(oma);
+        var veps = Vector512.Create(eps);
+        var vmom = Vector512.Create(mom);
+        var vlr = Vector512.Create(negLr);
+        var vneg1 = Vector512.Create(-T.One);
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
         {
-            var vwd = Vector512.Create(wd);
-            var val = Vector512.Create(al);
-            var voma = Vector512.Create(oma);
-            var veps = Vector512.Create(eps);
-            var vmom = Vector512.Create(mom);
-            var vlr = Vector512.Create(negLr);
-            var vneg1 = Vector512.Create(-T.One);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+            var d = Vector512.Load(g + i);
+            if (a.Maximize) d = -d;
+            var pv = Vector512.Load(p + i);
+            if (decay) d = Fma(pv, vwd, d);
+            var sv = Vector512.Load(s + i) * val + voma * d * d;
+            Vector512.Store(sv, s + i);
+            Vector512<T> avg;
+            if (centered)
             {
-                var d = Vector512.Load(g + i);
-                if (a.Maximize) d = -d;
-                var pv = Vector512.Load(p + i);
-                if (decay) d = Fma(pv, vwd, d);
-                var sv = Vector512.Load(s + i) * val + voma * d * d;
-                Vector512.Store(sv, s + i);
-                Vector512<T> avg;
-                if (centered)
-                {
-                    var cv = Fma(d, voma, Vector512.Load(c + i) * val);
-                    Vector512.Store(cv, c + i);
-                    avg = Vector512.Sqrt(sv + vneg1 * cv * cv);
-                }
-                else avg = Vector512.Sqrt(sv);
-                avg += veps;
-                if (momentum)
-                {
-                    var bv = Vector512.Load(b + i) * vmom + d / avg;
-                    Vector512.Store(bv, b + i);
-                    Vector512.Store(Fma(bv, vlr, pv), p + i);
-                }
-                else Vector512.Store(pv + vlr * d / avg, p + i);
+                var cv = Fma(d, voma, Vector512.Load(c + i) * val);
+                Vector512.Store(cv, c + i);
+                avg = Vector512.Sqrt(sv + vneg1 * cv * cv);
             }
+            else avg = Vector512.Sqrt(sv);
+            avg += veps;
+            if (momentum)
+            {
+                var bv = Vector512.Load(b + i) * vmom + d / avg;
+                Vector512.Store(bv, b + i);
+                Vector512.Store(Fma(bv, vlr, pv), p + i);
+            }
+            else Vector512.Store(pv + vlr * d / avg, p + i);
         }
         for (; i < n; i++)
         {
@@ -320,20 +314,18 @@ internal static unsafe class FusedStep
         bool decay = a.WeightDecay != 0;
         T wd = T.CreateTruncating(a.WeightDecay), eps = T.CreateTruncating(a.Eps), negClr = T.CreateTruncating(-a.Clr);
         // Whole vectors, then the tail one element at a time.
+        var vwd = Vector512.Create(wd);
+        var veps = Vector512.Create(eps);
+        var vclr = Vector512.Create(negClr);
+        for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
         {
-            var vwd = Vector512.Create(wd);
-            var veps = Vector512.Create(eps);
-            var vclr = Vector512.Create(negClr);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-            {
-                var d = Vector512.Load(g + i);
-                if (a.Maximize) d = -d;
-                var pv = Vector512.Load(p + i);
-                if (decay) d = Fma(pv, vwd, d);
-                var sv = Vector512.Load(s + i) + d * d;
-                Vector512.Store(sv, s + i);
-                Vector512.Store(pv + vclr * d / (Vector512.Sqrt(sv) + veps), p + i);
-            }
+            var d = Vector512.Load(g + i);
+            if (a.Maximize) d = -d;
+            var pv = Vector512.Load(p + i);
+            if (decay) d = Fma(pv, vwd, d);
+            var sv = Vector512.Load(s + i) + d * d;
+            Vector512.Store(sv, s + i);
+            Vector512.Store(pv + vclr * d / (Vector512.Sqrt(sv) + veps), p + i);
         }
         for (; i < n; i++)
         {
