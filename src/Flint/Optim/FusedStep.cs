@@ -41,10 +41,17 @@ internal static unsafe class FusedStep
         for (int i = 0; i < times; i++) t.BumpVersion();
     }
 
+    /// <summary>
+    /// Elements each thread must get before an update is split (256K, a megabyte or more of every stream): the
+    /// update is a few operations per element, and a fork and join costs about as much as 64K elements of it on a
+    /// busy machine.
+    /// </summary>
+    private const long SplitGrain = 1L << 18;
+
     // Splits [0, n) over threads in chunks of whole cache lines (16 elements) and runs body(begin, end) on each.
     private static void Split(long n, Action<long, long> body)
     {
-        int threads = Parallelism.ThreadsFor(n);
+        int threads = Parallelism.ThreadsFor(n, SplitGrain);
         if (threads <= 1)
         {
             body(0, n);
