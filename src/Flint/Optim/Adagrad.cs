@@ -79,13 +79,18 @@ public sealed class Adagrad : Optimizer
                 var stepT = (Tensor)state["step"]!;
                 stepT.Add_(1);
                 double step = stepT.Item<double>();
+                double clr = lr / (1 + (step - 1) * lrDecay);
+                if (FusedStep.Applies(p, g, stateSum))
+                {
+                    FusedStep.Adagrad(p, g, stateSum, clr, eps, weightDecay, maximize);
+                    continue;
+                }
                 var grad = maximize ? SparseOps.Neg(g) : g;
                 if (weightDecay != 0)
                 {
                     if (grad.IsSparse) throw new InvalidOperationException("weight_decay option is not compatible with sparse gradients");
                     grad = grad.Add(p, weightDecay);
                 }
-                double clr = lr / (1 + (step - 1) * lrDecay);
                 if (grad.IsSparse)
                 {
                     var c = grad.Coalesce();

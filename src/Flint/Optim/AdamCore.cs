@@ -37,9 +37,17 @@ internal static class AdamCore
             var expAvgSq = (Tensor)state["exp_avg_sq"]!;
             var stepT = (Tensor)state["step"]!;
             var maxExpAvgSq = amsgrad ? (Tensor)state["max_exp_avg_sq"]! : null;
-            var grad = maximize ? g.Neg() : g;
             if (capturable && !(p.IsCuda && stepT.IsCuda))
                 throw new InvalidOperationException("If capturable=True, params and state_steps must be CUDA tensors.");
+            if (!capturable && FusedStep.Applies(p, g, expAvg, expAvgSq, maxExpAvgSq))
+            {
+                stepT.Add_(1);
+                var (stepSize, biasCorrection2Sqrt) = BiasCorrections(lr, beta1, beta2, stepT.Item<double>());
+                FusedStep.Adam(p, g, expAvg, expAvgSq, maxExpAvgSq, decoupled, lr, beta1, beta2, eps, weightDecay, maximize,
+                    stepSize, biasCorrection2Sqrt);
+                continue;
+            }
+            var grad = maximize ? g.Neg() : g;
             if (decoupled)
             {
                 stepT.Add_(1);
@@ -72,11 +80,7 @@ internal static class AdamCore
             }
             else
             {
-                double step = stepT.Item<double>();
-                double biasCorrection1 = 1 - Math.Pow(beta1, step);
-                double biasCorrection2 = 1 - Math.Pow(beta2, step);
-                double stepSize = lr / biasCorrection1;
-                double biasCorrection2Sqrt = Math.Sqrt(biasCorrection2);
+                var (stepSize, biasCorrection2Sqrt) = BiasCorrections(lr, beta1, beta2, stepT.Item<double>());
                 Tensor denom;
                 if (amsgrad)
                 {
@@ -88,6 +92,10 @@ internal static class AdamCore
             }
         }
     }
+
+    // PyTorch's float bias corrections: step_size = lr / (1 - β1^t) and √(1 - β2^t).
+    private static (double StepSize, double BiasCorrection2Sqrt) BiasCorrections(double lr, double beta1, double beta2, double step) =>
+        (lr / (1 - Math.Pow(beta1, step)), Math.Sqrt(1 - Math.Pow(beta2, step)));
 
     // A Python float divided by a tensor: Python's float.__truediv__ defers to Tensor.__rtruediv__, reciprocal() * x.
     private static Tensor ScalarOver(double x, Tensor t) => t.Reciprocal().Mul(x);

@@ -79,6 +79,13 @@ public sealed class RMSprop : Optimizer
                 if (differentiable && state["step"] is Tensor) throw new InvalidOperationException("`step` can't be a tensor");
                 state["step"] = PyValues.ToLong(state["step"], "step") + 1;
                 var squareAvg = (Tensor)state["square_avg"]!;
+                var gradAvgState = centered ? (Tensor)state["grad_avg"]! : null;
+                var bufState = momentum > 0 ? (Tensor)state["momentum_buffer"]! : null;
+                if (FusedStep.Applies(p, g, squareAvg, gradAvgState, bufState))
+                {
+                    FusedStep.RmsProp(p, g, squareAvg, gradAvgState, bufState, lr, alpha, eps, weightDecay, momentum, maximize);
+                    continue;
+                }
                 var grad = maximize ? g.Neg() : g;
                 if (weightDecay != 0) grad = grad.Add(p, weightDecay);
                 squareAvg.Mul_(alpha).Addcmul_(grad, grad, 1 - alpha);

@@ -78,6 +78,14 @@ public sealed class SGD : Optimizer
                     state["momentum_buffer"] = buf;
                     continue;
                 }
+                if (FusedStep.Applies(p, grad, buf))
+                {
+                    bool newBuf = momentum != 0 && buf is null;
+                    if (newBuf) buf = Torch.EmptyLike(p);
+                    FusedStep.Sgd(p, grad, momentum != 0 ? buf : null, newBuf, lr, momentum, dampening, weightDecay, nesterov, maximize);
+                    state["momentum_buffer"] = buf;
+                    continue;
+                }
                 var dp = maximize ? grad.Neg() : grad;
                 if (weightDecay != 0) dp = dp.Add(p, weightDecay);
                 if (momentum != 0)

@@ -93,7 +93,8 @@ public class GemmTests
         try
         {
             Torch.SetNumThreads(2);
-            // Past 2^21 multiply-adds a product takes both threads.
+            // Past 2^18 multiply-adds (with the grain lowered from 2^24 per thread to 2^17) a product takes both threads.
+            GemmDriver.ParallelGrain = 1L << 17;
             Check(rng, tier, dt, 4, 6, 5, 7, 1, 2, 0, 1, 0);                        // small: one thread
             Check(rng, tier, dt, 3, 110, 100, 70, 0, 1, 0, 1, 1);                   // odd batch: entries cut in two
             Check(rng, tier, dt, 1, 260, 100, 90, 2, 0, 1, 0.5, 0);                 // one product cut by rows
@@ -104,6 +105,29 @@ public class GemmTests
         finally
         {
             Torch.SetNumThreads(saved);
+            GemmDriver.ParallelGrain = GemmDriver.DefaultParallelGrain;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Tiers))]
+    public void SmallProductsReadOperandsInPlace(string tierName, DType dt)
+    {
+        var tier = Enum.Parse<GemmTier>(tierName);
+        if (!GemmDriver.IsSupported(tier)) return;
+        var rng = new Random(13);
+        // Small operands: a column-major A and a row-major B are read in place, partial edge tiles packed; odd sizes,
+        // exact tiles and one-step products, in all four transpose layouts (and the strided ones) with alpha and beta.
+        foreach (var (m, n, k) in new[] { (29, 33, 31), (14, 32, 17), (28, 64, 1), (15, 31, 2), (57, 97, 83), (127, 129, 65) })
+            for (int layout = 0; layout < 16; layout++)
+                Check(rng, tier, dt, 1, m, n, k, layout % 4, layout / 4, layout % 3, layout % 2 == 0 ? 1 : -1.5, layout % 3 == 0 ? 0 : 0.5);
+        // Either side of the size where operands stop being read in place (A and B together SmallBytes).
+        int size = dt == DType.Float64 ? 8 : 4;
+        int edge = (int)(GemmDriver.SmallBytes / size / 64) - 32;
+        foreach (var m in new[] { edge, edge + 1 })
+        {
+            Check(rng, tier, dt, 1, m, 32, 64, 1, 0, 0, 1, 0);
+            Check(rng, tier, dt, 1, m, 32, 64, 0, 1, 0, 1, 1);
         }
     }
 

@@ -36,6 +36,7 @@ internal struct GemmProblem
 /// row go to a matrix-vector path instead. Work is split over threads by batch entries and by blocks of rows or
 /// columns; small products stay on the calling thread.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmDriver
 {
     // Cache budgets, tuned on a Zen 5 core (48 KiB L1d, 1 MiB L2, 32 MiB shared L3): KC = 384 steps per pass (the
@@ -51,8 +52,22 @@ internal static unsafe class GemmDriver
     /// <summary>Columns of B packed per block (a multiple of NR).</summary>
     internal static int Nc(int elementSize, int nr) => Math.Max(nr, L3BlockBytes / (Kc * elementSize) / nr * nr);
 
-    /// <summary>Below this many multiply-adds a product runs on the calling thread.</summary>
-    private const long ParallelGrain = 1L << 20;
+    /// <summary>
+    /// Multiply-adds each thread must get before a product is split (16M, about 0.1 ms of one core's arithmetic): a
+    /// fork and join costs tens of microseconds on a busy machine, so smaller products (square ones up to 256) stay
+    /// on the calling thread. Tests lower it to exercise the split on small products.
+    /// </summary>
+    internal static long ParallelGrain { get; set; } = DefaultParallelGrain;
+
+    /// <summary>The value of <see cref="ParallelGrain"/> outside tests.</summary>
+    internal const long DefaultParallelGrain = 1L << 24;
+
+    /// <summary>
+    /// Operands this small (A and B together, in bytes of the compute type) stay in L2 for the whole product, so
+    /// they are read in place wherever their layout allows (a column-major A, a row-major B) instead of packed:
+    /// for small products packing costs as much as the arithmetic.
+    /// </summary>
+    internal const long SmallBytes = 512 << 10;
 
     /// <summary>The same for matrix-vector products, which are bound by memory rather than arithmetic.</summary>
     private const long VectorGrain = 1L << 18;
@@ -76,6 +91,7 @@ internal static unsafe class GemmDriver
     public static void Run<TS>(in GemmProblem p, double alpha, double beta) where TS : unmanaged => Run<TS>(p, alpha, beta, Tier);
 
     /// <summary>Runs the product with the kernels of <paramref name="tier"/> (tests check every tier the machine has).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TS>(in GemmProblem p, double alpha, double beta, GemmTier tier) where TS : unmanaged
     {
         if (typeof(TS) == typeof(double))
@@ -97,6 +113,7 @@ internal static unsafe class GemmDriver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Batched<TS, T, TK>(GemmProblem p, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
@@ -155,6 +172,7 @@ internal static unsafe class GemmDriver
     private static long RoundUp(long x, long m) => (x + m - 1) / m * m;
 
     // One product (Batch == 1): the element offsets of its operands are in Abs/Bbs/Cbs.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void One<TS, T, TK>(GemmProblem p, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
@@ -222,9 +240,13 @@ internal static unsafe class GemmDriver
         T* pa = GemmWorkspace.Get<T>(GemmWorkspace.PackedA, mcUse * kcUse);
         T* pb = GemmWorkspace.Get<T>(GemmWorkspace.PackedB, ncUse * kcUse);
         T* tile = stackalloc T[mr * nr];
-        // With one or two row tiles a packed B panel would be read once or twice: copying it would cost as much as
-        // the arithmetic, so a row-major B of the compute type is read in place (partial edge panels still pack).
-        bool inPlaceB = typeof(TS) == typeof(T) && bcs == 1 && m <= 2 * mr;
+        // With one or two row tiles a packed B panel would be read once or twice, and small operands stay in cache
+        // anyway: copying them would cost as much as the arithmetic, so a row-major B and a column-major A of the
+        // compute type are read in place (partial edge panels still pack).
+        bool sameType = typeof(TS) == typeof(T);
+        bool small = (m * k + k * n) * sizeof(T) <= SmallBytes;
+        bool inPlaceB = sameType && bcs == 1 && (m <= 2 * mr || small);
+        bool inPlaceA = sameType && ars == 1 && acs != 1 && small;
         for (long jc = 0; jc < n; jc += ncMax)
         {
             int nc = (int)Math.Min(ncMax, n - jc);
@@ -237,7 +259,8 @@ internal static unsafe class GemmDriver
                 for (long ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = (int)Math.Min(mcMax, m - ic);
-                    GemmPacking.Pack(a + ic * ars + pc * acs, ars, acs, mc, kc, mr, pa);
+                    TS* aBlock = a + ic * ars + pc * acs;
+                    if (!inPlaceA) GemmPacking.Pack(aBlock, ars, acs, mc, kc, mr, pa);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nt = Math.Min(nr, nc - jr);
@@ -257,12 +280,23 @@ internal static unsafe class GemmDriver
                         {
                             int mt = Math.Min(mr, mc - ir);
                             T* ap = pa + (long)ir * kc;
+                            long lda = mr;
+                            if (inPlaceA && mt == mr)
+                            {
+                                ap = (T*)(aBlock + ir);
+                                lda = acs;
+                            }
+                            else if (inPlaceA)
+                            {
+                                ap = pa;
+                                GemmPacking.Pack(aBlock + ir * ars, ars, acs, mt, kc, mr, pa);
+                            }
                             T* cp = c + (ic + ir) * crs + (jc + jr) * ccs;
                             if (nt == nr && ccs == 1)
-                                TK.Run(kc, ap, bp, ldb, cp, crs, alpha, betaK, mt);
+                                TK.Run(kc, ap, lda, bp, ldb, cp, crs, alpha, betaK, mt);
                             else
                             {
-                                TK.Run(kc, ap, bp, ldb, tile, nr, T.One, T.Zero, mr);
+                                TK.Run(kc, ap, lda, bp, ldb, tile, nr, T.One, T.Zero, mr);
                                 Scatter(tile, nr, mt, nt, cp, crs, ccs, alpha, betaK);
                             }
                         }

@@ -5,8 +5,9 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Backends.Cpu;
 
 /// <summary>
-/// A GEMM micro-kernel: the MR x NR tile <c>c = alpha * a·b + beta * c</c> over <c>kc</c> steps. <c>a</c> is a
-/// packed panel holding MR values per step (a column of A); <c>b</c> holds NR values per step (a row of B), steps
+/// A GEMM micro-kernel: the MR x NR tile <c>c = alpha * a·b + beta * c</c> over <c>kc</c> steps. <c>a</c> holds MR
+/// contiguous values per step (a column of A), steps <c>lda</c> apart (MR for a packed panel, the column stride
+/// when a column-major A is read in place); <c>b</c> holds NR values per step (a row of B), steps
 /// <c>ldb</c> apart (NR for a packed panel, the row stride when B is read in place); <c>c</c> has row stride
 /// <c>ldc</c> and unit column stride, and only its first <c>rows</c> rows are stored. With beta == 0 the tile is not
 /// read, so NaN in it is ignored (BLAS's rule).
@@ -21,7 +22,7 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged
     /// <summary>Columns of the tile (vector side).</summary>
     static abstract int NR { get; }
 
-    static abstract void Run(long kc, T* a, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows);
+    static abstract void Run(long kc, T* a, long lda, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows);
 }
 
 /// <summary>
@@ -33,7 +34,7 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
     public static int NR => 32;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -64,7 +65,7 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
             x = Vector512.Create(a[11]); cB0 = Vector512.FusedMultiplyAdd(x, b0, cB0); cB1 = Vector512.FusedMultiplyAdd(x, b1, cB1);
             x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1);
             x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1);
-            a += 14;
+            a += lda;
             b += ldb;
         }
         var va = Vector512.Create(alpha);
@@ -118,7 +119,7 @@ internal readonly unsafe struct Avx512F64Kernel : IGemmKernel<double>
     public static int NR => 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
     {
         Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -149,7 +150,7 @@ internal readonly unsafe struct Avx512F64Kernel : IGemmKernel<double>
             x = Vector512.Create(a[11]); cB0 = Vector512.FusedMultiplyAdd(x, b0, cB0); cB1 = Vector512.FusedMultiplyAdd(x, b1, cB1);
             x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1);
             x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1);
-            a += 14;
+            a += lda;
             b += ldb;
         }
         var va = Vector512.Create(alpha);
@@ -203,7 +204,7 @@ internal readonly unsafe struct Vec256F32Kernel : IGemmKernel<float>
     public static int NR => 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -217,7 +218,7 @@ internal readonly unsafe struct Vec256F32Kernel : IGemmKernel<float>
             x = Vector256.Create(a[3]); c30 = Vector256.MultiplyAddEstimate(x, b0, c30); c31 = Vector256.MultiplyAddEstimate(x, b1, c31);
             x = Vector256.Create(a[4]); c40 = Vector256.MultiplyAddEstimate(x, b0, c40); c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.MultiplyAddEstimate(x, b0, c50); c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
-            a += 6;
+            a += lda;
             b += ldb;
         }
         var va = Vector256.Create(alpha);
@@ -254,7 +255,7 @@ internal readonly unsafe struct Vec256F64Kernel : IGemmKernel<double>
     public static int NR => 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
     {
         Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -268,7 +269,7 @@ internal readonly unsafe struct Vec256F64Kernel : IGemmKernel<double>
             x = Vector256.Create(a[3]); c30 = Vector256.MultiplyAddEstimate(x, b0, c30); c31 = Vector256.MultiplyAddEstimate(x, b1, c31);
             x = Vector256.Create(a[4]); c40 = Vector256.MultiplyAddEstimate(x, b0, c40); c41 = Vector256.MultiplyAddEstimate(x, b1, c41);
             x = Vector256.Create(a[5]); c50 = Vector256.MultiplyAddEstimate(x, b0, c50); c51 = Vector256.MultiplyAddEstimate(x, b1, c51);
-            a += 6;
+            a += lda;
             b += ldb;
         }
         var va = Vector256.Create(alpha);
@@ -305,7 +306,7 @@ internal readonly unsafe struct Vec128F32Kernel : IGemmKernel<float>
     public static int NR => 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, float* a, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -317,7 +318,7 @@ internal readonly unsafe struct Vec128F32Kernel : IGemmKernel<float>
             x = Vector128.Create(a[1]); c10 = Vector128.MultiplyAddEstimate(x, b0, c10); c11 = Vector128.MultiplyAddEstimate(x, b1, c11);
             x = Vector128.Create(a[2]); c20 = Vector128.MultiplyAddEstimate(x, b0, c20); c21 = Vector128.MultiplyAddEstimate(x, b1, c21);
             x = Vector128.Create(a[3]); c30 = Vector128.MultiplyAddEstimate(x, b0, c30); c31 = Vector128.MultiplyAddEstimate(x, b1, c31);
-            a += 4;
+            a += lda;
             b += ldb;
         }
         var va = Vector128.Create(alpha);
@@ -352,7 +353,7 @@ internal readonly unsafe struct Vec128F64Kernel : IGemmKernel<double>
     public static int NR => 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
     {
         Vector128<double> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<double> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -364,7 +365,7 @@ internal readonly unsafe struct Vec128F64Kernel : IGemmKernel<double>
             x = Vector128.Create(a[1]); c10 = Vector128.MultiplyAddEstimate(x, b0, c10); c11 = Vector128.MultiplyAddEstimate(x, b1, c11);
             x = Vector128.Create(a[2]); c20 = Vector128.MultiplyAddEstimate(x, b0, c20); c21 = Vector128.MultiplyAddEstimate(x, b1, c21);
             x = Vector128.Create(a[3]); c30 = Vector128.MultiplyAddEstimate(x, b0, c30); c31 = Vector128.MultiplyAddEstimate(x, b1, c31);
-            a += 4;
+            a += lda;
             b += ldb;
         }
         var va = Vector128.Create(alpha);

@@ -10,6 +10,7 @@ namespace Flint.Backends.Cpu;
 /// any strides (transposed, sliced, broadcast with stride 0), so the kernel only ever sees one layout and every
 /// transpose combination costs the same.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmPacking
 {
     /// <summary>
@@ -76,11 +77,9 @@ internal static unsafe class GemmPacking
     /// lanes into the next step's slot, which the next store overwrites (past the last step it spills into the next
     /// panel, packed later, or the workspace's slack). Returns how many steps it packed; the caller packs the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Transpose16(float* s, long rowStride, int lanes, int kc, int w, float* d)
     {
-        var r = stackalloc Vector512<float>[16];
-        var t = stackalloc Vector512<float>[16];
-        var o = stackalloc Vector512<float>[16];
         int k = 0;
         for (; k + 16 <= kc; k += 16)
         {
@@ -88,41 +87,73 @@ internal static unsafe class GemmPacking
             {
                 float* sg = s + g0 * rowStride + k;
                 int rows = Math.Min(16, lanes - g0);
-                for (int i = 0; i < 16; i++) r[i] = i < rows ? Vector512.Load(sg + i * rowStride) : Vector512<float>.Zero;
-                // Pairs of rows interleaved, then pairs of pairs: t[4g + c] holds rows 4g..4g+3 at columns c, c+4, c+8, c+12.
-                for (int g = 0; g < 16; g += 4)
-                {
-                    var lo01 = Avx512F.UnpackLow(r[g], r[g + 1]).AsDouble();
-                    var hi01 = Avx512F.UnpackHigh(r[g], r[g + 1]).AsDouble();
-                    var lo23 = Avx512F.UnpackLow(r[g + 2], r[g + 3]).AsDouble();
-                    var hi23 = Avx512F.UnpackHigh(r[g + 2], r[g + 3]).AsDouble();
-                    t[g] = Avx512F.UnpackLow(lo01, lo23).AsSingle();
-                    t[g + 1] = Avx512F.UnpackHigh(lo01, lo23).AsSingle();
-                    t[g + 2] = Avx512F.UnpackLow(hi01, hi23).AsSingle();
-                    t[g + 3] = Avx512F.UnpackHigh(hi01, hi23).AsSingle();
-                }
-                // Column c + 4L gathers 128-bit lane L of t[c], t[4 + c], t[8 + c], t[12 + c].
-                for (int c = 0; c < 4; c++)
-                {
-                    var v0 = Avx512F.Shuffle4x128(t[c], t[4 + c], 0x44);
-                    var v1 = Avx512F.Shuffle4x128(t[c], t[4 + c], 0xEE);
-                    var v2 = Avx512F.Shuffle4x128(t[8 + c], t[12 + c], 0x44);
-                    var v3 = Avx512F.Shuffle4x128(t[8 + c], t[12 + c], 0xEE);
-                    o[c] = Avx512F.Shuffle4x128(v0, v2, 0x88);
-                    o[c + 4] = Avx512F.Shuffle4x128(v0, v2, 0xDD);
-                    o[c + 8] = Avx512F.Shuffle4x128(v1, v3, 0x88);
-                    o[c + 12] = Avx512F.Shuffle4x128(v1, v3, 0xDD);
-                }
-                // Ascending, so that each store's spill into the next step's slot is overwritten by that step.
+                // In locals, so the whole 16 x 16 block stays in registers.
+                var r0 = Row(sg, rowStride, 0, rows); var r1 = Row(sg, rowStride, 1, rows);
+                var r2 = Row(sg, rowStride, 2, rows); var r3 = Row(sg, rowStride, 3, rows);
+                var r4 = Row(sg, rowStride, 4, rows); var r5 = Row(sg, rowStride, 5, rows);
+                var r6 = Row(sg, rowStride, 6, rows); var r7 = Row(sg, rowStride, 7, rows);
+                var r8 = Row(sg, rowStride, 8, rows); var r9 = Row(sg, rowStride, 9, rows);
+                var r10 = Row(sg, rowStride, 10, rows); var r11 = Row(sg, rowStride, 11, rows);
+                var r12 = Row(sg, rowStride, 12, rows); var r13 = Row(sg, rowStride, 13, rows);
+                var r14 = Row(sg, rowStride, 14, rows); var r15 = Row(sg, rowStride, 15, rows);
+                // Pairs of rows interleaved, then pairs of pairs: group g (rows 4g..4g+3) gives t[4g + c], which holds
+                // those rows at columns c, c+4, c+8, c+12.
+                Interleave4(r0, r1, r2, r3, out var t0, out var t1, out var t2, out var t3);
+                Interleave4(r4, r5, r6, r7, out var t4, out var t5, out var t6, out var t7);
+                Interleave4(r8, r9, r10, r11, out var t8, out var t9, out var t10, out var t11);
+                Interleave4(r12, r13, r14, r15, out var t12, out var t13, out var t14, out var t15);
+                // Column c + 4L gathers 128-bit lane L of t[c], t[4 + c], t[8 + c], t[12 + c]. Stores ascend, so that
+                // each store's spill into the next step's slot is overwritten by that step.
                 float* dk = d + (long)k * w + g0;
-                for (int j = 0; j < 16; j++) Vector512.Store(o[j], dk + j * w);
+                Gather4(t0, t4, t8, t12, out var o0, out var o4, out var o8, out var o12);
+                Gather4(t1, t5, t9, t13, out var o1, out var o5, out var o9, out var o13);
+                Gather4(t2, t6, t10, t14, out var o2, out var o6, out var o10, out var o14);
+                Gather4(t3, t7, t11, t15, out var o3, out var o7, out var o11, out var o15);
+                Vector512.Store(o0, dk); Vector512.Store(o1, dk + w); Vector512.Store(o2, dk + 2 * w); Vector512.Store(o3, dk + 3 * w);
+                Vector512.Store(o4, dk + 4 * w); Vector512.Store(o5, dk + 5 * w); Vector512.Store(o6, dk + 6 * w); Vector512.Store(o7, dk + 7 * w);
+                Vector512.Store(o8, dk + 8 * w); Vector512.Store(o9, dk + 9 * w); Vector512.Store(o10, dk + 10 * w); Vector512.Store(o11, dk + 11 * w);
+                Vector512.Store(o12, dk + 12 * w); Vector512.Store(o13, dk + 13 * w); Vector512.Store(o14, dk + 14 * w); Vector512.Store(o15, dk + 15 * w);
             }
         }
         return k;
     }
 
+    // Row i of a 16-row block, or zeros past the block's last row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Row(float* s, long rowStride, int i, int rows) =>
+        i < rows ? Vector512.Load(s + i * rowStride) : Vector512<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> e,
+        out Vector512<float> t0, out Vector512<float> t1, out Vector512<float> t2, out Vector512<float> t3)
+    {
+        var lo01 = Avx512F.UnpackLow(a, b).AsDouble();
+        var hi01 = Avx512F.UnpackHigh(a, b).AsDouble();
+        var lo23 = Avx512F.UnpackLow(c, e).AsDouble();
+        var hi23 = Avx512F.UnpackHigh(c, e).AsDouble();
+        t0 = Avx512F.UnpackLow(lo01, lo23).AsSingle();
+        t1 = Avx512F.UnpackHigh(lo01, lo23).AsSingle();
+        t2 = Avx512F.UnpackLow(hi01, hi23).AsSingle();
+        t3 = Avx512F.UnpackHigh(hi01, hi23).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Gather4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> e,
+        out Vector512<float> o0, out Vector512<float> o4, out Vector512<float> o8, out Vector512<float> o12)
+    {
+        var v0 = Avx512F.Shuffle4x128(a, b, 0x44);
+        var v1 = Avx512F.Shuffle4x128(a, b, 0xEE);
+        var v2 = Avx512F.Shuffle4x128(c, e, 0x44);
+        var v3 = Avx512F.Shuffle4x128(c, e, 0xEE);
+        o0 = Avx512F.Shuffle4x128(v0, v2, 0x88);
+        o4 = Avx512F.Shuffle4x128(v0, v2, 0xDD);
+        o8 = Avx512F.Shuffle4x128(v1, v3, 0x88);
+        o12 = Avx512F.Shuffle4x128(v1, v3, 0xDD);
+    }
+
     // Lanes contiguous and of the compute type (B row-major, A column-major): one row of `bytes` per step, copied
     // with whole vectors (panel rows are multiples of 16 bytes for every kernel).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRows(byte* s, long sStride, byte* d, int bytes, int kc)
     {
         if (Vector512.IsHardwareAccelerated && bytes % 64 == 0)
