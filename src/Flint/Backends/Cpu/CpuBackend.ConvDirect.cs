@@ -45,6 +45,26 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
         else Impl<V256<T>, Vector256<T>>.Weight(x, gy, gw, g);
     }
 
+    /// <summary>Copies a plane into a zero-bordered buffer at (top, left); parts falling outside the buffer are dropped.</summary>
+    internal static void Border(T* src, long inRows, long inCols, T* buf, long rows, long width, long top, long left)
+    {
+        long c0 = Math.Max(0, -left), c1 = Math.Min(inCols, width - left);
+        long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
+        for (long br = 0; br < rows; br++)
+        {
+            T* row = buf + br * width;
+            long r = br - top;
+            if ((ulong)r >= (ulong)inRows || c1 <= c0)
+            {
+                Vec<T>.Clear(row, width);
+                continue;
+            }
+            if (start > 0) Vec<T>.Clear(row, start);
+            Vec<T>.Copy(row + start, src + r * inCols + c0, end - start);
+            if (end < width) Vec<T>.Clear(row + end, width - end);
+        }
+    }
+
     private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
     {
         /// <summary>
@@ -202,26 +222,6 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
                 var (first, second) = k switch { 0 => (a0, b0), 1 => (a1, b1), 2 => (a2, b2), _ => (a3, b3) };
                 TS.Store(first, p0 + k * step);
                 if (validW > 1) TS.Store(second, p0 + k * step + V);
-            }
-        }
-
-        // Copies a plane into a zero-bordered buffer at (top, left); parts falling outside the buffer are dropped.
-        private static void Border(T* src, long inRows, long inCols, T* buf, long rows, long width, long top, long left)
-        {
-            long c0 = Math.Max(0, -left), c1 = Math.Min(inCols, width - left);
-            long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
-            for (long br = 0; br < rows; br++)
-            {
-                T* row = buf + br * width;
-                long r = br - top;
-                if ((ulong)r >= (ulong)inRows || c1 <= c0)
-                {
-                    Vec<T>.Clear(row, width);
-                    continue;
-                }
-                if (start > 0) Vec<T>.Clear(row, start);
-                Vec<T>.Copy(row + start, src + r * inCols + c0, end - start);
-                if (end < width) Vec<T>.Clear(row + end, width - end);
             }
         }
 

@@ -1,0 +1,48 @@
+"""Parity fixtures for the CPU convolution kernel paths: shapes chosen to reach each specialised kernel (direct
+few-channel kernels, the channels-in-lanes weight gradient) with odd sizes, row tails, strides, padding, dilation,
+groups, kernel widths 1 to 8 and batches large enough to split over threads and over image groups. Output, input,
+weight and bias gradients from PyTorch 1.13, float32 and float64 (the largest cases in float32 only; gradcheck on the small float64 cases).
+"""
+import torch
+import torch.nn.functional as F
+
+from fixture import Fixture, rand
+
+f = Fixture("nn_conv_kernels")
+
+for dt in (torch.float32, torch.float64):
+    n = "f32" if dt == torch.float32 else "f64"
+    tol = 1e-4 if dt == torch.float32 else None
+
+    def r(*shape):
+        return rand(*shape, dtype=dt)
+
+    def conv(id, fn, inputs, kwargs, small=False, big=False):
+        if big and dt == torch.float64:
+            return
+        op = "conv1d" if fn is F.conv1d else "conv2d"
+        f.op(f"{id}/{n}", op, inputs, lambda *a: fn(*a, **kwargs), kwargs=kwargs, tol=tol,
+             gradcheck=small and dt == torch.float64)
+
+    # LeNet's second layer, a batch that splits over two threads unevenly
+    conv("lenet2", F.conv2d, [r(9, 6, 14, 14), r(16, 6, 5, 5), r(16)], {}, big=True)
+    conv("lenet2_small", F.conv2d, [r(2, 6, 8, 7), r(16, 6, 5, 5), r(16)], {}, small=True)
+    # 13 and 14 output channels (lane tails), strides, padding, row dilation
+    conv("o13_stride_dil", F.conv2d, [r(3, 3, 11, 10), r(13, 3, 3, 3), r(13)],
+         {"stride": 2, "padding": 1, "dilation": [2, 1]}, small=True)
+    conv("o14_groups", F.conv2d, [r(2, 4, 7, 7), r(28, 2, 3, 3), r(28)], {"groups": 2, "padding": 2}, small=True)
+    conv("o32_pad", F.conv2d, [r(3, 5, 9, 9), r(32, 5, 3, 3)], {"padding": 1})
+    conv("o24_stride_w", F.conv2d, [r(2, 3, 8, 13), r(24, 3, 2, 4), r(24)], {"stride": [1, 3], "padding": [0, 1]})
+    # kernel rows of 1, 7 and 8 taps
+    conv("kw1", F.conv2d, [r(2, 3, 6, 5), r(16, 3, 3, 1), r(16)], {"padding": [1, 0]}, small=True)
+    conv("kw7", F.conv2d, [r(3, 2, 5, 12), r(12, 2, 1, 7), r(12)], {"padding": [0, 3]})
+    conv("kw8", F.conv2d, [r(2, 2, 6, 13), r(15, 2, 2, 8), r(15)], {"stride": [1, 3]})
+    # large images: several groups of images per thread
+    conv("groups_of_images", F.conv2d, [r(12, 2, 26, 26), r(16, 2, 3, 3), r(16)], {"padding": 1}, big=True)
+    # 1-D
+    conv("conv1d_o14", F.conv1d, [r(3, 5, 17), r(14, 5, 6), r(14)], {"stride": 2, "padding": 1}, small=True)
+    # few output channels, wide rows, and odd widths around the vector length
+    conv("o6_wide", F.conv2d, [r(3, 2, 9, 37), r(6, 2, 3, 5), r(6)], {"padding": 1})
+    conv("o10_w17", F.conv2d, [r(2, 7, 6, 21), r(10, 7, 3, 5), r(10)], {}, small=True)
+
+f.save()
