@@ -33,6 +33,9 @@ for dt in (torch.float32, torch.float64):
     conv("o14_groups", F.conv2d, [r(2, 4, 7, 7), r(28, 2, 3, 3), r(28)], {"groups": 2, "padding": 2}, small=True)
     conv("o32_pad", F.conv2d, [r(3, 5, 9, 9), r(32, 5, 3, 3)], {"padding": 1})
     conv("o24_stride_w", F.conv2d, [r(2, 3, 8, 13), r(24, 3, 2, 4), r(24)], {"stride": [1, 3], "padding": [0, 1]})
+    # 8 and 7 output channels per group (256-bit lanes in float32), position tails past multiples of 8
+    conv("og8_groups", F.conv2d, [r(3, 16, 9, 11), r(16, 8, 3, 3), r(16)], {"groups": 2, "padding": 1})
+    conv("og7_groups_stride", F.conv2d, [r(2, 4, 7, 9), r(14, 2, 3, 3), r(14)], {"groups": 2, "stride": 2}, small=True)
     # kernel rows of 1, 7 and 8 taps
     conv("kw1", F.conv2d, [r(2, 3, 6, 5), r(16, 3, 3, 1), r(16)], {"padding": [1, 0]}, small=True)
     conv("kw7", F.conv2d, [r(3, 2, 5, 12), r(12, 2, 1, 7), r(12)], {"padding": [0, 3]})
