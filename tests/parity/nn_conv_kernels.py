@@ -1,5 +1,5 @@
 """Parity fixtures for the CPU convolution kernel paths: shapes chosen to reach each specialised kernel (direct
-few-channel kernels, the channels-in-lanes weight gradient) with odd sizes, row tails, strides, padding, dilation,
+few-channel kernels, the channels-in-lanes forward and weight gradient) with odd sizes, row tails, strides, padding, dilation,
 groups, kernel widths 1 to 8 and batches large enough to split over threads and over image groups. Output, input,
 weight and bias gradients from PyTorch 1.13, float32 and float64 (the largest cases in float32 only; gradcheck on the small float64 cases).
 """
@@ -36,6 +36,11 @@ for dt in (torch.float32, torch.float64):
     # 8 and 7 output channels per group (256-bit lanes in float32), position tails past multiples of 8
     conv("og8_groups", F.conv2d, [r(3, 16, 9, 11), r(16, 8, 3, 3), r(16)], {"groups": 2, "padding": 1})
     conv("og7_groups_stride", F.conv2d, [r(2, 4, 7, 9), r(14, 2, 3, 3), r(14)], {"groups": 2, "stride": 2}, small=True)
+    # channels-in-lanes forward: strided and dilated groups, two vectors of channels with unit and other strides
+    conv("og8_groups_stride_dil", F.conv2d, [r(2, 8, 11, 13), r(16, 4, 3, 3), r(16)],
+         {"groups": 2, "stride": 2, "padding": 1, "dilation": [1, 2]}, small=True)
+    conv("o32_stride", F.conv2d, [r(2, 5, 9, 10), r(32, 5, 3, 3), r(32)], {"stride": 2})
+    conv("o24_c17", F.conv2d, [r(2, 17, 6, 7), r(24, 17, 3, 3), r(24)], {"padding": 1})
     # kernel rows of 1, 7 and 8 taps
     conv("kw1", F.conv2d, [r(2, 3, 6, 5), r(16, 3, 3, 1), r(16)], {"padding": [1, 0]}, small=True)
     conv("kw7", F.conv2d, [r(3, 2, 5, 12), r(12, 2, 1, 7), r(12)], {"padding": [0, 3]})

@@ -3,7 +3,7 @@ using Flint.Tests.Parity;
 namespace Flint.Tests.NN;
 
 /// <summary>
-/// The CPU convolution kernel paths (direct few-channel kernels, the channels-in-lanes weight gradient) against
+/// The CPU convolution kernel paths (direct few-channel kernels, the channels-in-lanes forward and weight gradient) against
 /// tests/parity/nn_conv_kernels.py (PyTorch 1.13): outputs and input, weight and bias gradients on shapes that reach
 /// each path with odd sizes, tails, strides, padding, dilation, groups and thread splits.
 /// </summary>

@@ -27,7 +27,7 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
         && g.KD == 1 && g.ID == 1 && g.DW == 1 && g.KW <= 8 && !g.IsPointwise && g.Cg * g.KH * g.KW <= 1024;
 
     // The vector width (in elements) whose lanes the output channels per group fill best, or 0 when none fills 3/4.
-    private static int Lanes(long og)
+    internal static int Lanes(long og)
     {
         foreach (int v in (ReadOnlySpan<int>)[Vector512.IsHardwareAccelerated ? Vector512<T>.Count : 0, Vector256.IsHardwareAccelerated ? Vector256<T>.Count : 0])
         {
@@ -56,6 +56,32 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
     private struct W6 : IWidth { public static int Value => 6; }
     private struct W7 : IWidth { public static int Value => 7; }
     private struct W8 : IWidth { public static int Value => 8; }
+
+    /// <summary>The 8 x 8 float block at s (rows ls apart) transposed into d (rows ld apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x8(float* s, long ls, float* d, long ld)
+    {
+        var r0 = Avx.LoadVector256(s); var r1 = Avx.LoadVector256(s + ls);
+        var r2 = Avx.LoadVector256(s + 2 * ls); var r3 = Avx.LoadVector256(s + 3 * ls);
+        var r4 = Avx.LoadVector256(s + 4 * ls); var r5 = Avx.LoadVector256(s + 5 * ls);
+        var r6 = Avx.LoadVector256(s + 6 * ls); var r7 = Avx.LoadVector256(s + 7 * ls);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + ld, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
+    }
 
     private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
     {
@@ -132,32 +158,6 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
                     for (long p = 0; p < L; p++, d += ogPad) *d = s[p];
                 }
             }
-        }
-
-        // The 8 x 8 block at s (rows ls apart) transposed into d (rows ld apart).
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Transpose8x8(float* s, long ls, float* d, long ld)
-        {
-            var r0 = Avx.LoadVector256(s); var r1 = Avx.LoadVector256(s + ls);
-            var r2 = Avx.LoadVector256(s + 2 * ls); var r3 = Avx.LoadVector256(s + 3 * ls);
-            var r4 = Avx.LoadVector256(s + 4 * ls); var r5 = Avx.LoadVector256(s + 5 * ls);
-            var r6 = Avx.LoadVector256(s + 6 * ls); var r7 = Avx.LoadVector256(s + 7 * ls);
-            var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-            var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-            var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
-            var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
-            var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
-            var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-            var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
-            var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-            Avx.Store(d + ld, Avx.Permute2x128(u1, u5, 0x20));
-            Avx.Store(d + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
-            Avx.Store(d + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
-            Avx.Store(d + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
-            Avx.Store(d + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
-            Avx.Store(d + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
-            Avx.Store(d + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
         }
 
         // Every tap of one group and one vector of its output channels, in blocks of kernel rows (row = c · KH + kh).
