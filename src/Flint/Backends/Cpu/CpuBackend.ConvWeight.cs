@@ -18,28 +18,37 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
     // Bordered images and transposed gradients of one group of images take about this many bytes (L2-resident).
     private const long GroupBytes = 192 << 10;
 
+    // Vectors of output channels per group at most (one pass over the positions for each); 2 for 1x1 kernels, whose
+    // passes hold few sums.
+    private const int WeightVectors = 8;
+
+    private static int MaxVectors(ConvGeometry g) => g.KH * g.KW > 1 ? WeightVectors : 2;
+
     /// <summary>
     /// Whether this weight gradient runs here: float types, 1-D/2-D, unit horizontal dilation, kernel rows of at most
-    /// 8 taps, and output channels per group that fill most of at most two vectors (of 512 or 256 bits).
+    /// 8 taps, and output channels per group that fill most of at most <see cref="WeightVectors"/> vectors (of 512 or
+    /// 256 bits).
     /// </summary>
+
     public static bool Applies(ConvGeometry g) =>
-        (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && Lanes(g.Og) > 0
+        (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && Lanes(g.Og, MaxVectors(g)) > 0
         && g.KD == 1 && g.ID == 1 && g.DW == 1 && g.KW <= 8 && !g.IsPointwise && g.Cg * g.KH * g.KW <= 1024;
 
-    // The vector width (in elements) whose lanes the output channels per group fill best, or 0 when none fills 3/4.
-    internal static int Lanes(long og)
+    // The vector width (in elements) whose lanes the output channels per group fill best, or 0 when none fills 3/4
+    // of at most `vectors` vectors.
+    internal static int Lanes(long og, int vectors = 2)
     {
         foreach (int v in (ReadOnlySpan<int>)[Vector512.IsHardwareAccelerated ? Vector512<T>.Count : 0, Vector256.IsHardwareAccelerated ? Vector256<T>.Count : 0])
         {
             long lanes = (og + v - 1) / Math.Max(v, 1) * v;
-            if (v > 0 && og <= 2 * v && og * 4 >= lanes * 3) return v;
+            if (v > 0 && og <= vectors * v && og * 4 >= lanes * 3) return v;
         }
         return 0;
     }
 
     public static void BackwardWeight(T* x, T* gy, T* gw, ConvGeometry g)
     {
-        if (Vector512.IsHardwareAccelerated && Lanes(g.Og) == Vector512<T>.Count) Impl<V512<T>, Vector512<T>>.Run(x, gy, gw, g);
+        if (Vector512.IsHardwareAccelerated && Lanes(g.Og, MaxVectors(g)) == Vector512<T>.Count) Impl<V512<T>, Vector512<T>>.Run(x, gy, gw, g);
         else Impl<V256<T>, Vector256<T>>.Run(x, gy, gw, g);
     }
 
