@@ -10,7 +10,9 @@ namespace Flint.Backends.Cpu;
 /// is a band of output rows whose receptive fields are unrolled into a [K, rows·OW] matrix small enough to stay in
 /// cache, so memory stays bounded for any image size. Pointwise (1x1, stride 1, unpadded) convolutions skip the
 /// unrolling and hand the input to the GEMM as it is. Depthwise convolutions (one input channel per group) use
-/// direct vector loops instead, since their GEMMs would be a single row. Batches split over threads by images (each
+/// direct vector loops instead, since their GEMMs would be a single row; few-channel layers use the direct kernels
+/// (<see cref="DirectConvKernels{T}"/>), and layers of up to 128 channels per group the kernels with channels in vector
+/// lanes (<see cref="LaneConvKernels{T}"/>, <see cref="LaneWeightKernels{T}"/>). Batches split over threads by images (each
 /// thread with its own im2col buffer and, for the weight gradient, its own partial sum); a batch smaller than the
 /// thread count runs image by image with the GEMM itself threaded.
 /// </summary>

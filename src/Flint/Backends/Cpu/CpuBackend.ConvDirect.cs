@@ -7,8 +7,8 @@ namespace Flint.Backends.Cpu;
 /// <summary>
 /// Direct unit-stride convolution for few channels (LeNet-sized layers), where an im2col GEMM would be a handful of
 /// rows long and the unrolling would cost more than the arithmetic. Each image's input planes are copied into
-/// zero-bordered buffers; every output row is computed in vector registers for a block of output channels (8 channels
-/// x 1 vector, or 4 channels x 2 vectors for wider rows), each loaded input vector feeding every channel of the block.
+/// zero-bordered buffers, read as one flat run of positions across row ends; a block of 1 to 8 output channels x 3 to 6
+/// vectors of positions is summed in registers, each loaded input vector feeding every channel of the block.
 /// The input gradient is the same correlation of the bordered output gradient with the flipped, channel-swapped kernel.
 /// </summary>
 internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T>

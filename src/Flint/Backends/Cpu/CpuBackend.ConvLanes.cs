@@ -62,7 +62,10 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             bool flat = g.SH == 1 && g.SW == 1;
             long stageRows = (flat ? OH * width : L) + Wide;
             // Weights as [group][tap][ogPad] and bias as [group][ogPad], zero in the padding lanes.
-            var wt = new T[G * taps * ogPad];
+            // Pooled (a managed array this size would land on the large-object heap at every call).
+            var wtensor = Tensor.Allocate([G * taps * ogPad], DTypes.Of<T>(), Device.CPU);
+            T* wt = (T*)wtensor.Ptr;
+            Vec<T>.Clear(wt, G * taps * ogPad);
             var bias = new T[G * ogPad];
             for (long gr = 0; gr < G; gr++)
                 for (long o = 0; o < Og; o++)
@@ -76,13 +79,13 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                     for (long j = 0; j < g.KW; j++)
                         offsets[(c * g.KH + i) * g.KW + j] = c * plane + i * g.DH * width + j * g.DW;
             int threads = (int)Math.Max(1, Math.Min(g.N, Parallelism.ThreadsFor(g.N * g.O * g.K * L, 1L << 18)));
-            nint ax = (nint)x, ay = (nint)y;
+            nint ax = (nint)x, ay = (nint)y, awt = (nint)wt;
             Parallelism.For(threads, (t, count) =>
             {
                 T* xbuf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, xImage + slack + stageRows * ogPad);
                 T* stage = xbuf + xImage + slack;
                 Vec<T>.Clear(xbuf + xImage, slack);
-                fixed (T* pw = wt)
+                T* pw = (T*)awt;
                 fixed (T* pb = bias)
                 fixed (long* po = offsets)
                     for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
@@ -111,6 +114,7 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                         }
                     }
             });
+            GC.KeepAlive(wtensor);
         }
 
         // stage [OH rows `ld` positions apart, ogPad] into y [Og, OH, OW].

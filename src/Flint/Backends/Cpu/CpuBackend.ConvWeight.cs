@@ -103,17 +103,18 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
             long group = Math.Max(1, GroupBytes / ((xImage + gImage) * sizeof(T)));
             long size = G * taps * ogPad;
             int threads = (int)Math.Max(1, Math.Min(g.N, Parallelism.ThreadsFor(g.N * g.O * g.K * L, 1L << 18)));
-            var partials = new T[threads * size];
-            nint ax = (nint)x, agy = (nint)gy;
+            // Pooled (a managed array this size would land on the large-object heap at every call).
+            var partials = Tensor.Allocate([threads, size], DTypes.Of<T>(), Device.CPU);
+            nint ax = (nint)x, agy = (nint)gy, ap = (nint)partials.Ptr;
             Parallelism.For(threads, (t, count) =>
             {
                 long n0 = g.N * t / count, n1 = g.N * (t + 1) / count;
                 long nb = Math.Min(group, Math.Max(1, n1 - n0));
                 T* xbuf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, nb * (xImage + gImage));
                 T* gbuf = xbuf + nb * xImage;
-                fixed (T* part0 = partials)
                 {
-                    T* part = part0 + t * size;
+                    T* part = (T*)ap + t * size;
+                    Vec<T>.Clear(part, size);
                     for (long i0 = n0; i0 < n1; i0 += nb)
                     {
                         long m = Math.Min(nb, n1 - i0);
@@ -132,16 +133,17 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
                     }
                 }
             });
-            fixed (T* pp = partials)
-                for (long gr = 0; gr < G; gr++)
-                    for (long o = 0; o < Og; o++)
-                        for (long k = 0; k < taps; k++)
-                        {
-                            long at = (gr * taps + k) * ogPad + o;
-                            T sum = pp[at];
-                            for (long t = 1; t < threads; t++) sum += pp[t * size + at];
-                            gw[((gr * Og + o) * taps) + k] = sum;
-                        }
+            T* pp = (T*)partials.Ptr;
+            for (long gr = 0; gr < G; gr++)
+                for (long o = 0; o < Og; o++)
+                    for (long k = 0; k < taps; k++)
+                    {
+                        long at = (gr * taps + k) * ogPad + o;
+                        T sum = pp[at];
+                        for (long t = 1; t < threads; t++) sum += pp[t * size + at];
+                        gw[((gr * Og + o) * taps) + k] = sum;
+                    }
+            GC.KeepAlive(partials);
         }
 
         // gy[n] [O, L] into [groups, L, ogPad]: channel o of group gr at position p in lane o of row gr · L + p, padding lanes zero.
