@@ -30,7 +30,7 @@ public class ConvParityTests
 
     private static Tensor? Bias(Tensor[] x) => x.Length > 2 ? x[2] : null;
 
-    private static ParityRunner.OpFn Op(string name) => name switch
+    internal static ParityRunner.OpFn Op(string name) => name switch
     {
         "conv1d" => (x, k) => [F.Conv1d(x[0], x[1], Bias(x), Tuple(k, "stride"), Padding(k), Tuple(k, "dilation"), k.Long("groups", 1))],
         "conv2d" => (x, k) => [F.Conv2d(x[0], x[1], Bias(x), Tuple(k, "stride"), Padding(k), Tuple(k, "dilation"), k.Long("groups", 1))],

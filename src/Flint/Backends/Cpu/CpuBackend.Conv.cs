@@ -10,7 +10,9 @@ namespace Flint.Backends.Cpu;
 /// is a band of output rows whose receptive fields are unrolled into a [K, rows·OW] matrix small enough to stay in
 /// cache, so memory stays bounded for any image size. Pointwise (1x1, stride 1, unpadded) convolutions skip the
 /// unrolling and hand the input to the GEMM as it is. Depthwise convolutions (one input channel per group) use
-/// direct vector loops instead, since their GEMMs would be a single row. Batches split over threads by images (each
+/// direct vector loops instead, since their GEMMs would be a single row; few-channel layers use the direct kernels
+/// (<see cref="DirectConvKernels{T}"/>), and layers of up to 128 channels per group the kernels with channels in vector
+/// lanes (<see cref="LaneConvKernels{T}"/>, <see cref="LaneWeightKernels{T}"/>). Batches split over threads by images (each
 /// thread with its own im2col buffer and, for the weight gradient, its own partial sum); a batch smaller than the
 /// thread count runs image by image with the GEMM itself threaded.
 /// </summary>
@@ -204,6 +206,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         T* px = (T*)x.Ptr, pw = (T*)w.Ptr, py = (T*)y.Ptr, pb = bias is null ? null : (T*)bias.Ptr;
         if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
         else if (DirectConvKernels<T>.Applies(g)) DirectConvKernels<T>.Forward(px, pw, pb, py, g);
+        else if (LaneConvKernels<T>.Applies(g)) LaneConvKernels<T>.Forward(px, pw, pb, py, g);
         else if (g.IsPointwise && g.Groups == 1)
         {
             // y[n] = W @ x[n] for every image in one batched GEMM (the GEMM splits the batch over threads).
@@ -402,6 +405,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (g.N == 0 || g.L == 0) Fill(pgw, size, T.Zero);
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else if (DirectConvKernels<T>.AppliesWeight(g)) DirectConvKernels<T>.BackwardWeight(px, pgy, pgw, g);
+        else if (LaneWeightKernels<T>.Applies(g)) LaneWeightKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else
         {
             int threads = ImageThreads(g);

@@ -7,8 +7,8 @@ namespace Flint.Backends.Cpu;
 /// <summary>
 /// Direct unit-stride convolution for few channels (LeNet-sized layers), where an im2col GEMM would be a handful of
 /// rows long and the unrolling would cost more than the arithmetic. Each image's input planes are copied into
-/// zero-bordered buffers; every output row is computed in vector registers for a block of output channels (8 channels
-/// x 1 vector, or 4 channels x 2 vectors for wider rows), each loaded input vector feeding every channel of the block.
+/// zero-bordered buffers, read as one flat run of positions across row ends; a block of 1 to 8 output channels x 3 to 6
+/// vectors of positions is summed in registers, each loaded input vector feeding every channel of the block.
 /// The input gradient is the same correlation of the bordered output gradient with the flipped, channel-swapped kernel.
 /// </summary>
 internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T>
@@ -45,11 +45,47 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
         else Impl<V256<T>, Vector256<T>>.Weight(x, gy, gw, g);
     }
 
+    /// <summary>Copies a plane into a zero-bordered buffer at (top, left); parts falling outside the buffer are dropped.</summary>
+    internal static void Border(T* src, long inRows, long inCols, T* buf, long rows, long width, long top, long left)
+    {
+        long c0 = Math.Max(0, -left), c1 = Math.Min(inCols, width - left);
+        long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
+        for (long br = 0; br < rows; br++)
+        {
+            T* row = buf + br * width;
+            long r = br - top;
+            if ((ulong)r >= (ulong)inRows || c1 <= c0)
+            {
+                Vec<T>.Clear(row, width);
+                continue;
+            }
+            if (start > 0) Vec<T>.Clear(row, start);
+            Vec<T>.Copy(row + start, src + r * inCols + c0, end - start);
+            if (end < width) Vec<T>.Clear(row + end, width - end);
+        }
+    }
+
+    /// <summary>A register block's output channel count, as a type so that each size gets its own compiled kernel.</summary>
+    private interface IChannels
+    {
+        static abstract int Value { get; }
+    }
+
+    private struct C1 : IChannels { public static int Value => 1; }
+    private struct C2 : IChannels { public static int Value => 2; }
+    private struct C4 : IChannels { public static int Value => 4; }
+    private struct C6 : IChannels { public static int Value => 6; }
+    private struct C8 : IChannels { public static int Value => 8; }
+
     private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
     {
         /// <summary>
         /// Forward: in = x (C planes IH x IW), out = y (O planes OH x OW), bordered at (PH, PW). Backward: in = gy
         /// (O planes), out = gx (C planes), bordered at ((KH-1)·DH - PH, (KW-1)·DW - PW) with the flipped kernel.
+        /// Each image's bordered planes are read as one flat run of positions r·width + col (columns past the output
+        /// width are computed and dropped), so a block of several vectors of positions spans row ends; the block's
+        /// sums for a few output channels stay in registers over every tap and go to a staging buffer, whose valid
+        /// columns are then copied out row by row.
         /// </summary>
         public static void Run(T* input, T* w, T* b, T* output, ConvGeometry g, bool backward)
         {
@@ -57,13 +93,15 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
             long inH = backward ? g.OH : g.IH, inW = backward ? g.OW : g.IW;
             long outH = backward ? g.IH : g.OH, outW = backward ? g.IW : g.OW;
             long top = backward ? (g.KH - 1) * g.DH - g.PH : g.PH, left = backward ? (g.KW - 1) * g.DW - g.PW : g.PW;
-            long kh = g.KH, kw = g.KW, taps = kh * kw;
-            // 8 channels x 1 vector for rows that fit a vector, else 4 channels x 2 vectors.
-            int vb = outW <= TS.Count ? 1 : 2, ob = vb == 1 ? 8 : 4;
-            long chunk = vb * TS.Count, blocks = (cout + ob - 1) / ob;
-            long width = (outW + chunk - 1) / chunk * chunk + (kw - 1) * g.DW, rows = outH + (kh - 1) * g.DH;
+            long kh = g.KH, kw = g.KW, taps = kh * kw, steps = cin * taps;
+            int ob = Channels(cout);
+            long block = Vectors(ob) * TS.Count, blocks = (cout + ob - 1) / ob;
+            long width = outW + (kw - 1) * g.DW, rows = outH + (kh - 1) * g.DH, plane = rows * width;
+            long span = outH * width, spanPad = (span + block - 1) / block * block;
+            // The last block reads up to this far past the bordered planes (into zeros).
+            long slack = spanPad - span + (kw - 1) * g.DW;
             // Weights as [block][cin][kh][kw][ob], zero past cout; the backward kernel is flipped and channel-swapped.
-            var wt = new T[blocks * cin * taps * ob];
+            var wt = new T[blocks * steps * ob];
             for (long o = 0; o < cout; o++)
                 for (long c = 0; c < cin; c++)
                     for (long t = 0; t < taps; t++)
@@ -74,40 +112,61 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
             var bias = new T[blocks * ob];
             if (b is not null)
                 for (long o = 0; o < cout; o++) bias[o] = b[o];
-            long planes = cin * rows * width;
+            // Offset of each (c, i, j) tap within the bordered planes.
+            var offsets = new long[steps];
+            for (long c = 0; c < cin; c++)
+                for (long i = 0; i < kh; i++)
+                    for (long j = 0; j < kw; j++)
+                        offsets[(c * kh + i) * kw + j] = c * plane + i * g.DH * width + j * g.DW;
+            long planes = cin * plane;
             int threads = (int)Math.Min(g.N, Parallelism.ThreadsFor(g.N * cout * cin * outH * outW * taps, 1L << 18));
             nint ai = (nint)input, ao = (nint)output;
             Parallelism.For(Math.Max(threads, 1), (t, count) =>
             {
-                T* buf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, planes + chunk * ob);
-                T* scratch = buf + planes;
+                T* buf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, planes + slack + ob * spanPad);
+                T* stage = buf + planes + slack;
+                Vec<T>.Clear(buf + planes, slack);
                 fixed (T* pw = wt)
                 fixed (T* pb = bias)
+                fixed (long* po = offsets)
                     for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
                     {
                         for (long c = 0; c < cin; c++)
-                            Border((T*)ai + (n * cin + c) * inH * inW, inH, inW, buf + c * rows * width, rows, width, top, left);
+                            Border((T*)ai + (n * cin + c) * inH * inW, inH, inW, buf + c * plane, rows, width, top, left);
                         T* outN = (T*)ao + n * cout * outH * outW;
                         for (long blk = 0; blk < blocks; blk++)
                         {
                             long o0 = blk * ob, valid = Math.Min(ob, cout - o0);
-                            T* wb = pw + blk * cin * taps * ob;
-                            for (long r = 0; r < outH; r++)
-                                for (long col = 0; col < outW; col += chunk)
+                            T* wb = pw + blk * steps * ob;
+                            for (long p = 0; p < span; p += block)
+                                switch (ob)
                                 {
-                                    long cols = Math.Min(chunk, outW - col);
-                                    T* src = buf + r * width + col;
-                                    T* dst = outN + (o0 * outH + r) * outW + col;
-                                    long dstStride = outH * outW;
-                                    if (vb == 1)
-                                        Block8(src, rows * width, width, cin, kh, kw, g.DH, g.DW, wb, pb + o0, dst, dstStride, valid, cols, scratch);
-                                    else
-                                        Block4x2(src, rows * width, width, cin, kh, kw, g.DH, g.DW, wb, pb + o0, dst, dstStride, valid, cols, scratch);
+                                    case 1: Block<C1>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
+                                    case 2: Block<C2>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
+                                    case 4: Block<C4>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
+                                    case 6: Block<C6>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
+                                    default: Block<C8>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
                                 }
+                            for (long o = 0; o < valid; o++)
+                                for (long r = 0; r < outH; r++)
+                                    Vec<T>.Copy(outN + ((o0 + o) * outH + r) * outW, stage + o * spanPad + r * width, outW);
                         }
                     }
             });
         }
+
+        // Output channels per register block: the size among 1, 2, 4, 6, 8 that wastes fewest channels (larger on ties).
+        private static int Channels(long cout)
+        {
+            int best = 8;
+            foreach (int c in (ReadOnlySpan<int>)[8, 6, 4, 2, 1])
+                if ((cout + c - 1) / c * c < (cout + best - 1) / best * best) best = c;
+            return best;
+        }
+
+        // Vectors of positions per register block: at most 24 sums, plus the loaded vectors, within 32 registers.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int Vectors(int channels) => channels >= 8 ? 3 : channels >= 6 ? 4 : 6;
 
         /// <summary>
         /// gw[o, c, kh, kw] = Σ_n Σ_rows gy[n, o] · x[n, c] shifted by the tap. Per image, the input planes go into
@@ -205,103 +264,186 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
             }
         }
 
-        // Copies a plane into a zero-bordered buffer at (top, left); parts falling outside the buffer are dropped.
-        private static void Border(T* src, long inRows, long inCols, T* buf, long rows, long width, long top, long left)
-        {
-            long c0 = Math.Max(0, -left), c1 = Math.Min(inCols, width - left);
-            long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
-            for (long br = 0; br < rows; br++)
-            {
-                T* row = buf + br * width;
-                long r = br - top;
-                if ((ulong)r >= (ulong)inRows || c1 <= c0)
-                {
-                    Vec<T>.Clear(row, width);
-                    continue;
-                }
-                if (start > 0) Vec<T>.Clear(row, start);
-                Vec<T>.Copy(row + start, src + r * inCols + c0, end - start);
-                if (end < width) Vec<T>.Clear(row + end, width - end);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Put(TV v, T* dst, long cols, T* scratch)
-        {
-            if (cols == TS.Count) TS.Store(v, dst);
-            else
-            {
-                TS.Store(v, scratch);
-                Vec<T>.Copy(dst, scratch, cols);
-            }
-        }
-
-        // 8 output channels x one vector of columns: per tap, one input load feeds eight fused multiply-adds.
+        /// <summary>
+        /// One block of positions x <typeparamref name="TC"/> output channels: sums start from the bias, every step adds
+        /// the channel's weight times the input vectors at the step's offset, and the sums are stored to
+        /// <paramref name="dst"/> (channel rows <paramref name="ld"/> apart).
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Block8(T* src, long plane, long width, long cin, long kh, long kw, long dh, long dw, T* w, T* bias,
-            T* dst, long dstStride, long valid, long cols, T* scratch)
+        private static void Block<TC>(T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld) where TC : struct, IChannels
         {
-            TV a0 = TS.Splat(bias[0]), a1 = TS.Splat(bias[1]), a2 = TS.Splat(bias[2]), a3 = TS.Splat(bias[3]);
-            TV a4 = TS.Splat(bias[4]), a5 = TS.Splat(bias[5]), a6 = TS.Splat(bias[6]), a7 = TS.Splat(bias[7]);
-            for (long c = 0; c < cin; c++)
-                for (long i = 0; i < kh; i++)
-                {
-                    T* p = src + c * plane + i * dh * width;
-                    for (long j = 0; j < kw; j++, w += 8)
-                    {
-                        TV v = TS.Load(p + j * dw);
-                        a0 = TS.Fma(TS.Splat(w[0]), v, a0);
-                        a1 = TS.Fma(TS.Splat(w[1]), v, a1);
-                        a2 = TS.Fma(TS.Splat(w[2]), v, a2);
-                        a3 = TS.Fma(TS.Splat(w[3]), v, a3);
-                        a4 = TS.Fma(TS.Splat(w[4]), v, a4);
-                        a5 = TS.Fma(TS.Splat(w[5]), v, a5);
-                        a6 = TS.Fma(TS.Splat(w[6]), v, a6);
-                        a7 = TS.Fma(TS.Splat(w[7]), v, a7);
-                    }
-                }
-            Put(a0, dst, cols, scratch);
-            if (valid > 1) Put(a1, dst + dstStride, cols, scratch);
-            if (valid > 2) Put(a2, dst + 2 * dstStride, cols, scratch);
-            if (valid > 3) Put(a3, dst + 3 * dstStride, cols, scratch);
-            if (valid > 4) Put(a4, dst + 4 * dstStride, cols, scratch);
-            if (valid > 5) Put(a5, dst + 5 * dstStride, cols, scratch);
-            if (valid > 6) Put(a6, dst + 6 * dstStride, cols, scratch);
-            if (valid > 7) Put(a7, dst + 7 * dstStride, cols, scratch);
-        }
-
-        // 4 output channels x two vectors of columns: per tap, two input loads feed eight fused multiply-adds.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Block4x2(T* src, long plane, long width, long cin, long kh, long kw, long dh, long dw, T* w, T* bias,
-            T* dst, long dstStride, long valid, long cols, T* scratch)
-        {
-            TV a0 = TS.Splat(bias[0]), a1 = TS.Splat(bias[1]), a2 = TS.Splat(bias[2]), a3 = TS.Splat(bias[3]);
-            TV b0 = a0, b1 = a1, b2 = a2, b3 = a3;
-            for (long c = 0; c < cin; c++)
-                for (long i = 0; i < kh; i++)
-                {
-                    T* p = src + c * plane + i * dh * width;
-                    for (long j = 0; j < kw; j++, w += 4)
-                    {
-                        TV u = TS.Load(p + j * dw), v = TS.Load(p + j * dw + TS.Count);
-                        TV w0 = TS.Splat(w[0]), w1 = TS.Splat(w[1]), w2 = TS.Splat(w[2]), w3 = TS.Splat(w[3]);
-                        a0 = TS.Fma(w0, u, a0);
-                        b0 = TS.Fma(w0, v, b0);
-                        a1 = TS.Fma(w1, u, a1);
-                        b1 = TS.Fma(w1, v, b1);
-                        a2 = TS.Fma(w2, u, a2);
-                        b2 = TS.Fma(w2, v, b2);
-                        a3 = TS.Fma(w3, u, a3);
-                        b3 = TS.Fma(w3, v, b3);
-                    }
-                }
-            long first = Math.Min(cols, TS.Count), second = cols - first;
-            for (long k = 0; k < valid; k++)
+            int oc = TC.Value, pv = Vectors(TC.Value);
+            long V = TS.Count;
+            TV a00 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a01 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a02 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a03 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a04 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a05 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero;
+            TV a10 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a11 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a12 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a13 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a14 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a15 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero;
+            TV a20 = oc > 2 ? TS.Splat(bias[2]) : TS.Zero, a21 = oc > 2 ? TS.Splat(bias[2]) : TS.Zero, a22 = oc > 2 ? TS.Splat(bias[2]) : TS.Zero, a23 = oc > 2 ? TS.Splat(bias[2]) : TS.Zero, a24 = oc > 2 ? TS.Splat(bias[2]) : TS.Zero, a25 = oc > 2 ? TS.Splat(bias[2]) : TS.Zero;
+            TV a30 = oc > 3 ? TS.Splat(bias[3]) : TS.Zero, a31 = oc > 3 ? TS.Splat(bias[3]) : TS.Zero, a32 = oc > 3 ? TS.Splat(bias[3]) : TS.Zero, a33 = oc > 3 ? TS.Splat(bias[3]) : TS.Zero, a34 = oc > 3 ? TS.Splat(bias[3]) : TS.Zero, a35 = oc > 3 ? TS.Splat(bias[3]) : TS.Zero;
+            TV a40 = oc > 4 ? TS.Splat(bias[4]) : TS.Zero, a41 = oc > 4 ? TS.Splat(bias[4]) : TS.Zero, a42 = oc > 4 ? TS.Splat(bias[4]) : TS.Zero, a43 = oc > 4 ? TS.Splat(bias[4]) : TS.Zero, a44 = oc > 4 ? TS.Splat(bias[4]) : TS.Zero, a45 = oc > 4 ? TS.Splat(bias[4]) : TS.Zero;
+            TV a50 = oc > 5 ? TS.Splat(bias[5]) : TS.Zero, a51 = oc > 5 ? TS.Splat(bias[5]) : TS.Zero, a52 = oc > 5 ? TS.Splat(bias[5]) : TS.Zero, a53 = oc > 5 ? TS.Splat(bias[5]) : TS.Zero, a54 = oc > 5 ? TS.Splat(bias[5]) : TS.Zero, a55 = oc > 5 ? TS.Splat(bias[5]) : TS.Zero;
+            TV a60 = oc > 6 ? TS.Splat(bias[6]) : TS.Zero, a61 = oc > 6 ? TS.Splat(bias[6]) : TS.Zero, a62 = oc > 6 ? TS.Splat(bias[6]) : TS.Zero, a63 = oc > 6 ? TS.Splat(bias[6]) : TS.Zero, a64 = oc > 6 ? TS.Splat(bias[6]) : TS.Zero, a65 = oc > 6 ? TS.Splat(bias[6]) : TS.Zero;
+            TV a70 = oc > 7 ? TS.Splat(bias[7]) : TS.Zero, a71 = oc > 7 ? TS.Splat(bias[7]) : TS.Zero, a72 = oc > 7 ? TS.Splat(bias[7]) : TS.Zero, a73 = oc > 7 ? TS.Splat(bias[7]) : TS.Zero, a74 = oc > 7 ? TS.Splat(bias[7]) : TS.Zero, a75 = oc > 7 ? TS.Splat(bias[7]) : TS.Zero;
+            TV x0 = TS.Zero, x1 = TS.Zero, x2 = TS.Zero, x3 = TS.Zero, x4 = TS.Zero, x5 = TS.Zero;
+            for (long t = 0; t < steps; t++, w += oc)
             {
-                var (lo, hi) = k switch { 0 => (a0, b0), 1 => (a1, b1), 2 => (a2, b2), _ => (a3, b3) };
-                T* d = dst + k * dstStride;
-                Put(lo, d, first, scratch);
-                if (second > 0) Put(hi, d + TS.Count, second, scratch);
+                T* p = src + offsets[t];
+                if (pv > 0) x0 = TS.Load(p + 0 * V);
+                if (pv > 1) x1 = TS.Load(p + 1 * V);
+                if (pv > 2) x2 = TS.Load(p + 2 * V);
+                if (pv > 3) x3 = TS.Load(p + 3 * V);
+                if (pv > 4) x4 = TS.Load(p + 4 * V);
+                if (pv > 5) x5 = TS.Load(p + 5 * V);
+                if (oc > 0)
+                {
+                    TV wv = TS.Splat(w[0]);
+                    if (pv > 0) a00 = TS.Fma(wv, x0, a00);
+                    if (pv > 1) a01 = TS.Fma(wv, x1, a01);
+                    if (pv > 2) a02 = TS.Fma(wv, x2, a02);
+                    if (pv > 3) a03 = TS.Fma(wv, x3, a03);
+                    if (pv > 4) a04 = TS.Fma(wv, x4, a04);
+                    if (pv > 5) a05 = TS.Fma(wv, x5, a05);
+                }
+                if (oc > 1)
+                {
+                    TV wv = TS.Splat(w[1]);
+                    if (pv > 0) a10 = TS.Fma(wv, x0, a10);
+                    if (pv > 1) a11 = TS.Fma(wv, x1, a11);
+                    if (pv > 2) a12 = TS.Fma(wv, x2, a12);
+                    if (pv > 3) a13 = TS.Fma(wv, x3, a13);
+                    if (pv > 4) a14 = TS.Fma(wv, x4, a14);
+                    if (pv > 5) a15 = TS.Fma(wv, x5, a15);
+                }
+                if (oc > 2)
+                {
+                    TV wv = TS.Splat(w[2]);
+                    if (pv > 0) a20 = TS.Fma(wv, x0, a20);
+                    if (pv > 1) a21 = TS.Fma(wv, x1, a21);
+                    if (pv > 2) a22 = TS.Fma(wv, x2, a22);
+                    if (pv > 3) a23 = TS.Fma(wv, x3, a23);
+                    if (pv > 4) a24 = TS.Fma(wv, x4, a24);
+                    if (pv > 5) a25 = TS.Fma(wv, x5, a25);
+                }
+                if (oc > 3)
+                {
+                    TV wv = TS.Splat(w[3]);
+                    if (pv > 0) a30 = TS.Fma(wv, x0, a30);
+                    if (pv > 1) a31 = TS.Fma(wv, x1, a31);
+                    if (pv > 2) a32 = TS.Fma(wv, x2, a32);
+                    if (pv > 3) a33 = TS.Fma(wv, x3, a33);
+                    if (pv > 4) a34 = TS.Fma(wv, x4, a34);
+                    if (pv > 5) a35 = TS.Fma(wv, x5, a35);
+                }
+                if (oc > 4)
+                {
+                    TV wv = TS.Splat(w[4]);
+                    if (pv > 0) a40 = TS.Fma(wv, x0, a40);
+                    if (pv > 1) a41 = TS.Fma(wv, x1, a41);
+                    if (pv > 2) a42 = TS.Fma(wv, x2, a42);
+                    if (pv > 3) a43 = TS.Fma(wv, x3, a43);
+                    if (pv > 4) a44 = TS.Fma(wv, x4, a44);
+                    if (pv > 5) a45 = TS.Fma(wv, x5, a45);
+                }
+                if (oc > 5)
+                {
+                    TV wv = TS.Splat(w[5]);
+                    if (pv > 0) a50 = TS.Fma(wv, x0, a50);
+                    if (pv > 1) a51 = TS.Fma(wv, x1, a51);
+                    if (pv > 2) a52 = TS.Fma(wv, x2, a52);
+                    if (pv > 3) a53 = TS.Fma(wv, x3, a53);
+                    if (pv > 4) a54 = TS.Fma(wv, x4, a54);
+                    if (pv > 5) a55 = TS.Fma(wv, x5, a55);
+                }
+                if (oc > 6)
+                {
+                    TV wv = TS.Splat(w[6]);
+                    if (pv > 0) a60 = TS.Fma(wv, x0, a60);
+                    if (pv > 1) a61 = TS.Fma(wv, x1, a61);
+                    if (pv > 2) a62 = TS.Fma(wv, x2, a62);
+                    if (pv > 3) a63 = TS.Fma(wv, x3, a63);
+                    if (pv > 4) a64 = TS.Fma(wv, x4, a64);
+                    if (pv > 5) a65 = TS.Fma(wv, x5, a65);
+                }
+                if (oc > 7)
+                {
+                    TV wv = TS.Splat(w[7]);
+                    if (pv > 0) a70 = TS.Fma(wv, x0, a70);
+                    if (pv > 1) a71 = TS.Fma(wv, x1, a71);
+                    if (pv > 2) a72 = TS.Fma(wv, x2, a72);
+                    if (pv > 3) a73 = TS.Fma(wv, x3, a73);
+                    if (pv > 4) a74 = TS.Fma(wv, x4, a74);
+                    if (pv > 5) a75 = TS.Fma(wv, x5, a75);
+                }
+            }
+            if (oc > 0)
+            {
+                if (pv > 0) TS.Store(a00, dst + 0 * ld + 0 * V);
+                if (pv > 1) TS.Store(a01, dst + 0 * ld + 1 * V);
+                if (pv > 2) TS.Store(a02, dst + 0 * ld + 2 * V);
+                if (pv > 3) TS.Store(a03, dst + 0 * ld + 3 * V);
+                if (pv > 4) TS.Store(a04, dst + 0 * ld + 4 * V);
+                if (pv > 5) TS.Store(a05, dst + 0 * ld + 5 * V);
+            }
+            if (oc > 1)
+            {
+                if (pv > 0) TS.Store(a10, dst + 1 * ld + 0 * V);
+                if (pv > 1) TS.Store(a11, dst + 1 * ld + 1 * V);
+                if (pv > 2) TS.Store(a12, dst + 1 * ld + 2 * V);
+                if (pv > 3) TS.Store(a13, dst + 1 * ld + 3 * V);
+                if (pv > 4) TS.Store(a14, dst + 1 * ld + 4 * V);
+                if (pv > 5) TS.Store(a15, dst + 1 * ld + 5 * V);
+            }
+            if (oc > 2)
+            {
+                if (pv > 0) TS.Store(a20, dst + 2 * ld + 0 * V);
+                if (pv > 1) TS.Store(a21, dst + 2 * ld + 1 * V);
+                if (pv > 2) TS.Store(a22, dst + 2 * ld + 2 * V);
+                if (pv > 3) TS.Store(a23, dst + 2 * ld + 3 * V);
+                if (pv > 4) TS.Store(a24, dst + 2 * ld + 4 * V);
+                if (pv > 5) TS.Store(a25, dst + 2 * ld + 5 * V);
+            }
+            if (oc > 3)
+            {
+                if (pv > 0) TS.Store(a30, dst + 3 * ld + 0 * V);
+                if (pv > 1) TS.Store(a31, dst + 3 * ld + 1 * V);
+                if (pv > 2) TS.Store(a32, dst + 3 * ld + 2 * V);
+                if (pv > 3) TS.Store(a33, dst + 3 * ld + 3 * V);
+                if (pv > 4) TS.Store(a34, dst + 3 * ld + 4 * V);
+                if (pv > 5) TS.Store(a35, dst + 3 * ld + 5 * V);
+            }
+            if (oc > 4)
+            {
+                if (pv > 0) TS.Store(a40, dst + 4 * ld + 0 * V);
+                if (pv > 1) TS.Store(a41, dst + 4 * ld + 1 * V);
+                if (pv > 2) TS.Store(a42, dst + 4 * ld + 2 * V);
+                if (pv > 3) TS.Store(a43, dst + 4 * ld + 3 * V);
+                if (pv > 4) TS.Store(a44, dst + 4 * ld + 4 * V);
+                if (pv > 5) TS.Store(a45, dst + 4 * ld + 5 * V);
+            }
+            if (oc > 5)
+            {
+                if (pv > 0) TS.Store(a50, dst + 5 * ld + 0 * V);
+                if (pv > 1) TS.Store(a51, dst + 5 * ld + 1 * V);
+                if (pv > 2) TS.Store(a52, dst + 5 * ld + 2 * V);
+                if (pv > 3) TS.Store(a53, dst + 5 * ld + 3 * V);
+                if (pv > 4) TS.Store(a54, dst + 5 * ld + 4 * V);
+                if (pv > 5) TS.Store(a55, dst + 5 * ld + 5 * V);
+            }
+            if (oc > 6)
+            {
+                if (pv > 0) TS.Store(a60, dst + 6 * ld + 0 * V);
+                if (pv > 1) TS.Store(a61, dst + 6 * ld + 1 * V);
+                if (pv > 2) TS.Store(a62, dst + 6 * ld + 2 * V);
+                if (pv > 3) TS.Store(a63, dst + 6 * ld + 3 * V);
+                if (pv > 4) TS.Store(a64, dst + 6 * ld + 4 * V);
+                if (pv > 5) TS.Store(a65, dst + 6 * ld + 5 * V);
+            }
+            if (oc > 7)
+            {
+                if (pv > 0) TS.Store(a70, dst + 7 * ld + 0 * V);
+                if (pv > 1) TS.Store(a71, dst + 7 * ld + 1 * V);
+                if (pv > 2) TS.Store(a72, dst + 7 * ld + 2 * V);
+                if (pv > 3) TS.Store(a73, dst + 7 * ld + 3 * V);
+                if (pv > 4) TS.Store(a74, dst + 7 * ld + 4 * V);
+                if (pv > 5) TS.Store(a75, dst + 7 * ld + 5 * V);
             }
         }
     }

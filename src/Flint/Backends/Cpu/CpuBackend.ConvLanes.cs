@@ -1,0 +1,226 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>
+/// Forward convolution with the output channels of a group in vector lanes (8 to 128 per group in float32):
+/// y[n, o, oh, ow] = b[o] + Σ_(c, kh, kw) w[o, c, kh, kw] · x[n, c, oh·SH - PH + kh·DH, ow·SW - PW + kw·DW]. Per image the
+/// input planes are copied into zero-bordered buffers; a block of consecutive output positions of one row keeps its
+/// sums (one or two vectors of channels at a time) in registers over every tap, each tap one load of the weights' channel
+/// vector and one broadcast input value per multiply-add, read straight from the bordered planes (no im2col). The
+/// [position, channel] sums are transposed into the output. Any stride, padding and dilation; used where the
+/// channels per group fill most of the lanes: grouped layers, whose im2col GEMMs have few rows, and unit-stride
+/// layers of up to 128 channels, whose im2col GEMMs pay for transposing the columns into panels.
+/// </summary>
+internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
+{
+    // Vectors of output channels per group at most (register blocks take one or two at a time): 8 at unit stride,
+    // where position blocks run across row ends, else 2 (measured: 3x3 stride 2 with 128 channels is faster as a GEMM).
+    private static int MaxVectors(ConvGeometry g) => g.SH == 1 && g.SW == 1 ? 8 : 2;
+
+    /// <summary>
+    /// Whether this forward convolution runs here: 1-D/2-D, at most 1024 taps per output, 8 or more channels per group
+    /// filling most of the lanes of up to 8 vectors (2 when strided).
+    /// </summary>
+
+    public static bool Applies(ConvGeometry g) =>
+        (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && g.KD == 1 && g.ID == 1 && !g.IsPointwise
+        && g.Og >= 8 && g.Cg >= 4 && g.K <= 1024 && LaneWeightKernels<T>.Lanes(g.Og, MaxVectors(g)) > 0;
+
+    public static void Forward(T* x, T* w, T* b, T* y, ConvGeometry g)
+    {
+        if (Vector512.IsHardwareAccelerated && LaneWeightKernels<T>.Lanes(g.Og, MaxVectors(g)) == Vector512<T>.Count) Impl<V512<T>, Vector512<T>>.Run(x, w, b, y, g);
+        else Impl<V256<T>, Vector256<T>>.Run(x, w, b, y, g);
+    }
+
+    /// <summary>The horizontal stride of a register block, as a type so that unit stride compiles to constant offsets.</summary>
+    private interface IStride
+    {
+        static abstract long Of(long sw);
+    }
+
+    private struct UnitStride : IStride { public static long Of(long sw) => 1; }
+    private struct AnyStride : IStride { public static long Of(long sw) => sw; }
+
+    private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
+    {
+        // Positions per register block: 24 with one vector of channels, 12 with two.
+        private const int Wide = 24, Narrow = 12;
+
+        public static void Run(T* x, T* w, T* b, T* y, ConvGeometry g)
+        {
+            long V = TS.Count, G = g.Groups, Cg = g.Cg, Og = g.Og, OH = g.OH, OW = g.OW, L = g.L;
+            long ogPad = (Og + V - 1) / V * V, taps = Cg * g.KH * g.KW;
+            int P = ogPad > V ? Narrow : Wide;
+            if (ogPad > 2 * V) P = Narrow;
+            long rows = g.IH + 2 * g.PH, width = g.IW + 2 * g.PW, plane = rows * width, xImage = g.C * plane;
+            // A row's last block computes up to 23 positions past the row: reads past the planes, writes past L.
+            long slack = Wide * g.SW + (g.KW - 1) * g.DW + width;
+            bool flat = g.SH == 1 && g.SW == 1;
+            long stageRows = (flat ? OH * width : L) + Wide;
+            // Weights as [group][tap][ogPad] and bias as [group][ogPad], zero in the padding lanes.
+            // Pooled (a managed array this size would land on the large-object heap at every call).
+            var wtensor = Tensor.Allocate([G * taps * ogPad], DTypes.Of<T>(), Device.CPU);
+            T* wt = (T*)wtensor.Ptr;
+            Vec<T>.Clear(wt, G * taps * ogPad);
+            var bias = new T[G * ogPad];
+            for (long gr = 0; gr < G; gr++)
+                for (long o = 0; o < Og; o++)
+                {
+                    for (long t = 0; t < taps; t++) wt[(gr * taps + t) * ogPad + o] = w[(gr * Og + o) * taps + t];
+                    if (b is not null) bias[gr * ogPad + o] = b[gr * Og + o];
+                }
+            var offsets = new long[taps];
+            for (long c = 0; c < Cg; c++)
+                for (long i = 0; i < g.KH; i++)
+                    for (long j = 0; j < g.KW; j++)
+                        offsets[(c * g.KH + i) * g.KW + j] = c * plane + i * g.DH * width + j * g.DW;
+            int threads = (int)Math.Max(1, Math.Min(g.N, Parallelism.ThreadsFor(g.N * g.O * g.K * L, 1L << 18)));
+            nint ax = (nint)x, ay = (nint)y, awt = (nint)wt;
+            Parallelism.For(threads, (t, count) =>
+            {
+                T* xbuf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, xImage + slack + stageRows * ogPad);
+                T* stage = xbuf + xImage + slack;
+                Vec<T>.Clear(xbuf + xImage, slack);
+                T* pw = (T*)awt;
+                fixed (T* pb = bias)
+                fixed (long* po = offsets)
+                    for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
+                    {
+                        for (long c = 0; c < g.C; c++)
+                            DirectConvKernels<T>.Border((T*)ax + (n * g.C + c) * g.InPlane, g.IH, g.IW, xbuf + c * plane, rows, width, g.PH, g.PW);
+                        for (long gr = 0; gr < G; gr++)
+                        {
+                            T* xg = xbuf + gr * Cg * plane, wg = pw + gr * taps * ogPad, bg = pb + gr * ogPad;
+                            for (long ob = 0; ob < ogPad; ob += 2 * V)
+                            {
+                                bool two = ogPad - ob >= 2 * V;
+                                T* wo = wg + ob, bo = bg + ob, so = stage + ob;
+                                if (flat)
+                                {
+                                    // Unit strides: positions p = oh·width + ow run on across row ends (columns past OW dropped).
+                                    for (long p = 0; p < OH * width; p += P)
+                                        Block(xg + p, 1, po, taps, wo, bo, so + p * ogPad, ogPad, two, P);
+                                }
+                                else
+                                    for (long oh = 0; oh < OH; oh++)
+                                        for (long ow = 0; ow < OW; ow += P)
+                                            Block(xg + oh * g.SH * width + ow * g.SW, g.SW, po, taps, wo, bo, so + (oh * OW + ow) * ogPad, ogPad, two, P);
+                            }
+                            Untranspose(stage, flat ? width : OW, (T*)ay + (n * g.O + gr * Og) * L, OH, OW, Og, ogPad);
+                        }
+                    }
+            });
+            GC.KeepAlive(wtensor);
+        }
+
+        // stage [OH rows `ld` positions apart, ogPad] into y [Og, OH, OW].
+        private static void Untranspose(T* stage, long ld, T* y, long OH, long OW, long Og, long ogPad)
+        {
+            long L = OH * OW;
+            for (long oh = 0; oh < OH; oh++)
+            {
+                T* srow = stage + oh * ld * ogPad, yrow = y + oh * OW;
+                long o = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported)
+                    for (; o + 8 <= Og; o += 8)
+                    {
+                        float* s = (float*)srow + o, d = (float*)yrow + o * L;
+                        long p = 0;
+                        for (; p + 8 <= OW; p += 8) LaneWeightKernels<T>.Transpose8x8(s + p * ogPad, ogPad, d + p, L);
+                        for (; p < OW; p++)
+                            for (long k = 0; k < 8; k++) d[k * L + p] = s[p * ogPad + k];
+                    }
+                for (; o < Og; o++)
+                {
+                    T* s = srow + o, d = yrow + o * L;
+                    for (long p = 0; p < OW; p++, s += ogPad) d[p] = *s;
+                }
+            }
+        }
+
+        // One block of `positions` positions: two vectors of channels (12 positions), or one (24, or 12 in two halves
+        // when the other blocks of this convolution are 12 wide).
+        private static void Block(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld, bool two, int positions)
+        {
+            if (two && sw == 1) Block2<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld);
+            else if (two) Block2<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld);
+            else if (positions == Wide && sw == 1) Block1<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld);
+            else if (positions == Wide) Block1<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld);
+            else
+            {
+                // A 24-position block over [0, 12) writes [12, 24) too, which the next block (or the staging slack) takes.
+                if (sw == 1) Block1<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld);
+                else Block1<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV Tap<TW>(T* p, int j, long sw, TV wv, TV a) where TW : struct, IStride => TS.Fma(TS.Splat(p[j * TW.Of(sw)]), wv, a);
+
+        /// <summary>24 positions (src + j·sw) x one vector of channels, stored to dst [24, V].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Block1<TW>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld) where TW : struct, IStride
+        {
+            long V = TS.Count;
+            TV bv = TS.Load(bias);
+            TV a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv, a8 = bv, a9 = bv, a10 = bv, a11 = bv;
+            TV a12 = bv, a13 = bv, a14 = bv, a15 = bv, a16 = bv, a17 = bv, a18 = bv, a19 = bv, a20 = bv, a21 = bv, a22 = bv, a23 = bv;
+            for (long t = 0; t < taps; t++, w += ld)
+            {
+                T* p = src + offsets[t];
+                TV wv = TS.Load(w);
+                a0 = Tap<TW>(p, 0, sw, wv, a0); a1 = Tap<TW>(p, 1, sw, wv, a1); a2 = Tap<TW>(p, 2, sw, wv, a2); a3 = Tap<TW>(p, 3, sw, wv, a3);
+                a4 = Tap<TW>(p, 4, sw, wv, a4); a5 = Tap<TW>(p, 5, sw, wv, a5); a6 = Tap<TW>(p, 6, sw, wv, a6); a7 = Tap<TW>(p, 7, sw, wv, a7);
+                a8 = Tap<TW>(p, 8, sw, wv, a8); a9 = Tap<TW>(p, 9, sw, wv, a9); a10 = Tap<TW>(p, 10, sw, wv, a10); a11 = Tap<TW>(p, 11, sw, wv, a11);
+                a12 = Tap<TW>(p, 12, sw, wv, a12); a13 = Tap<TW>(p, 13, sw, wv, a13); a14 = Tap<TW>(p, 14, sw, wv, a14); a15 = Tap<TW>(p, 15, sw, wv, a15);
+                a16 = Tap<TW>(p, 16, sw, wv, a16); a17 = Tap<TW>(p, 17, sw, wv, a17); a18 = Tap<TW>(p, 18, sw, wv, a18); a19 = Tap<TW>(p, 19, sw, wv, a19);
+                a20 = Tap<TW>(p, 20, sw, wv, a20); a21 = Tap<TW>(p, 21, sw, wv, a21); a22 = Tap<TW>(p, 22, sw, wv, a22); a23 = Tap<TW>(p, 23, sw, wv, a23);
+            }
+            TS.Store(a0, dst); TS.Store(a1, dst + ld); TS.Store(a2, dst + 2 * ld); TS.Store(a3, dst + 3 * ld);
+            TS.Store(a4, dst + 4 * ld); TS.Store(a5, dst + 5 * ld); TS.Store(a6, dst + 6 * ld); TS.Store(a7, dst + 7 * ld);
+            TS.Store(a8, dst + 8 * ld); TS.Store(a9, dst + 9 * ld); TS.Store(a10, dst + 10 * ld); TS.Store(a11, dst + 11 * ld);
+            TS.Store(a12, dst + 12 * ld); TS.Store(a13, dst + 13 * ld); TS.Store(a14, dst + 14 * ld); TS.Store(a15, dst + 15 * ld);
+            TS.Store(a16, dst + 16 * ld); TS.Store(a17, dst + 17 * ld); TS.Store(a18, dst + 18 * ld); TS.Store(a19, dst + 19 * ld);
+            TS.Store(a20, dst + 20 * ld); TS.Store(a21, dst + 21 * ld); TS.Store(a22, dst + 22 * ld); TS.Store(a23, dst + 23 * ld);
+        }
+
+        /// <summary>12 positions (src + j·sw) x two vectors of channels, stored to dst [12, 2V].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Block2<TW>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld) where TW : struct, IStride
+        {
+            long V = TS.Count;
+            TV bu = TS.Load(bias), bv = TS.Load(bias + V);
+            TV a0 = bu, a1 = bu, a2 = bu, a3 = bu, a4 = bu, a5 = bu, a6 = bu, a7 = bu, a8 = bu, a9 = bu, a10 = bu, a11 = bu;
+            TV c0 = bv, c1 = bv, c2 = bv, c3 = bv, c4 = bv, c5 = bv, c6 = bv, c7 = bv, c8 = bv, c9 = bv, c10 = bv, c11 = bv;
+            for (long t = 0; t < taps; t++, w += ld)
+            {
+                T* p = src + offsets[t];
+                TV wu = TS.Load(w), wv = TS.Load(w + V);
+                sw = TW.Of(sw);
+                TV s;
+                s = TS.Splat(p[0]); a0 = TS.Fma(s, wu, a0); c0 = TS.Fma(s, wv, c0);
+                s = TS.Splat(p[sw]); a1 = TS.Fma(s, wu, a1); c1 = TS.Fma(s, wv, c1);
+                s = TS.Splat(p[2 * sw]); a2 = TS.Fma(s, wu, a2); c2 = TS.Fma(s, wv, c2);
+                s = TS.Splat(p[3 * sw]); a3 = TS.Fma(s, wu, a3); c3 = TS.Fma(s, wv, c3);
+                s = TS.Splat(p[4 * sw]); a4 = TS.Fma(s, wu, a4); c4 = TS.Fma(s, wv, c4);
+                s = TS.Splat(p[5 * sw]); a5 = TS.Fma(s, wu, a5); c5 = TS.Fma(s, wv, c5);
+                s = TS.Splat(p[6 * sw]); a6 = TS.Fma(s, wu, a6); c6 = TS.Fma(s, wv, c6);
+                s = TS.Splat(p[7 * sw]); a7 = TS.Fma(s, wu, a7); c7 = TS.Fma(s, wv, c7);
+                s = TS.Splat(p[8 * sw]); a8 = TS.Fma(s, wu, a8); c8 = TS.Fma(s, wv, c8);
+                s = TS.Splat(p[9 * sw]); a9 = TS.Fma(s, wu, a9); c9 = TS.Fma(s, wv, c9);
+                s = TS.Splat(p[10 * sw]); a10 = TS.Fma(s, wu, a10); c10 = TS.Fma(s, wv, c10);
+                s = TS.Splat(p[11 * sw]); a11 = TS.Fma(s, wu, a11); c11 = TS.Fma(s, wv, c11);
+            }
+            TS.Store(a0, dst); TS.Store(c0, dst + V); TS.Store(a1, dst + 1 * ld); TS.Store(c1, dst + 1 * ld + V);
+            TS.Store(a2, dst + 2 * ld); TS.Store(c2, dst + 2 * ld + V); TS.Store(a3, dst + 3 * ld); TS.Store(c3, dst + 3 * ld + V);
+            TS.Store(a4, dst + 4 * ld); TS.Store(c4, dst + 4 * ld + V); TS.Store(a5, dst + 5 * ld); TS.Store(c5, dst + 5 * ld + V);
+            TS.Store(a6, dst + 6 * ld); TS.Store(c6, dst + 6 * ld + V); TS.Store(a7, dst + 7 * ld); TS.Store(c7, dst + 7 * ld + V);
+            TS.Store(a8, dst + 8 * ld); TS.Store(c8, dst + 8 * ld + V); TS.Store(a9, dst + 9 * ld); TS.Store(c9, dst + 9 * ld + V);
+            TS.Store(a10, dst + 10 * ld); TS.Store(c10, dst + 10 * ld + V); TS.Store(a11, dst + 11 * ld); TS.Store(c11, dst + 11 * ld + V);
+        }
+    }
+}

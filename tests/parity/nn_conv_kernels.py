@@ -1,0 +1,62 @@
+"""Parity fixtures for the CPU convolution kernel paths: shapes chosen to reach each specialised kernel (direct
+few-channel kernels, the channels-in-lanes forward and weight gradient) with odd sizes, row tails, strides, padding, dilation,
+groups, kernel widths 1 to 8 and batches large enough to split over threads and over image groups. Output, input,
+weight and bias gradients from PyTorch 1.13, float32 and float64 (the largest cases in float32 only; gradcheck on the small float64 cases).
+"""
+import torch
+import torch.nn.functional as F
+
+from fixture import Fixture, rand
+
+f = Fixture("nn_conv_kernels")
+
+for dt in (torch.float32, torch.float64):
+    n = "f32" if dt == torch.float32 else "f64"
+    tol = 1e-4 if dt == torch.float32 else None
+
+    def r(*shape):
+        return rand(*shape, dtype=dt)
+
+    def conv(id, fn, inputs, kwargs, small=False, big=False):
+        if big and dt == torch.float64:
+            return
+        op = "conv1d" if fn is F.conv1d else "conv2d"
+        f.op(f"{id}/{n}", op, inputs, lambda *a: fn(*a, **kwargs), kwargs=kwargs, tol=tol,
+             gradcheck=small and dt == torch.float64)
+
+    # LeNet's second layer, a batch that splits over two threads unevenly
+    conv("lenet2", F.conv2d, [r(9, 6, 14, 14), r(16, 6, 5, 5), r(16)], {}, big=True)
+    conv("lenet2_small", F.conv2d, [r(2, 6, 8, 7), r(16, 6, 5, 5), r(16)], {}, small=True)
+    # 13 and 14 output channels (lane tails), strides, padding, row dilation
+    conv("o13_stride_dil", F.conv2d, [r(3, 3, 11, 10), r(13, 3, 3, 3), r(13)],
+         {"stride": 2, "padding": 1, "dilation": [2, 1]}, small=True)
+    conv("o14_groups", F.conv2d, [r(2, 4, 7, 7), r(28, 2, 3, 3), r(28)], {"groups": 2, "padding": 2}, small=True)
+    conv("o32_pad", F.conv2d, [r(3, 5, 9, 9), r(32, 5, 3, 3)], {"padding": 1})
+    conv("o24_stride_w", F.conv2d, [r(2, 3, 8, 13), r(24, 3, 2, 4), r(24)], {"stride": [1, 3], "padding": [0, 1]})
+    # 8 and 7 output channels per group (256-bit lanes in float32), position tails past multiples of 8
+    conv("og8_groups", F.conv2d, [r(3, 16, 9, 11), r(16, 8, 3, 3), r(16)], {"groups": 2, "padding": 1})
+    conv("og7_groups_stride", F.conv2d, [r(2, 4, 7, 9), r(14, 2, 3, 3), r(14)], {"groups": 2, "stride": 2}, small=True)
+    # channels-in-lanes forward: strided and dilated groups, two vectors of channels with unit and other strides
+    conv("og8_groups_stride_dil", F.conv2d, [r(2, 8, 11, 13), r(16, 4, 3, 3), r(16)],
+         {"groups": 2, "stride": 2, "padding": 1, "dilation": [1, 2]}, small=True)
+    conv("o32_stride", F.conv2d, [r(2, 5, 9, 10), r(32, 5, 3, 3), r(32)], {"stride": 2})
+    conv("o24_c17", F.conv2d, [r(2, 17, 6, 7), r(24, 17, 3, 3), r(24)], {"padding": 1})
+    # weight gradient over several vectors of output channels (64; 40 per group with padding lanes)
+    conv("o64_stride", F.conv2d, [r(2, 6, 9, 9), r(64, 6, 3, 3), r(64)], {"stride": 2, "padding": 1})
+    conv("og40_groups", F.conv2d, [r(2, 6, 7, 8), r(80, 3, 3, 3)], {"groups": 2})
+    # forward over several vectors of output channels at unit stride (pairs, and an odd vector count with padding lanes)
+    conv("o64_unit", F.conv2d, [r(2, 5, 6, 7), r(64, 5, 3, 3), r(64)], {"padding": 1})
+    conv("og40_c5_groups", F.conv2d, [r(2, 10, 6, 9), r(80, 5, 3, 3), r(80)], {"groups": 2, "dilation": [2, 1]})
+    # kernel rows of 1, 7 and 8 taps
+    conv("kw1", F.conv2d, [r(2, 3, 6, 5), r(16, 3, 3, 1), r(16)], {"padding": [1, 0]}, small=True)
+    conv("kw7", F.conv2d, [r(3, 2, 5, 12), r(12, 2, 1, 7), r(12)], {"padding": [0, 3]})
+    conv("kw8", F.conv2d, [r(2, 2, 6, 13), r(15, 2, 2, 8), r(15)], {"stride": [1, 3]})
+    # large images: several groups of images per thread
+    conv("groups_of_images", F.conv2d, [r(12, 2, 26, 26), r(16, 2, 3, 3), r(16)], {"padding": 1}, big=True)
+    # 1-D
+    conv("conv1d_o14", F.conv1d, [r(3, 5, 17), r(14, 5, 6), r(14)], {"stride": 2, "padding": 1}, small=True)
+    # few output channels, wide rows, and odd widths around the vector length
+    conv("o6_wide", F.conv2d, [r(3, 2, 9, 37), r(6, 2, 3, 5), r(6)], {"padding": 1})
+    conv("o10_w17", F.conv2d, [r(2, 7, 6, 21), r(10, 7, 3, 5), r(10)], {}, small=True)
+
+f.save()
