@@ -46,29 +46,6 @@ internal static unsafe class DepthwiseKernels<T> where T : unmanaged, INumber<T>
         private static long RoundUp(long n) => (n + TS.Count - 1) / TS.Count * TS.Count;
 
         /// <summary>
-        /// Copies plane [rows, cols] into a zeroed buffer of width <paramref name="width"/> at row <paramref name="top"/>
-        /// and column <paramref name="left"/>; source rows outside [0, rows) are skipped (rows may start negative).
-        /// </summary>
-        private static void Border(T* src, long rows, long cols, T* buf, long bufRows, long width, long top, long left)
-        {
-            long c0 = Math.Max(0, -left), c1 = Math.Min(cols, width - left);
-            long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
-            for (long br = 0; br < bufRows; br++)
-            {
-                T* row = buf + br * width;
-                long r = br - top;
-                if ((ulong)r >= (ulong)rows || c1 <= c0)
-                {
-                    Vec<T>.Clear(row, width);
-                    continue;
-                }
-                if (start > 0) Vec<T>.Clear(row, start);
-                Vec<T>.Copy(row + start, src + r * cols + c0, end - start);
-                if (end < width) Vec<T>.Clear(row + end, width - end);
-            }
-        }
-
-        /// <summary>
         /// out[r, c] (= or +=) Σ_taps wt[kh, kw] · buf[r + kh·dh, c + kw·dw] for r &lt; rows, c &lt; cols, one register per
         /// output vector; a partial last vector goes through a scratch row.
         /// </summary>
@@ -121,7 +98,7 @@ internal static unsafe class DepthwiseKernels<T> where T : unmanaged, INumber<T>
                     long n = pl / g.O, o = pl % g.O, c = o / mult;
                     if (n * g.C + c != last)
                     {
-                        Border((T*)ax + (n * g.C + c) * g.InPlane, g.IH, g.IW, buf, rows, width, g.PH, g.PW);
+                        DirectConvKernels<T>.Border((T*)ax + (n * g.C + c) * g.InPlane, g.IH, g.IW, buf, rows, width, g.PH, g.PW);
                         last = n * g.C + c;
                     }
                     for (long i = 0; i < taps; i++) wt[i] = TS.Splat(((T*)aw)[o * taps + i]);
@@ -150,7 +127,7 @@ internal static unsafe class DepthwiseKernels<T> where T : unmanaged, INumber<T>
                     for (long j = 0; j < mult; j++)
                     {
                         long o = c * mult + j;
-                        Border((T*)agy + (n * g.O + o) * g.L, g.OH, g.OW, buf, rows, width, top, left);
+                        DirectConvKernels<T>.Border((T*)agy + (n * g.O + o) * g.L, g.OH, g.OW, buf, rows, width, top, left);
                         for (long i = 0; i < taps; i++) wt[i] = TS.Splat(((T*)aw)[o * taps + taps - 1 - i]);
                         Correlate(buf, width, wt, g.KH, g.KW, g.DH, g.DW, (T*)agx + pl * g.InPlane, g.IH, g.IW, TS.Zero, j > 0, scratch);
                     }
@@ -175,8 +152,8 @@ internal static unsafe class DepthwiseKernels<T> where T : unmanaged, INumber<T>
                     ConvKernels<T>.Fill(wp, taps, T.Zero);
                     for (long n = 0; n < g.N; n++)
                     {
-                        Border((T*)ax + (n * g.C + o / mult) * g.InPlane, g.IH, g.IW, buf, rows, width, g.PH, g.PW);
-                        Border((T*)agy + (n * g.O + o) * g.L, g.OH, g.OW, grad, g.OH, ow, 0, 0);
+                        DirectConvKernels<T>.Border((T*)ax + (n * g.C + o / mult) * g.InPlane, g.IH, g.IW, buf, rows, width, g.PH, g.PW);
+                        DirectConvKernels<T>.Border((T*)agy + (n * g.O + o) * g.L, g.OH, g.OW, grad, g.OH, ow, 0, 0);
                         for (long i = 0; i < g.KH; i++)
                             for (long j = 0; j < g.KW; j++)
                             {

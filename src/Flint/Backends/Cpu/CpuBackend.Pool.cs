@@ -11,37 +11,26 @@ namespace Flint.Backends.Cpu;
 /// </summary>
 internal sealed partial class CpuBackend
 {
-    public void MaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g)
-    {
-        if (NeedsFloat(y.dtype))
-        {
-            var yf = FloatLike(y);
-            MaxPool2d(ToFloat(x), yf, indices, g);
-            Dispatch.Copy(yf, y);
-            return;
-        }
-        switch (y.dtype)
-        {
-            case DType.Float32: PoolKernels<float>.Max(x, y, indices, g, adaptive: false); break;
-            case DType.Float64: PoolKernels<double>.Max(x, y, indices, g, adaptive: false); break;
-            default: throw new NotSupportedException($"\"max_pool2d\" not implemented for '{y.dtype.ScalarTypeName()}'");
-        }
-    }
+    public void MaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g) => MaxPool(x, y, indices, g, adaptive: false);
 
-    public void AdaptiveMaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g)
+    public void AdaptiveMaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g) => MaxPool(x, y, indices, g, adaptive: true);
+
+    private void MaxPool(Tensor x, Tensor y, Tensor indices, PoolGeometry g, bool adaptive)
     {
         if (NeedsFloat(y.dtype))
         {
             var yf = FloatLike(y);
-            AdaptiveMaxPool2d(ToFloat(x), yf, indices, g);
+            MaxPool(ToFloat(x), yf, indices, g, adaptive);
             Dispatch.Copy(yf, y);
             return;
         }
         switch (y.dtype)
         {
-            case DType.Float32: PoolKernels<float>.Max(x, y, indices, g, adaptive: true); break;
-            case DType.Float64: PoolKernels<double>.Max(x, y, indices, g, adaptive: true); break;
-            default: throw new NotSupportedException($"\"adaptive_max_pool2d\" not implemented for '{y.dtype.ScalarTypeName()}'");
+            case DType.Float32: PoolKernels<float>.Max(x, y, indices, g, adaptive); break;
+            case DType.Float64: PoolKernels<double>.Max(x, y, indices, g, adaptive); break;
+            default:
+                throw new NotSupportedException(
+                    $"\"{(adaptive ? "adaptive_max_pool2d" : "max_pool2d")}\" not implemented for '{y.dtype.ScalarTypeName()}'");
         }
     }
 
@@ -139,7 +128,6 @@ internal static unsafe class PoolKernels<T> where T : unmanaged, INumber<T>
                 long* ip = (long*)ai + p * outPlane;
                 if (pairs && typeof(T) == typeof(float) && Avx512F.IsSupported && inPlane <= int.MaxValue)
                     MaxPool2x2F32.Plane((float*)xp, (float*)yp, ip, (int)g.IW, (int)g.OH, (int)g.OW);
-                else if (pairs) MaxPlane2x2(xp, yp, ip, g.IW, g.OH, g.OW);
                 else MaxPlane(xp, yp, ip, g, adaptive);
             }
         });
@@ -155,27 +143,6 @@ internal static unsafe class PoolKernels<T> where T : unmanaged, INumber<T>
         {
             max = v;
             best = i;
-        }
-    }
-
-    private static void MaxPlane2x2(T* xp, T* yp, long* ip, long iw, long oh, long ow)
-    {
-        T negInf = T.CreateTruncating(double.NegativeInfinity);
-        for (long r = 0; r < oh; r++)
-        {
-            long top = 2 * r * iw, bottom = top + iw;
-            for (long c = 0; c < ow; c++)
-            {
-                long i0 = top + 2 * c, i1 = bottom + 2 * c;
-                T max = negInf;
-                long best = i0;
-                Offer(xp[i0], i0, ref max, ref best);
-                Offer(xp[i0 + 1], i0 + 1, ref max, ref best);
-                Offer(xp[i1], i1, ref max, ref best);
-                Offer(xp[i1 + 1], i1 + 1, ref max, ref best);
-                yp[r * ow + c] = max;
-                ip[r * ow + c] = best;
-            }
         }
     }
 
