@@ -117,30 +117,39 @@ internal static class BufferPool
     {
         var size = SizeClass(bytes);
         Interlocked.Add(ref rentedSinceCollection, size);
-        if (Free[ClassIndex(size)] is { } queue && queue.TryDequeue(out var a))
+        int index = ClassIndex(size);
+        if (TryTake(index, out var a) || (MaybeCollect() && TryTake(index, out a))) return a;
+        return GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength), pinned: true);
+    }
+
+    private static bool TryTake(int index, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? a)
+    {
+        if (Free[index] is { } queue && queue.TryDequeue(out a))
         {
             Interlocked.Add(ref cachedBytes, -a.LongLength);
-            return a;
+            return true;
         }
-        MaybeCollect();
-        return GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength), pinned: true);
+        a = null;
+        return false;
     }
 
     // A miss after more than InducedCollectionBytes were handed out since the last collection (the GC's own or
     // ours): most of those storages are dead by now, and a gen-1 collection sends their arrays back.
-    private static void MaybeCollect()
+    private static bool MaybeCollect()
     {
         int count = GC.CollectionCount(1);
         if (count != Volatile.Read(ref lastCollectionCount))
         {
             Volatile.Write(ref lastCollectionCount, count);
             Interlocked.Exchange(ref rentedSinceCollection, 0);
-            return;
+            return false;
         }
-        if (Volatile.Read(ref rentedSinceCollection) <= InducedCollectionBytes) return;
+        if (Volatile.Read(ref rentedSinceCollection) <= InducedCollectionBytes) return false;
         Interlocked.Exchange(ref rentedSinceCollection, 0);
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
         Volatile.Write(ref lastCollectionCount, GC.CollectionCount(1));
+        return true;
     }
 
     private static void Return(byte[] a)
