@@ -1,3 +1,4 @@
+using Flint.Backends.Cpu;
 using Flint.Tests.Parity;
 
 namespace Flint.Tests.NN;
@@ -14,4 +15,22 @@ public class ConvKernelParityTests
     [Theory]
     [MemberData(nameof(Cases))]
     public void MatchesPyTorch(string id) => ParityRunner.Run("nn_conv_kernels", id, ConvParityTests.Op);
+
+    public static IEnumerable<object[]> SmallPlaneCases => Cases.Where(c => ((string)c[0]).StartsWith("small_plane", StringComparison.Ordinal));
+
+    /// <summary>The small-plane layers on tiles of one image each: the weight gradient then sums over several tiles.</summary>
+    [Theory]
+    [MemberData(nameof(SmallPlaneCases))]
+    public void SmallPlanesInOneImageTiles(string id)
+    {
+        CpuBackend.BatchTileBytes = 1;
+        try
+        {
+            ParityRunner.Run("nn_conv_kernels", id, ConvParityTests.Op);
+        }
+        finally
+        {
+            CpuBackend.BatchTileBytes = CpuBackend.DefaultBatchTileBytes;
+        }
+    }
 }

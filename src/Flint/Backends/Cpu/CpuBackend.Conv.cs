@@ -113,6 +113,15 @@ internal sealed partial class CpuBackend
         }
     }
 
+    /// <summary>
+    /// Bytes of a whole-batch im2col tile of a small-plane convolution at most (the GEMM packs it block by block, so it
+    /// need not fit in a cache). Tests lower it to run several tiles on small inputs.
+    /// </summary>
+    internal static long BatchTileBytes { get; set; } = DefaultBatchTileBytes;
+
+    /// <summary>The value of <see cref="BatchTileBytes"/> outside tests.</summary>
+    internal const long DefaultBatchTileBytes = 16 << 20;
+
     /// <summary>bfloat16 and float16 are computed in float32 and rounded once, as PyTorch's CPU kernels accumulate them.</summary>
     internal static bool NeedsFloat(DType d) => d is DType.BFloat16 or DType.Float16;
 
@@ -193,6 +202,78 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         public long StagingElements(ConvGeometry g) => Batched ? g.Og * Images * g.L : 0;
     }
 
+    // Output planes of at most this many positions (16x16) give each image's GEMM too few columns to fill the
+    // micro-kernel's panels and to pay for packing the weights: such layers run on whole-batch tiles instead.
+    private const long SmallPlane = 256;
+
+    private static bool SmallPlanes(ConvGeometry g) =>
+        (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && g.Groups == 1 && !g.IsPointwise && g.L <= SmallPlane;
+
+    /// <summary>Images per whole-batch tile of a small-plane layer.</summary>
+    private static long BatchTileImages(ConvGeometry g) =>
+        Math.Clamp(CpuBackend.BatchTileBytes / (g.K * g.L * sizeof(T)), 1, g.N);
+
+    // im2col of images [i0, i0 + count) side by side: col [K, count·L], threads over images.
+    private static void UnrollImages(T* x, T* col, ConvGeometry g, long i0, long count)
+    {
+        nint ax = (nint)x, ac = (nint)col;
+        long L = g.L, rows = g.OD * g.OH;
+        int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * g.K * L));
+        Parallelism.For(threads, (t, n) =>
+        {
+            for (long i = count * t / n; i < count * (t + 1) / n; i++)
+                Unroll((T*)ax + (i0 + i) * g.C * g.InPlane, (T*)ac + i * L, count * L, g, g.C, 0, rows);
+        });
+    }
+
+    /// <summary>
+    /// Forward of a small-plane layer, positions as the GEMM's rows: stage [count·L, O] = col^T @ w^T for a tile of
+    /// whole images, so the rows of many small images fill the micro-kernel's tiles, the output channels fill its
+    /// panels, and the weights are packed once per tile instead of once per image; then transposed into y.
+    /// </summary>
+    private static void ForwardPositions(T* x, T* w, T* b, T* y, ConvGeometry g)
+    {
+        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g);
+        T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
+        T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, nb * L * O);
+        nint astage = (nint)stage, ay = (nint)y, ab = (nint)b;
+        for (long i0 = 0; i0 < g.N; i0 += nb)
+        {
+            long count = Math.Min(nb, g.N - i0), ld = count * L, first = i0;
+            UnrollImages(x, col, g, i0, count);
+            Gemm.Run(col, 0, 1, ld, w, 0, 1, K, stage, 0, O, 1, ld, O, K, false);
+            int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * O * L));
+            Parallelism.For(threads, (t, n) =>
+            {
+                for (long i = count * t / n; i < count * (t + 1) / n; i++)
+                {
+                    T* yi = (T*)ay + (first + i) * O * L;
+                    LaneConvKernels<T>.Untranspose((T*)astage + i * L * O, L, yi, 1, L, O, O);
+                    if (ab != 0)
+                        for (long o = 0; o < O; o++) Vec<T>.AddScalar(yi + o * L, yi + o * L, ((T*)ab)[o], L);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// Weight gradient of a small-plane layer: gw = Σ over whole-batch tiles of gy [O, count·L] @ col^T, one GEMM per
+    /// tile with a long reduction (instead of one short one per image, each re-reading all of gw), threaded by the GEMM.
+    /// </summary>
+    private static void BackwardWeightPositions(T* x, T* gy, T* gw, ConvGeometry g)
+    {
+        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g);
+        T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
+        T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, O * nb * L);
+        for (long i0 = 0; i0 < g.N; i0 += nb)
+        {
+            long count = Math.Min(nb, g.N - i0), ld = count * L;
+            UnrollImages(x, col, g, i0, count);
+            Stage(gy, stage, g, i0, count, 0, O);
+            Gemm.Run(stage, 0, ld, 1, col, 0, 1, ld, gw, 0, K, 1, O, K, ld, i0 > 0);
+        }
+    }
+
     /// <summary>Threads over images when the batch covers them, else 1 (the GEMM then threads itself).</summary>
     private static int ImageThreads(ConvGeometry g)
     {
@@ -207,6 +288,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
         else if (DirectConvKernels<T>.Applies(g)) DirectConvKernels<T>.Forward(px, pw, pb, py, g);
         else if (LaneConvKernels<T>.Applies(g)) LaneConvKernels<T>.Forward(px, pw, pb, py, g);
+        else if (SmallPlanes(g)) ForwardPositions(px, pw, pb, py, g);
         else if (g.IsPointwise && g.Groups == 1)
         {
             // y[n] = W @ x[n] for every image in one batched GEMM (the GEMM splits the batch over threads).
@@ -331,17 +413,24 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     // w [O, C / groups, k] as the kernel of the flipped convolution: [C, O / groups, k] reversed along every spatial dim.
     private static Tensor FlippedWeight(Tensor w, ConvGeometry g)
     {
-        long taps = g.KD * g.KH * g.KW, og = g.Og, cg = g.Cg;
+        long taps = g.KD * g.KH * g.KW, og = g.Og, cg = g.Cg, rows = g.Groups * cg;
         var f = Tensor.Allocate([g.C, og, g.KD, g.KH, g.KW], w.dtype, w.Device);
-        T* src = (T*)w.Ptr, dst = (T*)f.Ptr;
-        for (long gr = 0; gr < g.Groups; gr++)
-            for (long o = 0; o < og; o++)
-                for (long c = 0; c < cg; c++)
+        nint asrc = (nint)w.Ptr, adst = (nint)f.Ptr;
+        // Written in order, one destination row (group, c) per step; a large kernel (ResNet's 512x512x3x3) is
+        // split over threads, since it is redone at every backward pass.
+        Parallelism.For(Parallelism.ThreadsFor(rows * og * taps), (t, n) =>
+        {
+            for (long row = rows * t / n; row < rows * (t + 1) / n; row++)
+            {
+                long gr = row / cg, c = row % cg;
+                T* d = (T*)adst + row * og * taps;
+                for (long o = 0; o < og; o++, d += taps)
                 {
-                    T* s = src + ((gr * og + o) * cg + c) * taps;
-                    T* d = dst + ((gr * cg + c) * og + o) * taps;
-                    for (long t = 0; t < taps; t++) d[t] = s[taps - 1 - t];
+                    T* s = (T*)asrc + ((gr * og + o) * cg + c) * taps + taps - 1;
+                    for (long k = 0; k < taps; k++) d[k] = s[-k];
                 }
+            }
+        });
         GC.KeepAlive(w);
         return f;
     }
@@ -406,6 +495,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else if (DirectConvKernels<T>.AppliesWeight(g)) DirectConvKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else if (LaneWeightKernels<T>.Applies(g)) LaneWeightKernels<T>.BackwardWeight(px, pgy, pgw, g);
+        else if (SmallPlanes(g)) BackwardWeightPositions(px, pgy, pgw, g);
         else
         {
             int threads = ImageThreads(g);

@@ -36,6 +36,34 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
         else Impl<V256<T>, Vector256<T>>.Run(x, w, b, y, g);
     }
 
+    /// <summary>
+    /// stage [OH rows <paramref name="ld"/> positions apart, position, <paramref name="ogPad"/>] into y [Og, OH, OW]
+    /// (positions-major sums back to channel planes).
+    /// </summary>
+    internal static void Untranspose(T* stage, long ld, T* y, long OH, long OW, long Og, long ogPad)
+    {
+        long L = OH * OW;
+        for (long oh = 0; oh < OH; oh++)
+        {
+            T* srow = stage + oh * ld * ogPad, yrow = y + oh * OW;
+            long o = 0;
+            if (typeof(T) == typeof(float) && Avx.IsSupported)
+                for (; o + 8 <= Og; o += 8)
+                {
+                    float* s = (float*)srow + o, d = (float*)yrow + o * L;
+                    long p = 0;
+                    for (; p + 8 <= OW; p += 8) LaneWeightKernels<T>.Transpose8x8(s + p * ogPad, ogPad, d + p, L);
+                    for (; p < OW; p++)
+                        for (long k = 0; k < 8; k++) d[k * L + p] = s[p * ogPad + k];
+                }
+            for (; o < Og; o++)
+            {
+                T* s = srow + o, d = yrow + o * L;
+                for (long p = 0; p < OW; p++, s += ogPad) d[p] = *s;
+            }
+        }
+    }
+
     /// <summary>The horizontal stride of a register block, as a type so that unit stride compiles to constant offsets.</summary>
     private interface IStride
     {
@@ -115,31 +143,6 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                     }
             });
             GC.KeepAlive(wtensor);
-        }
-
-        // stage [OH rows `ld` positions apart, ogPad] into y [Og, OH, OW].
-        private static void Untranspose(T* stage, long ld, T* y, long OH, long OW, long Og, long ogPad)
-        {
-            long L = OH * OW;
-            for (long oh = 0; oh < OH; oh++)
-            {
-                T* srow = stage + oh * ld * ogPad, yrow = y + oh * OW;
-                long o = 0;
-                if (typeof(T) == typeof(float) && Avx.IsSupported)
-                    for (; o + 8 <= Og; o += 8)
-                    {
-                        float* s = (float*)srow + o, d = (float*)yrow + o * L;
-                        long p = 0;
-                        for (; p + 8 <= OW; p += 8) LaneWeightKernels<T>.Transpose8x8(s + p * ogPad, ogPad, d + p, L);
-                        for (; p < OW; p++)
-                            for (long k = 0; k < 8; k++) d[k * L + p] = s[p * ogPad + k];
-                    }
-                for (; o < Og; o++)
-                {
-                    T* s = srow + o, d = yrow + o * L;
-                    for (long p = 0; p < OW; p++, s += ogPad) d[p] = *s;
-                }
-            }
         }
 
         // One block of `positions` positions: two vectors of channels (12 positions), or one (24, or 12 in two halves

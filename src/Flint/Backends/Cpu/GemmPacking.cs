@@ -156,17 +156,25 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRows(byte* s, long sStride, byte* d, int bytes, int kc)
     {
-        if (Vector512.IsHardwareAccelerated && bytes % 64 == 0)
+        // Rows of any length from vectors only: the last vector of a row overlaps the one before it (a 14-float
+        // row of A is 56 bytes; a call into memmove per row would cost more than the copy).
+        if (Vector512.IsHardwareAccelerated && bytes >= 64)
         {
             for (int k = 0; k < kc; k++, s += sStride, d += bytes)
-                for (int o = 0; o < bytes; o += 64)
+            {
+                for (int o = 0; o < bytes - 64; o += 64)
                     Vector512.Store(Vector512.Load(s + o), d + o);
+                Vector512.Store(Vector512.Load(s + bytes - 64), d + bytes - 64);
+            }
         }
-        else if (Vector256.IsHardwareAccelerated && bytes % 32 == 0)
+        else if (Vector256.IsHardwareAccelerated && bytes >= 32)
         {
             for (int k = 0; k < kc; k++, s += sStride, d += bytes)
-                for (int o = 0; o < bytes; o += 32)
+            {
+                for (int o = 0; o < bytes - 32; o += 32)
                     Vector256.Store(Vector256.Load(s + o), d + o);
+                Vector256.Store(Vector256.Load(s + bytes - 32), d + bytes - 32);
+            }
         }
         else
         {
