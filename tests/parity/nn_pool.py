@@ -36,6 +36,19 @@ for dt in (torch.float32, torch.float64):
     wide[0, 1, 2:4, 10:12] = float("-inf")
     pool("max_pool2d_wide", "max_pool2d_with_indices", F.max_pool2d, [wide], {"kernel_size": 2, "return_indices": True},
          gradcheck=False)  # NaN and -inf inputs have no finite differences
+    # The vectorised row path (float32): ResNet's 3x3 / 2 / 1 on rows of two full blocks and a partial one, plus
+    # stride 1 with dilation and a 2-row window, with ties, all -inf windows and NaN.
+    rows = (r(2, 2, 9, 75) * 4).round()
+    rows[0, 0, 1, 7] = float("nan")
+    rows[1, 0, 4, 60] = float("nan")
+    rows[0, 1, 3:6, 20:26] = float("-inf")
+    pool("max_pool2d_rows_s2", "max_pool2d_with_indices", F.max_pool2d, [rows],
+         {"kernel_size": 3, "stride": 2, "padding": 1, "return_indices": True}, gradcheck=False)
+    pool("max_pool2d_rows_s1", "max_pool2d_with_indices", F.max_pool2d, [rows],
+         {"kernel_size": [2, 3], "stride": [2, 1], "padding": [1, 1], "dilation": [1, 2], "return_indices": True},
+         gradcheck=False)
+    pool("max_pool2d_rows_s2_ceil", "max_pool2d", F.max_pool2d, [r(1, 2, 6, 36)],
+         {"kernel_size": 3, "stride": 2, "ceil_mode": True})
     pool("max_pool1d", "max_pool1d", F.max_pool1d, [r(2, 3, 9)], {"kernel_size": 3, "stride": 2, "padding": 1})
     pool("max_pool1d_ceil", "max_pool1d", F.max_pool1d, [r(2, 3, 8)], {"kernel_size": 3, "ceil_mode": True, "dilation": 2})
     pool("max_pool1d_indices", "max_pool1d_with_indices", F.max_pool1d, [r(3, 10)],

@@ -12,10 +12,12 @@ public partial class Tensor
     {
         var al = CheckAlpha(other.dtype, alpha);
         var r = Arith(new AddKernel(al), this, other);
-        if (Graph.Needs(this, other))
-            Graph.Record(r, "AddBackward0", [this, other], [], n => [n.Grad, al == 1 ? n.Grad : n.Grad.Mul(al)]);
+        if (Graph.Needs(this, other)) RecordAdd(r, this, other, al);
         return r;
     }
+
+    private static void RecordAdd(Tensor r, Tensor self, Tensor other, double al) =>
+        Graph.Record(r, "AddBackward0", [self, other], [], n => [n.Grad, al == 1 ? n.Grad : n.Grad.Mul(al)]);
 
     /// <summary>this + alpha * other for a number (<c>torch.add(x, 2)</c>).</summary>
     public Tensor Add(Scalar other, Scalar? alpha = null)
@@ -34,10 +36,12 @@ public partial class Tensor
                 "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
         var al = CheckAlpha(other.dtype, alpha);
         var r = Arith(new SubKernel(al), this, other);
-        if (Graph.Needs(this, other))
-            Graph.Record(r, "SubBackward0", [this, other], [], n => [n.Grad, n.Grad.Mul(-al)]);
+        if (Graph.Needs(this, other)) RecordSub(r, this, other, al);
         return r;
     }
+
+    private static void RecordSub(Tensor r, Tensor self, Tensor other, double al) =>
+        Graph.Record(r, "SubBackward0", [self, other], [], n => [n.Grad, n.Grad.Mul(-al)]);
 
     /// <summary>this - alpha * other for a number.</summary>
     public Tensor Sub(Scalar other, Scalar? alpha = null)
@@ -117,7 +121,7 @@ public partial class Tensor
     public Tensor Add_(Tensor other, Scalar? alpha = null)
     {
         var al = CheckAlpha(other.dtype, alpha);
-        return ArithInPlace(new AddKernel(al), other, s => s.Add(other, alpha));
+        return ArithInPlace(new AddKernel(al), other, s => s.Add(other, alpha), s => RecordAdd(s, s, other, al));
     }
 
     /// <summary>In-place add of a number.</summary>
@@ -127,7 +131,7 @@ public partial class Tensor
     public Tensor Sub_(Tensor other, Scalar? alpha = null)
     {
         var al = CheckAlpha(other.dtype, alpha);
-        return ArithInPlace(new SubKernel(al), other, s => s.Sub(other, alpha));
+        return ArithInPlace(new SubKernel(al), other, s => s.Sub(other, alpha), s => RecordSub(s, s, other, al));
     }
 
     /// <summary>In-place subtraction of a number.</summary>
@@ -151,7 +155,9 @@ public partial class Tensor
     // A number operand as a zero-dim tensor of the type it promotes to with this tensor.
     private Tensor WrapFor(Scalar s) => Elementwise.Wrap(s, ResultTypeState.Of(this, s), Device);
 
-    private Tensor ArithInPlace<TOp>(TOp op, Tensor other, Func<Tensor, Tensor> outOfPlace) where TOp : struct, IBinaryKernel
+    // recordOnResult: the op's node recorded on x itself when its derivative needs nothing of x's old value.
+    private Tensor ArithInPlace<TOp>(TOp op, Tensor other, Func<Tensor, Tensor> outOfPlace, Action<Tensor>? recordOnResult = null)
+        where TOp : struct, IBinaryKernel
     {
         var compute = ResultTypeState.Of(this, other);
         if (op is DivKernel && !compute.IsFloatingPoint()) compute = DTypes.Default;
@@ -160,7 +166,10 @@ public partial class Tensor
         if (!b.AsSpan().SequenceEqual(shape))
             throw new ArgumentException(
                 $"output with shape {Shapes.Format(shape)} doesn't match the broadcast shape {Shapes.Format(b)}");
-        return InPlace.Apply(this, outOfPlace, self => Elementwise.BinaryInto(op, self, other, self, compute), other);
+        Action<Tensor> direct = self => Elementwise.BinaryInto(op, self, other, self, compute);
+        return recordOnResult is null
+            ? InPlace.Apply(this, outOfPlace, direct, other)
+            : InPlace.ApplyOnResult(this, outOfPlace, direct, recordOnResult, other);
     }
 
     private static Tensor Arith<TOp>(TOp op, Tensor a, Tensor b) where TOp : struct, IBinaryKernel =>

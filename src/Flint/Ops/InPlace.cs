@@ -29,6 +29,25 @@ internal static class InPlace
         return self;
     }
 
+    /// <summary>
+    /// Runs an in-place op whose derivative needs nothing of x's old value (add_, sub_, relu_, which save at most
+    /// their result): the kernel writes straight into x in both modes, and with autograd <paramref name="record"/>
+    /// then records the op's node with x as both its input (x's history so far) and its result. One pass over x
+    /// instead of a snapshot, an out-of-place result and a copy back. A view takes the general path, since its base
+    /// needs a CopySlices node.
+    /// </summary>
+    public static Tensor ApplyOnResult(Tensor self, Func<Tensor, Tensor> outOfPlace, Action<Tensor> direct, Action<Tensor> record,
+        params ReadOnlySpan<Tensor?> others)
+    {
+        bool needed = GradMode.IsEnabled && (self.RequiresGrad || Graph.Needs(others));
+        if (!needed || self.viewBase is not null) return Apply(self, outOfPlace, direct, others);
+        CheckAllowed(self);
+        direct(self);
+        self.BumpVersion();
+        record(self);
+        return self;
+    }
+
     /// <summary>In-place with a result computed out of place in both modes (for ops without a direct kernel).</summary>
     public static Tensor Apply(Tensor self, Func<Tensor, Tensor> outOfPlace, params ReadOnlySpan<Tensor?> others) =>
         Apply(self, outOfPlace, s =>

@@ -274,16 +274,20 @@ public partial class Tensor
     {
         if (dtype == DType.Bool) throw new NotSupportedException("Boolean inputs not supported for relu");
         var r = Elementwise.Unary(new ReluKernel(), this, dtype);
-        if (Graph.Needs(this))
-            Graph.Record(r, "ReluBackward0", [this], [r], static n => [ThresholdBackward(n.Grad, n.Saved(0))]);
+        if (Graph.Needs(this)) RecordRelu(r, this);
         return r;
     }
+
+    // Relu's derivative needs only its result, so relu_ records on x itself.
+    private static void RecordRelu(Tensor r, Tensor input) =>
+        Graph.Record(r, "ReluBackward0", [input], [r], static n => [ThresholdBackward(n.Grad, n.Saved(0))]);
 
     /// <summary>In-place <see cref="Relu"/> (<c>x.relu_()</c>).</summary>
     public Tensor Relu_()
     {
         if (dtype == DType.Bool) throw new NotSupportedException("Boolean inputs not supported for relu");
-        return MathCommon.Unary_(this, new ReluKernel(), dtype, static s => s.Relu());
+        return InPlace.ApplyOnResult(this, static s => s.Relu(), s => Elementwise.UnaryInto(new ReluKernel(), s, s),
+            static s => RecordRelu(s, s));
     }
 
     // The gradients of relu, sigmoid and tanh as single fused passes (PyTorch's threshold_backward, sigmoid_backward

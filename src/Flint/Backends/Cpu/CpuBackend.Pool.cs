@@ -128,6 +128,8 @@ internal static unsafe class PoolKernels<T> where T : unmanaged, INumber<T>
                 long* ip = (long*)ai + p * outPlane;
                 if (pairs && typeof(T) == typeof(float) && Avx512F.IsSupported && inPlane <= int.MaxValue)
                     MaxPool2x2F32.Plane((float*)xp, (float*)yp, ip, (int)g.IW, (int)g.OH, (int)g.OW);
+                else if (!adaptive && typeof(T) == typeof(float) && MaxPoolRowsF32.Applies(g))
+                    MaxPoolRowsF32.Plane((float*)xp, (float*)yp, ip, g);
                 else MaxPlane(xp, yp, ip, g, adaptive);
             }
         });
@@ -148,38 +150,41 @@ internal static unsafe class PoolKernels<T> where T : unmanaged, INumber<T>
 
     private static void MaxPlane(T* xp, T* yp, long* ip, PoolGeometry g, bool adaptive)
     {
+        for (long r = 0; r < g.OH; r++) MaxRow(xp, yp, ip, g, adaptive, r, 0, g.OW);
+    }
+
+    /// <summary>Outputs [c0, c1) of output row r, one window at a time.</summary>
+    internal static void MaxRow(T* xp, T* yp, long* ip, PoolGeometry g, bool adaptive, long r, long c0, long c1)
+    {
         // Locals, not the geometry's fields: stores through the output pointers would force the JIT to reload them.
         long ih = g.IH, iw = g.IW, oh = g.OH, ow = g.OW, kh = g.KH, kw = g.KW, sh = g.SH, sw = g.SW, ph = g.PH, pw = g.PW;
         long dh = adaptive ? 1 : g.DH, dw = adaptive ? 1 : g.DW;
         T negInf = T.CreateTruncating(double.NegativeInfinity);
-        for (long r = 0; r < oh; r++)
+        long h0, h1;
+        if (adaptive) (h0, h1) = (Start(r, oh, ih), End(r, oh, ih));
+        else
         {
-            long h0, h1;
-            if (adaptive) (h0, h1) = (Start(r, oh, ih), End(r, oh, ih));
+            h0 = r * sh - ph;
+            h1 = Math.Min(h0 + (kh - 1) * dh + 1, ih);
+            while (h0 < 0) h0 += dh;
+        }
+        for (long c = c0; c < c1; c++)
+        {
+            long w0, w1;
+            if (adaptive) (w0, w1) = (Start(c, ow, iw), End(c, ow, iw));
             else
             {
-                h0 = r * sh - ph;
-                h1 = Math.Min(h0 + (kh - 1) * dh + 1, ih);
-                while (h0 < 0) h0 += dh;
+                w0 = c * sw - pw;
+                w1 = Math.Min(w0 + (kw - 1) * dw + 1, iw);
+                while (w0 < 0) w0 += dw;
             }
-            for (long c = 0; c < ow; c++)
-            {
-                long w0, w1;
-                if (adaptive) (w0, w1) = (Start(c, ow, iw), End(c, ow, iw));
-                else
-                {
-                    w0 = c * sw - pw;
-                    w1 = Math.Min(w0 + (kw - 1) * dw + 1, iw);
-                    while (w0 < 0) w0 += dw;
-                }
-                long best = h0 * iw + w0;
-                T max = negInf;
-                for (long y = h0; y < h1; y += dh)
-                    for (long x = w0; x < w1; x += dw)
-                        Offer(xp[y * iw + x], y * iw + x, ref max, ref best);
-                yp[r * ow + c] = max;
-                ip[r * ow + c] = best;
-            }
+            long best = h0 * iw + w0;
+            T max = negInf;
+            for (long y = h0; y < h1; y += dh)
+                for (long x = w0; x < w1; x += dw)
+                    Offer(xp[y * iw + x], y * iw + x, ref max, ref best);
+            yp[r * ow + c] = max;
+            ip[r * ow + c] = best;
         }
     }
 
@@ -379,5 +384,72 @@ internal static unsafe class MaxPool2x2F32
         var wins = Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v);
         max = Vector512.ConditionalSelect(wins, v, max);
         which = Vector512.ConditionalSelect(wins.AsInt32(), Vector512.Create(position), which);
+    }
+}
+
+/// <summary>
+/// Max pooling of float32 with AVX-512 for any window at column stride 1 or 2 (ResNet's 3x3, stride 2, padding 1):
+/// sixteen outputs of a row at once, each window position offered in window order with PyTorch's rule (greater, or
+/// NaN) as selects, the winner's flat index carried along. Columns whose window crosses the left or right border
+/// take the scalar loop; a row's last partial block uses masked loads and stores.
+/// </summary>
+internal static unsafe class MaxPoolRowsF32
+{
+    private static readonly Vector512<int> Even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+
+    public static bool Applies(PoolGeometry g) =>
+        Avx512F.IsSupported && g.SW is 1 or 2 && g.IH * g.IW <= int.MaxValue && g.OW >= 16;
+
+    public static void Plane(float* xp, float* yp, long* ip, PoolGeometry g)
+    {
+        long iw = g.IW, ow = g.OW, sw = g.SW, pw = g.PW, dw = g.DW, kw = g.KW;
+        // Outputs whose whole window lies inside the row: c·sw - pw >= 0 and c·sw - pw + (kw - 1)·dw < iw.
+        long lo = Math.Min(ow, (pw + sw - 1) / sw);
+        long last = iw - 1 - (kw - 1) * dw + pw;
+        long hi = last < 0 ? lo : Math.Clamp(last / sw + 1, lo, ow);
+        var lanes = Vector512<int>.Indices;
+        var laneColumns = sw == 1 ? lanes : Even;
+        var negInf = Vector512.Create(float.NegativeInfinity);
+        for (long r = 0; r < g.OH; r++)
+        {
+            PoolKernels<float>.MaxRow(xp, yp, ip, g, false, r, 0, lo);
+            long h0 = r * g.SH - g.PH, h1 = Math.Min(h0 + (g.KH - 1) * g.DH + 1, g.IH);
+            while (h0 < 0) h0 += g.DH;
+            for (long c = lo; c < hi; c += 16)
+            {
+                int n = (int)Math.Min(16, hi - c);
+                var low = Vector512.LessThan(lanes, Vector512.Create(sw == 1 ? n : 2 * n - 1)).AsSingle();
+                var high = Vector512.LessThan(lanes, Vector512.Create(2 * n - 17)).AsSingle();
+                int column = (int)(c * sw - pw);
+                var max = negInf;
+                var best = Vector512.Create((int)(h0 * iw) + column) + laneColumns;
+                for (long y = h0; y < h1; y += g.DH)
+                    for (long k = 0; k < kw; k++)
+                    {
+                        int at = (int)(y * iw + column + k * dw);
+                        float* src = xp + at;
+                        var v = sw == 1
+                            ? Avx512F.MaskLoad(src, low, negInf)
+                            : Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, low, negInf), Even, Avx512F.MaskLoad(src + 16, high, negInf));
+                        var wins = Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v);
+                        max = Vector512.ConditionalSelect(wins, v, max);
+                        best = Vector512.ConditionalSelect(wins.AsInt32(), Vector512.Create(at) + laneColumns, best);
+                    }
+                float* y0 = yp + r * ow + c;
+                long* i0 = ip + r * ow + c;
+                Vector512<long> bl = Avx512F.ConvertToVector512Int64(best.GetLower()), bu = Avx512F.ConvertToVector512Int64(best.GetUpper());
+                if (n == 16)
+                {
+                    max.Store(y0);
+                    bl.Store(i0);
+                    bu.Store(i0 + 8);
+                    continue;
+                }
+                Avx512F.MaskStore(y0, Vector512.LessThan(lanes, Vector512.Create(n)).AsSingle(), max);
+                Avx512F.MaskStore(i0, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n)), bl);
+                Avx512F.MaskStore(i0 + 8, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n - 8)), bu);
+            }
+            PoolKernels<float>.MaxRow(xp, yp, ip, g, false, r, hi, ow);
+        }
     }
 }
