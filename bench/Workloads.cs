@@ -340,6 +340,7 @@ internal static class Workloads
         // ResNet-18 training step on a batch of 8 ImageNet-sized images (1.82 GFLOP forward per image, backward twice).
         var resnet = Flint.Vision.Models.Resnet18();
         var images = Torch.Randn(8, 3, 224, 224);
+        run("seq/resnet18_b8_224_fwd_only", () => resnet.Call(images), 8 * 1.82e9, "flop");
         run("seq/resnet18_b8_224_fwd_bwd", () =>
         {
             resnet.ZeroGrad();
