@@ -370,6 +370,7 @@ def resnet_step():
     resnet(images).sum().backward()
 
 
+run("seq/resnet18_b8_224_fwd_only", lambda: resnet(images), 8 * 1.82e9, "flop")
 run("seq/resnet18_b8_224_fwd_bwd", resnet_step, 3 * 8 * 1.82e9, "flop")
 
 
