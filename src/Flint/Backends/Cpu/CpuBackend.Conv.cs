@@ -209,9 +209,13 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     private static bool SmallPlanes(ConvGeometry g) =>
         (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && g.Groups == 1 && !g.IsPointwise && g.L <= SmallPlane;
 
-    /// <summary>Images per whole-batch tile of a small-plane layer.</summary>
-    private static long BatchTileImages(ConvGeometry g) =>
-        Math.Clamp(CpuBackend.BatchTileBytes / (g.K * g.L * sizeof(T)), 1, g.N);
+    /// <summary>Images per whole-batch tile of a small-plane layer (the batch cut into tiles of equal size).</summary>
+    private static long BatchTileImages(ConvGeometry g)
+    {
+        long most = Math.Clamp(CpuBackend.BatchTileBytes / (g.K * g.L * sizeof(T)), 1, g.N);
+        long tiles = (g.N + most - 1) / most;
+        return (g.N + tiles - 1) / tiles;
+    }
 
     // im2col of images [i0, i0 + count) side by side: col [K, count·L], threads over images.
     private static void UnrollImages(T* x, T* col, ConvGeometry g, long i0, long count)
@@ -251,6 +255,35 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                     LaneConvKernels<T>.Untranspose((T*)astage + i * L * O, L, yi, 1, L, O, O);
                     if (ab != 0)
                         for (long o = 0; o < O; o++) Vec<T>.AddScalar(yi + o * L, yi + o * L, ((T*)ab)[o], L);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// Input gradient of a small-plane layer that is no forward convolution of gy (strided): col [K, count·L] =
+    /// w^T @ gy for a tile of whole images side by side, one GEMM with the weights packed once and wide panels,
+    /// then folded back into each image.
+    /// </summary>
+    private static void BackwardInputPositions(T* gy, T* w, T* gx, ConvGeometry g)
+    {
+        long K = g.K, L = g.L, O = g.O, rows = g.OD * g.OH, nb = BatchTileImages(g);
+        T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
+        T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, O * nb * L);
+        nint acol = (nint)col, agx = (nint)gx;
+        for (long i0 = 0; i0 < g.N; i0 += nb)
+        {
+            long count = Math.Min(nb, g.N - i0), ld = count * L, first = i0;
+            Stage(gy, stage, g, i0, count, 0, O);
+            Gemm.Run(w, 0, 1, K, stage, 0, ld, 1, col, 0, ld, 1, K, ld, O, false);
+            int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * K * L));
+            Parallelism.For(threads, (t, n) =>
+            {
+                for (long i = count * t / n; i < count * (t + 1) / n; i++)
+                {
+                    T* xi = (T*)agx + (first + i) * g.C * g.InPlane;
+                    Fill(xi, g.C * g.InPlane, T.Zero);
+                    Roll((T*)acol + i * L, ld, xi, g, g.C, 0, rows);
                 }
             });
         }
@@ -382,6 +415,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
         else if (FlippedGeometry(g) is { } flipped)
             Forward(gy, FlippedWeight(w, g), null, gx, flipped);
+        else if (SmallPlanes(g)) BackwardInputPositions(pgy, pw, pgx, g);
         else
         {
             nint agy = (nint)pgy, aw = (nint)pw, agx = (nint)pgx;
