@@ -459,6 +459,19 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             {
                 long gr = row / cg, c = row % cg;
                 T* d = (T*)adst + row * og * taps;
+                if (typeof(T) == typeof(float) && Avx512F.IsSupported && taps <= 16)
+                {
+                    // A kernel of up to 16 taps reversed in one register: masked load, permute, masked store.
+                    var lanes = Vector512<int>.Indices;
+                    var mask = Vector512.LessThan(lanes, Vector512.Create((int)taps)).AsSingle();
+                    var reverse = Vector512.Create((int)taps - 1) - lanes;
+                    for (long o = 0; o < og; o++, d += taps)
+                    {
+                        var v = Avx512F.MaskLoad((float*)asrc + ((gr * og + o) * cg + c) * taps, mask, Vector512<float>.Zero);
+                        Avx512F.MaskStore((float*)d, mask, Avx512F.PermuteVar16x32(v, reverse));
+                    }
+                    continue;
+                }
                 for (long o = 0; o < og; o++, d += taps)
                 {
                     T* s = (T*)asrc + ((gr * og + o) * cg + c) * taps + taps - 1;
