@@ -49,7 +49,15 @@ def product(name, m, k, n, dtype, ta=False, tb=False, batch=0):
         return torch.randn(c, r, dtype=dtype).t() if t else torch.randn(r, c, dtype=dtype)
 
     a, b = operand(m, k, ta, batch), operand(k, n, tb, batch)
-    run(name, lambda: a.matmul(b), 2.0 * max(batch, 1) * m * n * k, "flop64" if dtype == torch.float64 else "flop")
+    # Products under 2^22 multiply-adds run several times per timed sample, as in Workloads.cs.
+    macs = max(batch, 1) * m * n * k
+    reps = max(1, (1 << 22) // macs)
+
+    def body():
+        for _ in range(reps):
+            a.matmul(b)
+
+    run(name, body, 2.0 * macs * reps, "flop64" if dtype == torch.float64 else "flop")
 
 
 for s in (32, 64, 128, 256, 512, 1024, 2048, 4096):
