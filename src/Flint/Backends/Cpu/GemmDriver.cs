@@ -231,7 +231,9 @@ internal static unsafe class GemmDriver
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
-        int kcMax = Kc;
+        // A short last pass over K would load and store every tile of C for a few steps: a remainder under a quarter
+        // of KC joins the pass before it (a reduction of 392, ResNet's last weight gradients, is one pass, not 384 + 8).
+        int kcMax = k % Kc != 0 && k % Kc < Kc / 4 && k < int.MaxValue ? Kc + (int)(k % Kc) : Kc;
         int mcMax = Mc(sizeof(T), mr);
         int ncMax = Nc(sizeof(T), nr);
         int kcUse = (int)Math.Min(kcMax, k);
