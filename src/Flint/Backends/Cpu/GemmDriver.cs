@@ -45,6 +45,7 @@ internal static unsafe class GemmDriver
     internal const int Kc = 384;
     private const int L2BlockBytes = 384 << 10;
     private const int L3BlockBytes = 4 << 20;
+    private const long L2Bytes = 1 << 20;
 
     /// <summary>Rows of A packed per block (a multiple of MR).</summary>
     internal static int Mc(int elementSize, int mr) => Math.Max(mr, L2BlockBytes / (Kc * elementSize) / mr * mr);
@@ -231,9 +232,10 @@ internal static unsafe class GemmDriver
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
-        // A short last pass over K would load and store every tile of C for a few steps: a remainder under a quarter
-        // of KC joins the pass before it (a reduction of 392, ResNet's last weight gradients, is one pass, not 384 + 8).
-        int kcMax = k % Kc != 0 && k % Kc < Kc / 4 && k < int.MaxValue ? Kc + (int)(k % Kc) : Kc;
+        // A short last pass over K would load and store every tile of C for a few steps: when C is too large to stay
+        // in L2 between passes, a remainder under a quarter of KC joins the pass before it (a reduction of 392,
+        // ResNet's last weight gradients, is one pass, not 384 + 8). A small C keeps the L1-sized passes.
+        int kcMax = k % Kc != 0 && k % Kc < Kc / 4 && m * n * sizeof(T) > L2Bytes ? Kc + (int)(k % Kc) : Kc;
         int mcMax = Mc(sizeof(T), mr);
         int ncMax = Nc(sizeof(T), nr);
         int kcUse = (int)Math.Min(kcMax, k);
