@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Flint;
@@ -10,13 +11,19 @@ public static partial class Torch
     public static Tensor Empty(Size size, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
         Finish(Flint.Tensor.Allocate(size.ToArray(), dtype ?? DTypes.Default, device ?? Flint.Device.CPU), requiresGrad);
 
+    // The sizes-only overloads rank by how many sizes they take: a literal 0 also converts to the optional DType?,
+    // so without a ranking Zeros(2, 0) would tie between (d0, dtype) and (d0, d1).
     /// <summary><c>torch.empty(d0)</c>.</summary>
+    [OverloadResolutionPriority(1)]
     public static Tensor Empty(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Empty([d0], dtype, device, requiresGrad);
     /// <summary><c>torch.empty(d0, d1)</c>.</summary>
+    [OverloadResolutionPriority(2)]
     public static Tensor Empty(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Empty([d0, d1], dtype, device, requiresGrad);
     /// <summary><c>torch.empty(d0, d1, d2)</c>.</summary>
+    [OverloadResolutionPriority(3)]
     public static Tensor Empty(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Empty([d0, d1, d2], dtype, device, requiresGrad);
     /// <summary><c>torch.empty(d0, d1, d2, d3)</c>.</summary>
+    [OverloadResolutionPriority(4)]
     public static Tensor Empty(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Empty([d0, d1, d2, d3], dtype, device, requiresGrad);
 
     /// <summary>An uninitialised tensor with the given strides (<c>torch.empty_strided</c>).</summary>
@@ -43,12 +50,16 @@ public static partial class Torch
         Full(size, 0, dtype ?? DTypes.Default, device, requiresGrad);
 
     /// <summary><c>torch.zeros(d0)</c>.</summary>
+    [OverloadResolutionPriority(1)]
     public static Tensor Zeros(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Zeros([d0], dtype, device, requiresGrad);
     /// <summary><c>torch.zeros(d0, d1)</c>.</summary>
+    [OverloadResolutionPriority(2)]
     public static Tensor Zeros(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Zeros([d0, d1], dtype, device, requiresGrad);
     /// <summary><c>torch.zeros(d0, d1, d2)</c>.</summary>
+    [OverloadResolutionPriority(3)]
     public static Tensor Zeros(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Zeros([d0, d1, d2], dtype, device, requiresGrad);
     /// <summary><c>torch.zeros(d0, d1, d2, d3)</c>.</summary>
+    [OverloadResolutionPriority(4)]
     public static Tensor Zeros(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Zeros([d0, d1, d2, d3], dtype, device, requiresGrad);
 
     /// <summary>A tensor of ones (<c>torch.ones(size)</c>).</summary>
@@ -56,12 +67,16 @@ public static partial class Torch
         Full(size, 1, dtype ?? DTypes.Default, device, requiresGrad);
 
     /// <summary><c>torch.ones(d0)</c>.</summary>
+    [OverloadResolutionPriority(1)]
     public static Tensor Ones(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Ones([d0], dtype, device, requiresGrad);
     /// <summary><c>torch.ones(d0, d1)</c>.</summary>
+    [OverloadResolutionPriority(2)]
     public static Tensor Ones(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Ones([d0, d1], dtype, device, requiresGrad);
     /// <summary><c>torch.ones(d0, d1, d2)</c>.</summary>
+    [OverloadResolutionPriority(3)]
     public static Tensor Ones(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Ones([d0, d1, d2], dtype, device, requiresGrad);
     /// <summary><c>torch.ones(d0, d1, d2, d3)</c>.</summary>
+    [OverloadResolutionPriority(4)]
     public static Tensor Ones(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => Ones([d0, d1, d2, d3], dtype, device, requiresGrad);
 
     /// <summary>
@@ -462,29 +477,41 @@ public partial class Tensor
         Torch.Full([], value, dtype ?? this.dtype, device ?? Device, requiresGrad);
 
     /// <summary><c>x.new_ones(d0)</c>.</summary>
+    [OverloadResolutionPriority(1)]
     public Tensor NewOnes(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewOnes([d0], dtype, device, requiresGrad);
     /// <summary><c>x.new_ones(d0, d1)</c>.</summary>
+    [OverloadResolutionPriority(2)]
     public Tensor NewOnes(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewOnes([d0, d1], dtype, device, requiresGrad);
     /// <summary><c>x.new_ones(d0, d1, d2)</c>.</summary>
+    [OverloadResolutionPriority(3)]
     public Tensor NewOnes(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewOnes([d0, d1, d2], dtype, device, requiresGrad);
     /// <summary><c>x.new_ones(d0, d1, d2, d3)</c>.</summary>
+    [OverloadResolutionPriority(4)]
     public Tensor NewOnes(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewOnes([d0, d1, d2, d3], dtype, device, requiresGrad);
 
     /// <summary><c>x.new_zeros(d0)</c>.</summary>
+    [OverloadResolutionPriority(1)]
     public Tensor NewZeros(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewZeros([d0], dtype, device, requiresGrad);
     /// <summary><c>x.new_zeros(d0, d1)</c>.</summary>
+    [OverloadResolutionPriority(2)]
     public Tensor NewZeros(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewZeros([d0, d1], dtype, device, requiresGrad);
     /// <summary><c>x.new_zeros(d0, d1, d2)</c>.</summary>
+    [OverloadResolutionPriority(3)]
     public Tensor NewZeros(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewZeros([d0, d1, d2], dtype, device, requiresGrad);
     /// <summary><c>x.new_zeros(d0, d1, d2, d3)</c>.</summary>
+    [OverloadResolutionPriority(4)]
     public Tensor NewZeros(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewZeros([d0, d1, d2, d3], dtype, device, requiresGrad);
 
     /// <summary><c>x.new_empty(d0)</c>.</summary>
+    [OverloadResolutionPriority(1)]
     public Tensor NewEmpty(long d0, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewEmpty([d0], dtype, device, requiresGrad);
     /// <summary><c>x.new_empty(d0, d1)</c>.</summary>
+    [OverloadResolutionPriority(2)]
     public Tensor NewEmpty(long d0, long d1, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewEmpty([d0, d1], dtype, device, requiresGrad);
     /// <summary><c>x.new_empty(d0, d1, d2)</c>.</summary>
+    [OverloadResolutionPriority(3)]
     public Tensor NewEmpty(long d0, long d1, long d2, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewEmpty([d0, d1, d2], dtype, device, requiresGrad);
     /// <summary><c>x.new_empty(d0, d1, d2, d3)</c>.</summary>
+    [OverloadResolutionPriority(4)]
     public Tensor NewEmpty(long d0, long d1, long d2, long d3, DType? dtype = null, Device? device = null, bool requiresGrad = false) => NewEmpty([d0, d1, d2, d3], dtype, device, requiresGrad);
 }

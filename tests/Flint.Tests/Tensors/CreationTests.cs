@@ -36,6 +36,20 @@ public class CreationTests
         }
     }
 
+    [Fact]
+    public void ALiteralZeroSizeIsASizeNotADType()
+    {
+        // torch.zeros(2, 0) is an empty [2, 0] tensor; a literal 0 also converts to DType?, which must not win.
+        Assert.Equal(new long[] { 2, 0 }, Torch.Zeros(2, 0).Shape.ToArray());
+        Assert.Equal(new long[] { 3, 0, 2 }, Torch.Ones(3, 0, 2).Shape.ToArray());
+        Assert.Equal(new long[] { 1, 2, 3, 0 }, Torch.Empty(1, 2, 3, 0).Shape.ToArray());
+        var t = Torch.Ones(4, dtype: DType.Float64);
+        Assert.Equal(new long[] { 0, 5 }, t.NewZeros(0, 5).Shape.ToArray());
+        Assert.Equal(DType.Float64, t.NewOnes(2, 0).DType);
+        Assert.Equal(DType.Int64, Torch.Zeros(2, DType.Int64).DType);
+        Assert.Equal(new long[] { 2 }, Torch.Zeros(2, DType.Int64).Shape.ToArray());
+    }
+
     private static DType? Dt(Kwargs k) => k.String("dtype") is { } d ? DTypes.Parse(d) : null;
 
     private static Scalar Num(JsonElement e)
