@@ -264,7 +264,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// <summary>
     /// Input gradient of a small-plane layer that is no forward convolution of gy (strided): col [K, count·L] =
     /// w^T @ gy for a tile of whole images side by side, one GEMM with the weights packed once and wide panels,
-    /// then folded back into each image.
+    /// then folded back into each image. Planes of a full 16x16 stay on the per-image path (measured faster there:
+    /// each image's columns stay in L2 between its GEMM and the fold).
     /// </summary>
     private static void BackwardInputPositions(T* gy, T* w, T* gx, ConvGeometry g)
     {
@@ -416,7 +417,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
         else if (FlippedGeometry(g) is { } flipped)
             Forward(gy, FlippedWeight(w, g), null, gx, flipped);
-        else if (SmallPlanes(g)) BackwardInputPositions(pgy, pw, pgx, g);
+        else if (SmallPlanes(g) && g.L < SmallPlane) BackwardInputPositions(pgy, pw, pgx, g);
         else
         {
             nint agy = (nint)pgy, aw = (nint)pw, agx = (nint)pgx;
