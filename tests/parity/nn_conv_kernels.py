@@ -60,6 +60,10 @@ for dt in (torch.float32, torch.float64):
     conv("small_plane_o40_s2", F.conv2d, [r(5, 6, 9, 9), r(40, 6, 3, 3), r(40)], {"stride": 2, "padding": 1}, small=True)
     conv("small_plane_k1080", F.conv2d, [r(3, 120, 5, 6), r(20, 120, 3, 3), r(20)], {"padding": 1})
     conv("small_plane_1x1_s2", F.conv2d, [r(4, 24, 7, 7), r(48, 24, 1, 1)], {"stride": 2})
+    # small planes whose input gradient is a forward convolution on whole-batch tiles (the flipped kernel written as
+    # the GEMM's columns): 3x3 and 4x4 kernels over 136 input channels
+    conv("small_plane_flipped_3x3", F.conv2d, [r(2, 136, 4, 5), r(24, 136, 3, 3), r(24)], {"padding": 1})
+    conv("small_plane_flipped_4x4", F.conv2d, [r(2, 136, 6, 6), r(40, 136, 4, 4)], {"padding": 2}, big=True)
     # stride-2 im2col rows of two full vector blocks and a partial one
     conv("stride2_wide_rows", F.conv2d, [r(2, 3, 9, 71), r(40, 3, 3, 5), r(40)], {"stride": 2, "padding": [1, 2]})
     # few output channels, wide rows, and odd widths around the vector length

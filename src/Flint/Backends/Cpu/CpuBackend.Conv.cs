@@ -207,6 +207,10 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     // micro-kernel's panels and to pay for packing the weights: such layers run on whole-batch tiles instead.
     private const long SmallPlane = 256;
 
+    /// <summary>Whether <see cref="Forward"/> runs this geometry on <see cref="ForwardPositions(T*, T*, T*, T*, ConvGeometry)"/>.</summary>
+    private static bool ForwardTakesPositions(ConvGeometry g) =>
+        !IsDepthwise(g) && !DirectConvKernels<T>.Applies(g) && !LaneConvKernels<T>.Applies(g) && SmallPlanes(g);
+
     private static bool SmallPlanes(ConvGeometry g) =>
         (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && g.Groups == 1 && !g.IsPointwise && g.L <= SmallPlane;
 
@@ -236,7 +240,10 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// whole images, so the rows of many small images fill the micro-kernel's tiles, the output channels fill its
     /// panels, and the weights are packed once per tile instead of once per image; then transposed into y.
     /// </summary>
-    private static void ForwardPositions(T* x, T* w, T* b, T* y, ConvGeometry g)
+    private static void ForwardPositions(T* x, T* w, T* b, T* y, ConvGeometry g) => ForwardPositions(x, w, 1, g.K, b, y, g);
+
+    /// <summary>The same with the GEMM's right operand w^T [K, O] given by its strides (row <paramref name="wrs"/>, column <paramref name="wcs"/>).</summary>
+    private static void ForwardPositions(T* x, T* w, long wrs, long wcs, T* b, T* y, ConvGeometry g)
     {
         long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g);
         T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
@@ -246,7 +253,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         {
             long count = Math.Min(nb, g.N - i0), ld = count * L, first = i0;
             UnrollImages(x, col, g, i0, count);
-            Gemm.Run(col, 0, 1, ld, w, 0, 1, K, stage, 0, O, 1, ld, O, K, false);
+            Gemm.Run(col, 0, 1, ld, w, 0, wrs, wcs, stage, 0, O, 1, ld, O, K, false);
             int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * O * L));
             Parallelism.For(threads, (t, n) =>
             {
@@ -415,8 +422,15 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         else if (DirectConvKernels<T>.AppliesBackward(g)) DirectConvKernels<T>.BackwardInput(pgy, pw, pgx, g);
         else if (g.IsPointwise && g.Groups == 1)
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
-        else if (FlippedGeometry(g) is { } flipped)
-            Forward(gy, FlippedWeight(w, g), null, gx, flipped);
+        else if (FlippedGeometry(g) is { } flipped && ForwardTakesPositions(flipped))
+        {
+            // The flipped kernel written straight in the GEMM's [K, O] layout: one pass over w, rows packed by copy.
+            var columns = FlippedColumns(w, g);
+            ForwardPositions(pgy, (T*)columns.Ptr, flipped.O, 1, null, pgx, flipped);
+            GC.KeepAlive(columns);
+        }
+        else if (FlippedGeometry(g) is { } other)
+            Forward(gy, FlippedWeight(w, g), null, gx, other);
         else if (SmallPlanes(g) && g.L < SmallPlane) BackwardInputPositions(pgy, pw, pgx, g);
         else
         {
@@ -478,6 +492,38 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                     T* s = (T*)asrc + ((gr * og + o) * cg + c) * taps + taps - 1;
                     for (long k = 0; k < taps; k++) d[k] = s[-k];
                 }
+            }
+        });
+        GC.KeepAlive(w);
+        return f;
+    }
+
+    // The flipped kernel of a one-group convolution as the [K', O'] right operand of ForwardPositions:
+    // columns[(o·taps + t)·C + c] = w[o, c, taps - 1 - t] (K' runs over the original output channels and taps).
+    private static Tensor FlippedColumns(Tensor w, ConvGeometry g)
+    {
+        long taps = g.KD * g.KH * g.KW, C = g.C, O = g.O;
+        var f = Tensor.Allocate([O * taps * C], w.dtype, w.Device);
+        nint asrc = (nint)w.Ptr, adst = (nint)f.Ptr;
+        Parallelism.For(Parallelism.ThreadsFor(O * taps * C), (t, n) =>
+        {
+            for (long o = O * t / n; o < O * (t + 1) / n; o++)
+            {
+                T* src = (T*)asrc + o * C * taps, dst = (T*)adst + o * taps * C;
+                long c = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && taps >= 8)
+                    for (; c + 8 <= C; c += 8)
+                    {
+                        // Each 8x8 transpose takes taps t0..t0+7 of 8 input channels to rows taps-1-t0 down to taps-8-t0
+                        // (destination rows -C apart); the first taps % 8 taps go one by one.
+                        long t0 = taps - 8;
+                        for (; t0 >= 0; t0 -= 8)
+                            LaneWeightKernels<T>.Transpose8x8((float*)src + c * taps + t0, taps, (float*)dst + (taps - 1 - t0) * C + c, -C);
+                        for (long k = taps - (t0 + 8); k < taps; k++)
+                            for (long i = 0; i < 8; i++) dst[k * C + c + i] = src[(c + i) * taps + taps - 1 - k];
+                    }
+                for (; c < C; c++)
+                    for (long k = 0; k < taps; k++) dst[k * C + c] = src[c * taps + taps - 1 - k];
             }
         });
         GC.KeepAlive(w);
