@@ -54,14 +54,16 @@ internal static unsafe class GemmDriver
     internal static int Nc(int elementSize, int nr) => Math.Max(nr, L3BlockBytes / (Kc * elementSize) / nr * nr);
 
     /// <summary>
-    /// Multiply-adds each thread must get before a product is split (16M, about 0.1 ms of one core's arithmetic): a
-    /// fork and join costs tens of microseconds on a busy machine, so smaller products (square ones up to 256) stay
-    /// on the calling thread. Tests lower it to exercise the split on small products.
+    /// Multiply-adds each thread must get before a product is split (1M, about 8 us of one core's arithmetic): a fork
+    /// and join costs a few microseconds on an idle machine, so a 128 x 128 x 128 product already gains from two
+    /// threads (40 -> 25 us) and a 256 one nearly halves (measured on the quiet 2-core machine; 16M, the earlier
+    /// value, was measured under other engineers' builds, where a fork costs tens of microseconds). Tests lower it
+    /// to exercise the split on small products.
     /// </summary>
     internal static long ParallelGrain { get; set; } = DefaultParallelGrain;
 
     /// <summary>The value of <see cref="ParallelGrain"/> outside tests.</summary>
-    internal const long DefaultParallelGrain = 1L << 24;
+    internal const long DefaultParallelGrain = 1L << 20;
 
     /// <summary>
     /// Operands this small (A and B together, in bytes of the compute type) stay in L2 for the whole product, so
