@@ -224,7 +224,7 @@ public static partial class Torch
             if (IsLegacyEmpty(t) || t.shape[d] == 0) continue;
             var sh = (long[])outShape.Clone();
             sh[d] = t.shape[d];
-            r.Backend.Copy(t, r.AliasNoGrad(sh, (long[])r.strides.Clone(), r.offset + off * r.strides[d]));
+            CopyInto(r, t, sh, r.strides, r.offset + off * r.strides[d]);
             off += t.shape[d];
         }
         var inputs = tensors.ToArray();
@@ -246,6 +246,23 @@ public static partial class Torch
     }
 
     private static bool IsLegacyEmpty(Tensor t) => t.shape.Length == 1 && t.shape[0] == 0;
+
+    // Copies t into the region of r with this geometry (not kept) at this storage offset. A contiguous CPU piece of
+    // r's dtype going to a contiguous region (a sample into its batch) is one memory copy: the strided copy's
+    // dispatch costs more than copying a small image.
+    private static unsafe void CopyInto(Tensor r, Tensor t, long[] shape, long[] strides, long offset)
+    {
+        if (r.storage is Backends.Cpu.CpuStorage cs && t.storage is Backends.Cpu.CpuStorage && t.dtype == r.dtype
+            && t.IsContiguous() && Shapes.IsContiguous(shape, strides))
+        {
+            long bytes = t.Numel() * t.dtype.ElementSize();
+            Buffer.MemoryCopy(t.Ptr, cs.Pointer + offset * r.dtype.ElementSize(), bytes, bytes);
+            GC.KeepAlive(t);
+            GC.KeepAlive(r);
+            return;
+        }
+        r.Backend.Copy(t, r.AliasNoGrad((long[])shape.Clone(), (long[])strides.Clone(), offset));
+    }
 
     /// <summary><c>torch.concat(tensors, dim=0)</c>, the same as <see cref="Cat"/>.</summary>
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, long dim = 0) => Cat(tensors, dim);
@@ -269,7 +286,7 @@ public static partial class Torch
         var r = Flint.Tensor.Allocate(outShape, dt, tensors[0].Device);
         var sliceStrides = Shapes.RemoveAt(r.strides, d);
         for (int i = 0; i < tensors.Count; i++)
-            r.Backend.Copy(tensors[i], r.AliasNoGrad((long[])s0.Clone(), (long[])sliceStrides.Clone(), r.offset + i * r.strides[d]));
+            CopyInto(r, tensors[i], s0, sliceStrides, r.offset + i * r.strides[d]);
         var inputs = tensors.ToArray();
         if (Graph.Needs(inputs))
             Graph.Record(r, "StackBackward0", inputs, [], n =>
