@@ -153,31 +153,28 @@ internal static unsafe class PoolKernels<T> where T : unmanaged, INumber<T>
         for (long r = 0; r < g.OH; r++) MaxRow(xp, yp, ip, g, adaptive, r, 0, g.OW);
     }
 
+    /// <summary>
+    /// The input range [lo, hi) of output o's window along one dim (the first in-range tap and one past the last):
+    /// adaptive windows [floor(o·I/O), ceil((o+1)·I/O)), else o·s - p + k·d for taps k in range.
+    /// </summary>
+    internal static (long Lo, long Hi) Window(long o, long outSize, long inSize, long k, long s, long p, long d, bool adaptive)
+    {
+        if (adaptive) return (Start(o, outSize, inSize), End(o, outSize, inSize));
+        long lo = o * s - p, hi = Math.Min(lo + (k - 1) * d + 1, inSize);
+        while (lo < 0) lo += d;
+        return (lo, hi);
+    }
+
     /// <summary>Outputs [c0, c1) of output row r, one window at a time.</summary>
     internal static void MaxRow(T* xp, T* yp, long* ip, PoolGeometry g, bool adaptive, long r, long c0, long c1)
     {
         // Locals, not the geometry's fields: stores through the output pointers would force the JIT to reload them.
-        long ih = g.IH, iw = g.IW, oh = g.OH, ow = g.OW, kh = g.KH, kw = g.KW, sh = g.SH, sw = g.SW, ph = g.PH, pw = g.PW;
-        long dh = adaptive ? 1 : g.DH, dw = adaptive ? 1 : g.DW;
+        long iw = g.IW, ow = g.OW, dh = adaptive ? 1 : g.DH, dw = adaptive ? 1 : g.DW;
         T negInf = T.CreateTruncating(double.NegativeInfinity);
-        long h0, h1;
-        if (adaptive) (h0, h1) = (Start(r, oh, ih), End(r, oh, ih));
-        else
-        {
-            h0 = r * sh - ph;
-            h1 = Math.Min(h0 + (kh - 1) * dh + 1, ih);
-            while (h0 < 0) h0 += dh;
-        }
+        var (h0, h1) = Window(r, g.OH, g.IH, g.KH, g.SH, g.PH, dh, adaptive);
         for (long c = c0; c < c1; c++)
         {
-            long w0, w1;
-            if (adaptive) (w0, w1) = (Start(c, ow, iw), End(c, ow, iw));
-            else
-            {
-                w0 = c * sw - pw;
-                w1 = Math.Min(w0 + (kw - 1) * dw + 1, iw);
-                while (w0 < 0) w0 += dw;
-            }
+            var (w0, w1) = Window(c, ow, iw, g.KW, g.SW, g.PW, dw, adaptive);
             long best = h0 * iw + w0;
             T max = negInf;
             for (long y = h0; y < h1; y += dh)
@@ -413,8 +410,7 @@ internal static unsafe class MaxPoolRowsF32
         for (long r = 0; r < g.OH; r++)
         {
             PoolKernels<float>.MaxRow(xp, yp, ip, g, false, r, 0, lo);
-            long h0 = r * g.SH - g.PH, h1 = Math.Min(h0 + (g.KH - 1) * g.DH + 1, g.IH);
-            while (h0 < 0) h0 += g.DH;
+            var (h0, h1) = PoolKernels<float>.Window(r, g.OH, g.IH, g.KH, g.SH, g.PH, g.DH, false);
             for (long c = lo; c < hi; c += 16)
             {
                 int n = (int)Math.Min(16, hi - c);
