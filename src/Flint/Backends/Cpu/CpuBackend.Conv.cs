@@ -776,8 +776,6 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 }
     }
 
-    private static readonly Vector512<int> Even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-
     // dst[j] = src[2j] for j < n: the stride-2 row gather of im2col (ResNet's 7x7 and 3x3 stride-2 layers), sixteen
     // at a time from two loads, masked at the row's end so that nothing past src[2n - 2] is read.
     private static void EvenElements(float* dst, float* src, long n)
@@ -788,7 +786,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             int m = (int)Math.Min(16, n - j);
             var low = Vector512.LessThan(lanes, Vector512.Create(2 * m - 1)).AsSingle();
             var high = Vector512.LessThan(lanes, Vector512.Create(2 * m - 17)).AsSingle();
-            var v = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, low, Vector512<float>.Zero), Even,
+            var v = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, low, Vector512<float>.Zero), MaxPool2x2F32.Even,
                 Avx512F.MaskLoad(src + 16, high, Vector512<float>.Zero));
             if (m == 16) v.Store(dst);
             else Avx512F.MaskStore(dst, Vector512.LessThan(lanes, Vector512.Create(m)).AsSingle(), v);

@@ -327,7 +327,8 @@ internal static unsafe class PlaneIndex<T> where T : unmanaged
 /// </summary>
 internal static unsafe class MaxPool2x2F32
 {
-    private static readonly Vector512<int> Even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    /// <summary>Lane indices 0, 2, ..., 30: the even elements of two vectors, for stride-2 gathers.</summary>
+    internal static readonly Vector512<int> Even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     private static readonly Vector512<int> Odd = Even + Vector512<int>.One;
 
     public static void Plane(float* xp, float* yp, long* ip, int iw, int oh, int ow)
@@ -359,7 +360,12 @@ internal static unsafe class MaxPool2x2F32
         // Row base by window row, then column 2(c + lane) plus the window column.
         var rowBase = Vector512.ConditionalSelect(Vector512.GreaterThan(which, Vector512<int>.One),
             Vector512.Create(bottomBase), Vector512.Create(topBase));
-        var index = rowBase + Even + Vector512.Create(2 * c) + (which & Vector512<int>.One);
+        Store(y, ip, max, rowBase + Even + Vector512.Create(2 * c) + (which & Vector512<int>.One), n);
+    }
+
+    /// <summary>The first n of sixteen maxima and their int64 indices (masked stores for a partial block).</summary>
+    internal static void Store(float* y, long* ip, Vector512<float> max, Vector512<int> index, int n)
+    {
         Vector512<long> i0 = Avx512F.ConvertToVector512Int64(index.GetLower()), i1 = Avx512F.ConvertToVector512Int64(index.GetUpper());
         if (n == 16)
         {
@@ -368,10 +374,8 @@ internal static unsafe class MaxPool2x2F32
             i1.Store(ip + 8);
             return;
         }
-        var outLanes = Vector512.LessThan(lanes, Vector512.Create(n));
-        Avx512F.MaskStore(y, outLanes.AsSingle(), max);
-        var longLanes = Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n));
-        Avx512F.MaskStore(ip, longLanes, i0);
+        Avx512F.MaskStore(y, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n)).AsSingle(), max);
+        Avx512F.MaskStore(ip, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n)), i0);
         Avx512F.MaskStore(ip + 8, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n - 8)), i1);
     }
 
@@ -392,7 +396,7 @@ internal static unsafe class MaxPool2x2F32
 /// </summary>
 internal static unsafe class MaxPoolRowsF32
 {
-    private static readonly Vector512<int> Even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    private static readonly Vector512<int> Even = MaxPool2x2F32.Even;
 
     public static bool Applies(PoolGeometry g) =>
         Avx512F.IsSupported && g.SW is 1 or 2 && g.IH * g.IW <= int.MaxValue && g.OW >= 16;
@@ -431,19 +435,7 @@ internal static unsafe class MaxPoolRowsF32
                         max = Vector512.ConditionalSelect(wins, v, max);
                         best = Vector512.ConditionalSelect(wins.AsInt32(), Vector512.Create(at) + laneColumns, best);
                     }
-                float* y0 = yp + r * ow + c;
-                long* i0 = ip + r * ow + c;
-                Vector512<long> bl = Avx512F.ConvertToVector512Int64(best.GetLower()), bu = Avx512F.ConvertToVector512Int64(best.GetUpper());
-                if (n == 16)
-                {
-                    max.Store(y0);
-                    bl.Store(i0);
-                    bu.Store(i0 + 8);
-                    continue;
-                }
-                Avx512F.MaskStore(y0, Vector512.LessThan(lanes, Vector512.Create(n)).AsSingle(), max);
-                Avx512F.MaskStore(i0, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n)), bl);
-                Avx512F.MaskStore(i0 + 8, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n - 8)), bu);
+                MaxPool2x2F32.Store(yp + r * ow + c, ip + r * ow + c, max, best, n);
             }
             PoolKernels<float>.MaxRow(xp, yp, ip, g, false, r, hi, ow);
         }
