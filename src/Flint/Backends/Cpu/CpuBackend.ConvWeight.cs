@@ -26,13 +26,13 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
 
     /// <summary>
     /// Whether this weight gradient runs here: float types, 1-D/2-D, unit horizontal dilation, kernel rows of at most
-    /// 8 taps, and output channels per group that fill most of at most <see cref="WeightVectors"/> vectors (of 512 or
-    /// 256 bits).
+    /// 8 taps, at most 2048 taps per output (as the forward's), and output channels per group that fill most of at
+    /// most <see cref="WeightVectors"/> vectors (of 512 or 256 bits).
     /// </summary>
 
     public static bool Applies(ConvGeometry g) =>
         (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && Lanes(g.Og, MaxVectors(g)) > 0
-        && g.KD == 1 && g.ID == 1 && g.DW == 1 && g.KW <= 8 && !g.IsPointwise && g.Cg * g.KH * g.KW <= 1024;
+        && g.KD == 1 && g.ID == 1 && g.DW == 1 && g.KW <= 8 && !g.IsPointwise && g.Cg * g.KH * g.KW <= 2048;
 
     // The vector width (in elements) whose lanes the output channels per group fill best, or 0 when none fills 3/4
     // of at most `vectors` vectors.
