@@ -28,6 +28,10 @@ public static partial class Functional
 
     private static double[] HostValues(Tensor t) => t.Detach().ToArray<double>();
 
+    // A norm's flattened result (or input gradient) as a fresh tensor of like's dtype and shape, not a view of the
+    // flattened one: relu_ on a view would need a CopySlices node.
+    private static Tensor InShapeOf(Tensor flat, Tensor like) => Elementwise.Cast(flat, like.DType, like.Device).AliasNoGrad(like.shape);
+
     // ---- layer_norm ----
 
     /// <summary>
@@ -61,8 +65,7 @@ public static partial class Functional
         var mean = Tensor.Allocate([m], compute, input.Device);
         var rstd = Tensor.Allocate([m], compute, input.Device);
         if (y.Numel() > 0) y.Backend.LayerNorm(x2, w2, b2, eps, y, mean, rstd);
-        // A fresh tensor, not a view of the flattened result (relu_ on a view would need a CopySlices node).
-        var r = Elementwise.Cast(y, input.DType, input.Device).AliasNoGrad(input.shape);
+        var r = InShapeOf(y, input);
         var shape = (long[])normalizedShape.Clone();
         if (Graph.Needs([input, weight, bias]))
             Graph.Record(r, "NativeLayerNormBackward0", [input, weight, bias], [input, weight, bias, mean, rstd], node =>
@@ -83,7 +86,7 @@ public static partial class Functional
                     dw?.Zero_();
                     db?.Zero_();
                 }
-                return [dx is null ? null : Elementwise.Cast(dx, x.DType, x.Device).AliasNoGrad(x.shape),
+                return [dx is null ? null : InShapeOf(dx, x),
                         dw is null ? null : Elementwise.Cast(dw, wt!.DType, x.Device).View(shape),
                         db is null ? null : Elementwise.Cast(db, bt!.DType, x.Device).View(shape)];
             });
@@ -168,8 +171,7 @@ public static partial class Functional
             invstd = HostValues(runningVar!).Select(v => 1 / Math.Sqrt(v + eps)).ToArray();
         }
         var y = ChannelScaleShift(x3, mean, invstd, weight, bias, compute);
-        // A fresh tensor, not a view of the flattened result (relu_ on a view would need a CopySlices node).
-        var r = Elementwise.Cast(y, input.DType, input.Device).AliasNoGrad(input.shape);
+        var r = InShapeOf(y, input);
         if (Graph.Needs([input, weight, bias]))
         {
             var saveMean = HostTensor(mean, DType.Float64, input.Device);
@@ -269,7 +271,7 @@ public static partial class Functional
             if (dx3.Numel() > 0)
                 x.Backend.ChannelAffine(dy, training ? x3 : null, HostTensor(ca, compute, x.Device),
                     training ? HostTensor(cb, compute, x.Device) : null, HostTensor(cc, compute, x.Device), dx3);
-            dx = Elementwise.Cast(dx3, x.DType, x.Device).AliasNoGrad(x.shape);
+            dx = InShapeOf(dx3, x);
         }
         var dw = node.NeedsInputGrad(1) ? HostTensor(dp.Select((v, j) => v * invstd[j]).ToArray(), weight!.DType, x.Device) : null;
         var db = node.NeedsInputGrad(2) ? HostTensor(sd, bias!.DType, x.Device) : null;
@@ -379,8 +381,7 @@ public static partial class Functional
         var y = Tensor.Allocate([1, n * c, s], compute, input.Device);
         if (y.Numel() > 0)
             y.Backend.ChannelAffine(x.View(1, n * c, s), null, HostTensor(scale, compute, input.Device), null, HostTensor(shift, compute, input.Device), y);
-        // A fresh tensor, not a view of the flattened result (relu_ on a view would need a CopySlices node).
-        var r = Elementwise.Cast(y, input.DType, input.Device).AliasNoGrad(input.shape);
+        var r = InShapeOf(y, input);
         if (Graph.Needs([input, weight, bias]))
         {
             var saveMean = HostTensor(mean, DType.Float64, input.Device);
@@ -444,7 +445,7 @@ public static partial class Functional
             var dx3 = Tensor.Allocate([1, n * c, s], compute, x.Device);
             if (dx3.Numel() > 0)
                 x.Backend.ChannelAffine(dy, x3, HostTensor(c1, compute, x.Device), HostTensor(c2, compute, x.Device), HostTensor(c3, compute, x.Device), dx3);
-            dx = Elementwise.Cast(dx3, x.DType, x.Device).AliasNoGrad(x.shape);
+            dx = InShapeOf(dx3, x);
         }
         Tensor? dw = null, dbias = null;
         if (node.NeedsInputGrad(1))

@@ -207,7 +207,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     // micro-kernel's panels and to pay for packing the weights: such layers run on whole-batch tiles instead.
     private const long SmallPlane = 256;
 
-    /// <summary>Whether <see cref="Forward"/> runs this geometry on <see cref="ForwardPositions(T*, T*, T*, T*, ConvGeometry)"/>.</summary>
+    /// <summary>Whether <see cref="Forward"/> runs this geometry on <see cref="ForwardPositions"/>.</summary>
     private static bool ForwardTakesPositions(ConvGeometry g) =>
         !IsDepthwise(g) && !DirectConvKernels<T>.Applies(g) && !LaneConvKernels<T>.Applies(g) && SmallPlanes(g);
 
@@ -239,10 +239,9 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// Forward of a small-plane layer, positions as the GEMM's rows: stage [count·L, O] = col^T @ w^T for a tile of
     /// whole images, so the rows of many small images fill the micro-kernel's tiles, the output channels fill its
     /// panels, and the weights are packed once per tile instead of once per image; then transposed into y.
+    /// The GEMM's right operand w^T [K, O] is given by its strides: row <paramref name="wrs"/>, column <paramref name="wcs"/>
+    /// (1 and K for a weight [O, K]).
     /// </summary>
-    private static void ForwardPositions(T* x, T* w, T* b, T* y, ConvGeometry g) => ForwardPositions(x, w, 1, g.K, b, y, g);
-
-    /// <summary>The same with the GEMM's right operand w^T [K, O] given by its strides (row <paramref name="wrs"/>, column <paramref name="wcs"/>).</summary>
     private static void ForwardPositions(T* x, T* w, long wrs, long wcs, T* b, T* y, ConvGeometry g)
     {
         long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g);
@@ -330,7 +329,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
         else if (DirectConvKernels<T>.Applies(g)) DirectConvKernels<T>.Forward(px, pw, pb, py, g);
         else if (LaneConvKernels<T>.Applies(g)) LaneConvKernels<T>.Forward(px, pw, pb, py, g);
-        else if (SmallPlanes(g)) ForwardPositions(px, pw, pb, py, g);
+        else if (SmallPlanes(g)) ForwardPositions(px, pw, 1, g.K, pb, py, g);
         else if (g.IsPointwise && g.Groups == 1)
         {
             // y[n] = W @ x[n] for every image in one batched GEMM (the GEMM splits the batch over threads).
@@ -422,15 +421,17 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         else if (DirectConvKernels<T>.AppliesBackward(g)) DirectConvKernels<T>.BackwardInput(pgy, pw, pgx, g);
         else if (g.IsPointwise && g.Groups == 1)
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
-        else if (FlippedGeometry(g) is { } flipped && ForwardTakesPositions(flipped))
+        else if (FlippedGeometry(g) is { } flipped)
         {
-            // The flipped kernel written straight in the GEMM's [K, O] layout: one pass over w, rows packed by copy.
-            var columns = FlippedColumns(w, g);
-            ForwardPositions(pgy, (T*)columns.Ptr, flipped.O, 1, null, pgx, flipped);
-            GC.KeepAlive(columns);
+            if (ForwardTakesPositions(flipped))
+            {
+                // The flipped kernel written straight in the GEMM's [K, O] layout: one pass over w, rows packed by copy.
+                var columns = FlippedColumns(w, g);
+                ForwardPositions(pgy, (T*)columns.Ptr, flipped.O, 1, null, pgx, flipped);
+                GC.KeepAlive(columns);
+            }
+            else Forward(gy, FlippedWeight(w, g), null, gx, flipped);
         }
-        else if (FlippedGeometry(g) is { } other)
-            Forward(gy, FlippedWeight(w, g), null, gx, other);
         else if (SmallPlanes(g) && g.L < SmallPlane) BackwardInputPositions(pgy, pw, pgx, g);
         else
         {
@@ -784,10 +785,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         for (long j = 0; j < n; j += 16, src += 32, dst += 16)
         {
             int m = (int)Math.Min(16, n - j);
-            var low = Vector512.LessThan(lanes, Vector512.Create(2 * m - 1)).AsSingle();
-            var high = Vector512.LessThan(lanes, Vector512.Create(2 * m - 17)).AsSingle();
-            var v = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, low, Vector512<float>.Zero), MaxPool2x2F32.Even,
-                Avx512F.MaskLoad(src + 16, high, Vector512<float>.Zero));
+            var (low, high) = MaxPool2x2F32.EvenMasks(m);
+            var v = MaxPool2x2F32.LoadEven(src, low, high, Vector512<float>.Zero);
             if (m == 16) v.Store(dst);
             else Avx512F.MaskStore(dst, Vector512.LessThan(lanes, Vector512.Create(m)).AsSingle(), v);
         }

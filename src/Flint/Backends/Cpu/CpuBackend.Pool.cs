@@ -363,6 +363,17 @@ internal static unsafe class MaxPool2x2F32
         Store(y, ip, max, rowBase + Even + Vector512.Create(2 * c) + (which & Vector512<int>.One), n);
     }
 
+    /// <summary>Load masks for the 2m - 1 elements whose even ones are m stride-2 values (nothing past them is read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector512<float> Low, Vector512<float> High) EvenMasks(int m) =>
+        (Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(2 * m - 1)).AsSingle(),
+         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(2 * m - 17)).AsSingle());
+
+    /// <summary>src[0], src[2], ..., src[30] from two masked loads (<paramref name="fill"/> where masked off).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> LoadEven(float* src, Vector512<float> low, Vector512<float> high, Vector512<float> fill) =>
+        Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, low, fill), Even, Avx512F.MaskLoad(src + 16, high, fill));
+
     /// <summary>The first n of sixteen maxima and their int64 indices (masked stores for a partial block).</summary>
     internal static void Store(float* y, long* ip, Vector512<float> max, Vector512<int> index, int n)
     {
@@ -396,8 +407,6 @@ internal static unsafe class MaxPool2x2F32
 /// </summary>
 internal static unsafe class MaxPoolRowsF32
 {
-    private static readonly Vector512<int> Even = MaxPool2x2F32.Even;
-
     public static bool Applies(PoolGeometry g) =>
         Avx512F.IsSupported && g.SW is 1 or 2 && g.IH * g.IW <= int.MaxValue && g.OW >= 16;
 
@@ -409,7 +418,7 @@ internal static unsafe class MaxPoolRowsF32
         long last = iw - 1 - (kw - 1) * dw + pw;
         long hi = last < 0 ? lo : Math.Clamp(last / sw + 1, lo, ow);
         var lanes = Vector512<int>.Indices;
-        var laneColumns = sw == 1 ? lanes : Even;
+        var laneColumns = sw == 1 ? lanes : MaxPool2x2F32.Even;
         var negInf = Vector512.Create(float.NegativeInfinity);
         for (long r = 0; r < g.OH; r++)
         {
@@ -418,8 +427,7 @@ internal static unsafe class MaxPoolRowsF32
             for (long c = lo; c < hi; c += 16)
             {
                 int n = (int)Math.Min(16, hi - c);
-                var low = Vector512.LessThan(lanes, Vector512.Create(sw == 1 ? n : 2 * n - 1)).AsSingle();
-                var high = Vector512.LessThan(lanes, Vector512.Create(2 * n - 17)).AsSingle();
+                var (low, high) = sw == 1 ? (Vector512.LessThan(lanes, Vector512.Create(n)).AsSingle(), default) : MaxPool2x2F32.EvenMasks(n);
                 int column = (int)(c * sw - pw);
                 var max = negInf;
                 var best = Vector512.Create((int)(h0 * iw) + column) + laneColumns;
@@ -428,9 +436,7 @@ internal static unsafe class MaxPoolRowsF32
                     {
                         int at = (int)(y * iw + column + k * dw);
                         float* src = xp + at;
-                        var v = sw == 1
-                            ? Avx512F.MaskLoad(src, low, negInf)
-                            : Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, low, negInf), Even, Avx512F.MaskLoad(src + 16, high, negInf));
+                        var v = sw == 1 ? Avx512F.MaskLoad(src, low, negInf) : MaxPool2x2F32.LoadEven(src, low, high, negInf);
                         var wins = Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v);
                         max = Vector512.ConditionalSelect(wins, v, max);
                         best = Vector512.ConditionalSelect(wins.AsInt32(), Vector512.Create(at) + laneColumns, best);
