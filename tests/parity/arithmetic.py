@@ -15,6 +15,11 @@ for dt in (torch.float32, torch.float64):
     f.op(f"sub/{n}", "sub", [a, rand(4, dtype=dt)], lambda x, y: x - y)
     f.op(f"sub_alpha/{n}", "sub", [a, b], lambda x, y: torch.sub(x, y, alpha=0.5), kwargs={"alpha": 0.5})
     f.op(f"rsub_scalar/{n}", "rsub_scalar", [a, 2.0], lambda x, s: s - x)
+    # In place on a non-leaf (x * 1), through autograd: the node is recorded on x itself; a broadcast other, alpha,
+    # and a later op that uses the result (so the rebased history is what backward walks).
+    f.op(f"add_inplace/{n}", "add_", [a, rand(4, dtype=dt)], lambda x, y: (x * 1).add_(y, alpha=1.5).mul(x),
+         kwargs={"alpha": 1.5})
+    f.op(f"sub_inplace/{n}", "sub_", [a, b], lambda x, y: (x * 1).sub_(y, alpha=0.5).exp(), kwargs={"alpha": 0.5})
     f.op(f"mul/{n}", "mul", [a, b], lambda x, y: x * y)
     f.op(f"mul_bcast/{n}", "mul", [rand(2, 3, 1, dtype=dt), rand(1, 4, dtype=dt)], lambda x, y: x * y)
     f.op(f"mul_strided/{n}", "mul", [rand(6, 4, dtype=dt), rand(3, 4, dtype=dt)], lambda x, y: x * y, views=["s", None])

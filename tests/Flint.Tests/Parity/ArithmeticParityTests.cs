@@ -15,6 +15,8 @@ public class ArithmeticParityTests
         "add_scalar" => (x, k) => [x[0] + k.Scalar(0)],
         "sub" => (x, k) => [k.Has("alpha") ? x[0].Sub(x[1], k.Double("alpha")) : x[0] - x[1]],
         "rsub_scalar" => (x, k) => [k.Scalar(0) - x[0]],
+        "add_" => (x, k) => [(x[0] * 1).Add_(x[1], k.Double("alpha")).Mul(x[0])],
+        "sub_" => (x, k) => [(x[0] * 1).Sub_(x[1], k.Double("alpha")).Exp()],
         "mul" => (x, k) => [x[0] * x[1]],
         "mul_scalar" => (x, k) => [x[0] * k.Scalar(0)],
         "div" => (x, k) => [x[0] / x[1]],
