@@ -214,10 +214,13 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     private static bool SmallPlanes(ConvGeometry g) =>
         (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && g.Groups == 1 && !g.IsPointwise && g.L <= SmallPlane;
 
-    /// <summary>Images per whole-batch tile of a small-plane layer (the batch cut into tiles of equal size).</summary>
-    private static long BatchTileImages(ConvGeometry g)
+    /// <summary>
+    /// Images per whole-batch tile of a small-plane layer whose buffers take <paramref name="perImage"/> elements per
+    /// image (the batch cut into tiles of equal size).
+    /// </summary>
+    private static long BatchTileImages(ConvGeometry g, long perImage)
     {
-        long most = Math.Clamp(CpuBackend.BatchTileBytes / (g.K * g.L * sizeof(T)), 1, g.N);
+        long most = Math.Clamp(CpuBackend.BatchTileBytes / (perImage * sizeof(T)), 1, g.N);
         long tiles = (g.N + most - 1) / most;
         return (g.N + tiles - 1) / tiles;
     }
@@ -238,21 +241,30 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// <summary>
     /// Forward of a small-plane layer, positions as the GEMM's rows: stage [count·L, O] = col^T @ w^T for a tile of
     /// whole images, so the rows of many small images fill the micro-kernel's tiles, the output channels fill its
-    /// panels, and the weights are packed once per tile instead of once per image; then transposed into y.
-    /// The GEMM's right operand w^T [K, O] is given by its strides: row <paramref name="wrs"/>, column <paramref name="wcs"/>
-    /// (1 and K for a weight [O, K]).
+    /// panels, and the weights are packed once per tile instead of once per image; then transposed into y. col^T is
+    /// packed straight from x (<see cref="ImplicitColumns{T}"/>). The GEMM's right operand w^T [K, O] is given by its
+    /// strides: row <paramref name="wrs"/>, column <paramref name="wcs"/> (1 and K for a weight [O, K]).
     /// </summary>
     private static void ForwardPositions(T* x, T* w, long wrs, long wcs, T* b, T* y, ConvGeometry g)
     {
-        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g);
-        T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
+        bool pad = ImplicitColumns<T>.NeedsPad(g);
+        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g, O * L + (pad ? ImplicitColumns<T>.PaddedElements(g, 1) : 0));
         T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, nb * L * O);
+        T* padded = pad ? ConvWorkspace.Get<T>(ConvWorkspace.Columns, ImplicitColumns<T>.PaddedElements(g, nb)) : null;
         nint astage = (nint)stage, ay = (nint)y, ab = (nint)b;
         for (long i0 = 0; i0 < g.N; i0 += nb)
         {
-            long count = Math.Min(nb, g.N - i0), ld = count * L, first = i0;
-            UnrollImages(x, col, g, i0, count);
-            Gemm.Run(col, 0, 1, ld, w, 0, wrs, wcs, stage, 0, O, 1, ld, O, K, false);
+            long count = Math.Min(nb, g.N - i0), first = i0;
+            T* xi = x + i0 * g.C * g.InPlane;
+            if (pad)
+            {
+                ImplicitColumns<T>.Pad(xi, padded, g, count);
+                xi = padded;
+            }
+            if (typeof(T) == typeof(float))
+                GemmDriver.RunLeft(new ImplicitColumns<float>((float*)xi, g), (float*)w, wrs, wcs, (float*)stage, O, count * L, O, K);
+            else
+                GemmDriver.RunLeft(new ImplicitColumns<double>((double*)xi, g), (double*)w, wrs, wcs, (double*)stage, O, count * L, O, K);
             int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * O * L));
             Parallelism.For(threads, (t, n) =>
             {
@@ -275,7 +287,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// </summary>
     private static void BackwardInputPositions(T* gy, T* w, T* gx, ConvGeometry g)
     {
-        long K = g.K, L = g.L, O = g.O, rows = g.OD * g.OH, nb = BatchTileImages(g);
+        long K = g.K, L = g.L, O = g.O, rows = g.OD * g.OH, nb = BatchTileImages(g, K * L);
         T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
         T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, O * nb * L);
         nint acol = (nint)col, agx = (nint)gx;
@@ -303,7 +315,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// </summary>
     private static void BackwardWeightPositions(T* x, T* gy, T* gw, ConvGeometry g)
     {
-        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g);
+        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g, K * L);
         T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
         T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, O * nb * L);
         for (long i0 = 0; i0 < g.N; i0 += nb)

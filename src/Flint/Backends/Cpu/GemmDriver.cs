@@ -120,6 +120,93 @@ internal static unsafe class GemmDriver
         }
     }
 
+    /// <summary>
+    /// C [m, n] = A @ B in float, A packed by <paramref name="a"/> (an operand that need not exist in memory, as a
+    /// convolution's im2col columns), B [k, n] of strides (<paramref name="brs"/>, <paramref name="bcs"/>), C of row
+    /// stride <paramref name="crs"/> and unit column stride, overwritten; threads split the rows.
+    /// </summary>
+    public static void RunLeft<TA>(TA a, float* b, long brs, long bcs, float* c, long crs, long m, long n, long k)
+        where TA : struct, IGemmLeft<float, TA>
+    {
+        switch (Tier)
+        {
+            case GemmTier.Avx512: Rows<float, Avx512F32Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
+            case GemmTier.Vector256: Rows<float, Vec256F32Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
+            default: Rows<float, Vec128F32Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
+        }
+    }
+
+    /// <summary>The double form of <see cref="RunLeft{TA}(TA, float*, long, long, float*, long, long, long, long)"/>.</summary>
+    public static void RunLeft<TA>(TA a, double* b, long brs, long bcs, double* c, long crs, long m, long n, long k)
+        where TA : struct, IGemmLeft<double, TA>
+    {
+        switch (Tier)
+        {
+            case GemmTier.Avx512: Rows<double, Avx512F64Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
+            case GemmTier.Vector256: Rows<double, Vec256F64Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
+            default: Rows<double, Vec128F64Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
+        }
+    }
+
+    // One product with its rows split over threads in whole micro-tiles.
+    private static void Rows<T, TK, TA>(TA a, T* b, long brs, long bcs, T* c, long crs, long m, long n, long k)
+        where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmLeft<T, TA>
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            Scale<T, T>(c, crs, 1, m, n, T.Zero);
+            return;
+        }
+        int threads = Parallelism.ThreadsFor(m * n * k, ParallelGrain);
+        long chunk = RoundUp((m + threads - 1) / threads, TK.MR);
+        var blocks = Blocking.For<T>(chunk, n, k, TK.MR, TK.NR);
+        // Every thread would pack all of B: with several, it is packed once, its panels shared out among them.
+        T* packed = threads > 1 ? PackB(b, brs, bcs, n, k, TK.NR, blocks) : null;
+        nint ab = (nint)b, ac = (nint)c, ap = (nint)packed;
+        Parallelism.For(threads, (t, count) =>
+        {
+            long lo = Math.Min(m, t * chunk), hi = Math.Min(m, lo + chunk);
+            if (lo < hi) Loops<T, T, TK, TA>(a.From(lo), (T*)ab, brs, bcs, (T*)ac + lo * crs, crs, 1, hi - lo, n, k, T.One, T.Zero, blocks, (T*)ap);
+        });
+    }
+
+    /// <summary>Block sizes of one product: steps per pass over K, rows of A and columns of B per packed block.</summary>
+    private readonly record struct Blocking(int Steps, int Rows, int Columns)
+    {
+        public static Blocking For<T>(long m, long n, long k, int mr, int nr) where T : unmanaged
+        {
+            // A short last pass over K would load and store every tile of C for a few steps: when C is too large to stay
+            // in L2 between passes, a remainder under a quarter of KC joins the pass before it (ResNet's 256-channel weight
+            // gradient reduces over 1568 = 6 x 256 + 32 positions: six passes, not seven). A small C keeps the L1-sized passes.
+            int kc0 = m * n * sizeof(T) > LargeOutputBytes ? KcLargeOutput : GemmDriver.Kc;
+            int kc = k % kc0 != 0 && k % kc0 < kc0 / 4 && m * n * sizeof(T) > L2Bytes ? kc0 + (int)(k % kc0) : kc0;
+            return new Blocking(kc, GemmDriver.Mc(sizeof(T), mr, kc0), GemmDriver.Nc(sizeof(T), nr, kc0));
+        }
+    }
+
+    /// <summary>
+    /// All of B [k, n] packed as <see cref="Loops"/> packs it block by block, the blocks one after another (block (jc, pc)
+    /// at jc·k + pc·RoundUp(nc, NR)), into the calling thread's shared slot; the panels are packed by all threads.
+    /// </summary>
+    private static T* PackB<T>(T* b, long brs, long bcs, long n, long k, int nr, Blocking blocks) where T : unmanaged
+    {
+        T* dst = GemmWorkspace.Get<T>(GemmWorkspace.SharedB, RoundUp(n, nr) * k);
+        long panels = (n + nr - 1) / nr, passes = (k + blocks.Steps - 1) / blocks.Steps;
+        nint ab = (nint)b, ad = (nint)dst;
+        Parallelism.For(Parallelism.ThreadsFor(n * k), (t, count) =>
+        {
+            for (long u = panels * passes * t / count; u < panels * passes * (t + 1) / count; u++)
+            {
+                long pc = u / panels * blocks.Steps, j = u % panels * nr, jc = j / blocks.Columns * blocks.Columns;
+                int kc = (int)Math.Min(blocks.Steps, k - pc), nc = (int)Math.Min(blocks.Columns, n - jc);
+                T* block = (T*)ad + jc * k + pc * RoundUp(nc, nr);
+                GemmPacking.Pack((T*)ab + pc * brs + j * bcs, bcs, brs, (int)Math.Min(nr, n - j), kc, nr, block + (j - jc) * kc);
+            }
+        });
+        return dst;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Batched<TS, T, TK>(GemmProblem p, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
@@ -201,25 +288,25 @@ internal static unsafe class GemmDriver
         // The kernel stores rows of C with unit column stride; a column-major C is the row-major C^T = B^T A^T.
         if (p.Ccs != 1 && p.Crs == 1)
         {
-            Blocked<TS, T, TK>(b, p.Bcs, p.Brs, a, p.Acs, p.Ars, c, p.Ccs, p.Crs, p.N, p.M, p.K, alpha, beta);
+            Blocked<TS, T, TK>(new StridedLeft<TS, T>(b, p.Bcs, p.Brs), a, p.Acs, p.Ars, c, p.Ccs, p.Crs, p.N, p.M, p.K, alpha, beta);
             return;
         }
-        Blocked<TS, T, TK>(a, p.Ars, p.Acs, b, p.Brs, p.Bcs, c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
+        Blocked<TS, T, TK>(new StridedLeft<TS, T>(a, p.Ars, p.Acs), b, p.Brs, p.Bcs, c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Blocked<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, TS* c, long crs, long ccs,
+    private static void Blocked<TS, T, TK>(StridedLeft<TS, T> a, TS* b, long brs, long bcs, TS* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
         if (typeof(TS) == typeof(T))
         {
-            Loops<TS, T, TK>(a, ars, acs, b, brs, bcs, (T*)c, crs, ccs, m, n, k, alpha, beta);
+            Loops<TS, T, TK, StridedLeft<TS, T>>(a, b, brs, bcs, (T*)c, crs, ccs, m, n, k, alpha, beta, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
             return;
         }
         // Half precision: accumulate the whole product in a float workspace, then round once into C.
         T* w = GemmWorkspace.Get<T>(GemmWorkspace.Output, m * n);
-        Loops<TS, T, TK>(a, ars, acs, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero);
+        Loops<TS, T, TK, StridedLeft<TS, T>>(a, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
         for (long i = 0; i < m; i++)
             for (long j = 0; j < n; j++)
             {
@@ -233,31 +320,27 @@ internal static unsafe class GemmDriver
     // then NR-column and MR-row micro-tiles. Tiles short of rows store only theirs; tiles short of columns (or with
     // a strided C) go through a register-sized scratch tile.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Loops<TS, T, TK>(TS* a, long ars, long acs, TS* b, long brs, long bcs, T* c, long crs, long ccs,
-        long m, long n, long k, T alpha, T beta)
-        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
+    // B comes packed in `packedB` when the caller shared one packing of it among threads (PackB, with the same
+    // `blocks`), else each block is packed here.
+    private static void Loops<TS, T, TK, TA>(TA a, TS* b, long brs, long bcs, T* c, long crs, long ccs,
+        long m, long n, long k, T alpha, T beta, Blocking blocks, T* packedB = null)
+        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmLeft<T, TA>
     {
         int mr = TK.MR, nr = TK.NR;
-        // A short last pass over K would load and store every tile of C for a few steps: when C is too large to stay
-        // in L2 between passes, a remainder under a quarter of KC joins the pass before it (ResNet's 256-channel weight
-        // gradient reduces over 1568 = 6 x 256 + 32 positions: six passes, not seven). A small C keeps the L1-sized passes.
-        int kc0 = m * n * sizeof(T) > LargeOutputBytes ? KcLargeOutput : Kc;
-        int kcMax = k % kc0 != 0 && k % kc0 < kc0 / 4 && m * n * sizeof(T) > L2Bytes ? kc0 + (int)(k % kc0) : kc0;
-        int mcMax = Mc(sizeof(T), mr, kc0);
-        int ncMax = Nc(sizeof(T), nr, kc0);
+        var (kcMax, mcMax, ncMax) = blocks;
         int kcUse = (int)Math.Min(kcMax, k);
         long mcUse = Math.Min(mcMax, RoundUp(m, mr));
         long ncUse = Math.Min(ncMax, RoundUp(n, nr));
         T* pa = GemmWorkspace.Get<T>(GemmWorkspace.PackedA, mcUse * kcUse);
-        T* pb = GemmWorkspace.Get<T>(GemmWorkspace.PackedB, ncUse * kcUse);
+        T* pb = packedB != null ? null : GemmWorkspace.Get<T>(GemmWorkspace.PackedB, ncUse * kcUse);
         T* tile = stackalloc T[mr * nr];
         // With one or two row tiles a packed B panel would be read once or twice, and small operands stay in cache
         // anyway: copying them would cost as much as the arithmetic, so a row-major B and a column-major A of the
         // compute type are read in place (partial edge panels still pack).
         bool sameType = typeof(TS) == typeof(T);
         bool small = (m * k + k * n) * sizeof(T) <= SmallBytes;
-        bool inPlaceB = sameType && bcs == 1 && (m <= 2 * mr || small);
-        bool inPlaceA = sameType && ars == 1 && acs != 1 && small;
+        bool inPlaceB = packedB == null && sameType && bcs == 1 && (m <= 2 * mr || small);
+        bool inPlaceA = a.ColumnMajor && small;
         for (long jc = 0; jc < n; jc += ncMax)
         {
             int nc = (int)Math.Min(ncMax, n - jc);
@@ -266,12 +349,12 @@ internal static unsafe class GemmDriver
                 int kc = (int)Math.Min(kcMax, k - pc);
                 var betaK = pc == 0 ? beta : T.One;
                 TS* bBlock = b + pc * brs + jc * bcs;
-                if (!inPlaceB) GemmPacking.Pack(bBlock, bcs, brs, nc, kc, nr, pb);
+                if (packedB != null) pb = packedB + jc * k + pc * RoundUp(nc, nr);
+                else if (!inPlaceB) GemmPacking.Pack(bBlock, bcs, brs, nc, kc, nr, pb);
                 for (long ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = (int)Math.Min(mcMax, m - ic);
-                    TS* aBlock = a + ic * ars + pc * acs;
-                    if (!inPlaceA) GemmPacking.Pack(aBlock, ars, acs, mc, kc, mr, pa);
+                    if (!inPlaceA) a.Pack(ic, mc, pc, kc, mr, pa);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nt = Math.Min(nr, nc - jr);
@@ -294,13 +377,13 @@ internal static unsafe class GemmDriver
                             long lda = mr;
                             if (inPlaceA && mt == mr)
                             {
-                                ap = (T*)(aBlock + ir);
-                                lda = acs;
+                                ap = a.At(ic + ir, pc);
+                                lda = a.ColumnStride;
                             }
                             else if (inPlaceA)
                             {
                                 ap = pa;
-                                GemmPacking.Pack(aBlock + ir * ars, ars, acs, mt, kc, mr, pa);
+                                a.Pack(ic + ir, mt, pc, kc, mr, pa);
                             }
                             T* cp = c + (ic + ir) * crs + (jc + jr) * ccs;
                             if (nt == nr && ccs == 1)

@@ -5,6 +5,43 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Backends.Cpu;
 
 /// <summary>
+/// The left operand A [m, k] of a product as the GEMM driver consumes it: packed block by block into MR-row panels,
+/// from memory (<see cref="StridedLeft{TS, T}"/>) or computed on the way (a convolution's im2col columns, which then
+/// never exist as a whole matrix).
+/// </summary>
+internal unsafe interface IGemmLeft<T, TSelf> where T : unmanaged where TSelf : struct, IGemmLeft<T, TSelf>
+{
+    /// <summary>Packs rows [i, i + rows) and steps [p, p + kc) into panels of <paramref name="mr"/> rows (zero past the last row), as <see cref="GemmPacking.Pack{TS, T}"/>.</summary>
+    void Pack(long i, int rows, long p, int kc, int mr, T* dst);
+
+    /// <summary>True if A is column-major storage of the compute type, which small products read in place.</summary>
+    bool ColumnMajor { get; }
+
+    /// <summary>The address of element (i, p) of a column-major A.</summary>
+    T* At(long i, long p);
+
+    /// <summary>The column stride of a column-major A.</summary>
+    long ColumnStride { get; }
+
+    /// <summary>The operand's rows from <paramref name="first"/> on (a thread's share).</summary>
+    TSelf From(long first);
+}
+
+/// <summary>A left operand in memory: element (i, p) at <c>a[i * rs + p * cs]</c>, of storage type TS.</summary>
+internal readonly unsafe struct StridedLeft<TS, T>(TS* a, long rs, long cs) : IGemmLeft<T, StridedLeft<TS, T>> where TS : unmanaged where T : unmanaged
+{
+    public void Pack(long i, int rows, long p, int kc, int mr, T* dst) => GemmPacking.Pack(a + i * rs + p * cs, rs, cs, rows, kc, mr, dst);
+
+    public bool ColumnMajor => typeof(TS) == typeof(T) && rs == 1 && cs != 1;
+
+    public T* At(long i, long p) => (T*)(a + i * rs + p * cs);
+
+    public long ColumnStride => cs;
+
+    public StridedLeft<TS, T> From(long first) => new StridedLeft<TS, T>(a + first * rs, rs, cs);
+}
+
+/// <summary>
 /// Packing for the GEMM driver: copies a block of A or B into the panel order the micro-kernel streams through,
 /// converting the storage type to the compute type on the way (float16/bfloat16 become float here). Packing reads
 /// any strides (transposed, sliced, broadcast with stride 0), so the kernel only ever sees one layout and every

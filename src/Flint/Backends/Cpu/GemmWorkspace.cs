@@ -10,8 +10,8 @@ namespace Flint.Backends.Cpu;
 /// </summary>
 internal static unsafe class GemmWorkspace
 {
-    public const int PackedA = 0, PackedB = 1, Vector = 2, Row = 3, Accumulator = 4, Output = 5;
-    private const int Slots = 6;
+    public const int PackedA = 0, PackedB = 1, Vector = 2, Row = 3, Accumulator = 4, Output = 5, SharedB = 6;
+    private const int Slots = 7;
 
     [ThreadStatic] private static byte[]?[]? arrays;
     [ThreadStatic] private static nint[]? aligned;
