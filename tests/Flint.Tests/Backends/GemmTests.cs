@@ -61,7 +61,8 @@ public class GemmTests
         int size = dt == DType.Float64 ? 8 : 4;
         int kc = GemmDriver.Kc, mc = GemmDriver.Mc(size, 1), nc = GemmDriver.Nc(size, 1);
         Check(rng, tier, dt, 1, 9, 7, kc + kc / 2, 0, 1, 0, 1, 1);          // K crosses the KC block: the second block adds
-        Check(rng, tier, dt, 1, 1100, 520, kc + 16, 0, 1, 0, 1, 1);         // C past L2 (per thread): a short remainder joins the block before
+        Check(rng, tier, dt, 1, 600, 520, 2 * kc + 16, 0, 1, 0, 1, 1);     // C past L2 (per thread): a short remainder joins the block before
+        Check(rng, tier, dt, 1, 600, 520, kc + 100, 1, 0, 0, 1, 1);         // and a K of under two blocks takes one
         Check(rng, tier, dt, 1, mc + 20, 20, 30, 1, 0, 0, 2, 0);            // M crosses the MC block
         Check(rng, tier, dt, 1, 3, nc + 40, 5, 0, 0, 0, 1, -1);             // N crosses the NC block
         Check(rng, tier, dt, 1, mc + 3, 45, 2 * kc + 40, 2, 3, 1, -1, 0.5); // all of them strided, K blocks with a short tail
