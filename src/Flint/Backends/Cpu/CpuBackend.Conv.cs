@@ -242,10 +242,10 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// Forward of a small-plane layer, positions as the GEMM's rows: stage [count·L, O] = col^T @ w^T for a tile of
     /// whole images, so the rows of many small images fill the micro-kernel's tiles, the output channels fill its
     /// panels, and the weights are packed once per tile instead of once per image; then transposed into y. col^T is
-    /// packed straight from x (<see cref="ImplicitColumns{T}"/>). The GEMM's right operand w^T [K, O] is given by its
-    /// strides: row <paramref name="wrs"/>, column <paramref name="wcs"/> (1 and K for a weight [O, K]).
+    /// packed straight from x (<see cref="ImplicitColumns{T}"/>); the right operand w^T [K, O] is packed by <paramref name="w"/>
+    /// (a weight [O, K] read with strides, or a flipped kernel).
     /// </summary>
-    private static void ForwardPositions(T* x, T* w, long wrs, long wcs, T* b, T* y, ConvGeometry g)
+    private static void ForwardPositions<TW>(T* x, TW w, T* b, T* y, ConvGeometry g) where TW : struct, IGemmOperand<TW>
     {
         bool pad = ImplicitColumns<T>.NeedsPad(g);
         long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g, O * L + (pad ? ImplicitColumns<T>.PaddedElements(g, 1) : 0));
@@ -261,10 +261,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 ImplicitColumns<T>.Pad(xi, padded, g, count);
                 xi = padded;
             }
-            if (typeof(T) == typeof(float))
-                GemmDriver.RunLeft(new ImplicitColumns<float>((float*)xi, g), (float*)w, wrs, wcs, (float*)stage, O, count * L, O, K);
-            else
-                GemmDriver.RunLeft(new ImplicitColumns<double>((double*)xi, g), (double*)w, wrs, wcs, (double*)stage, O, count * L, O, K);
+            GemmDriver.RunPacked(new ImplicitColumns<T>(xi, g), w, stage, O, count * L, O, K);
             int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * O * L));
             Parallelism.For(threads, (t, n) =>
             {
@@ -341,7 +338,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
         else if (DirectConvKernels<T>.Applies(g)) DirectConvKernels<T>.Forward(px, pw, pb, py, g);
         else if (LaneConvKernels<T>.Applies(g)) LaneConvKernels<T>.Forward(px, pw, pb, py, g);
-        else if (SmallPlanes(g)) ForwardPositions(px, pw, 1, g.K, pb, py, g);
+        else if (SmallPlanes(g)) ForwardPositions(px, new StridedOperand<T>(pw, g.K, 1), pb, py, g);
         else if (g.IsPointwise && g.Groups == 1)
         {
             // y[n] = W @ x[n] for every image in one batched GEMM (the GEMM splits the batch over threads).
@@ -435,13 +432,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
         else if (FlippedGeometry(g) is { } flipped)
         {
-            if (ForwardTakesPositions(flipped))
-            {
-                // The flipped kernel written straight in the GEMM's [K, O] layout: one pass over w, rows packed by copy.
-                var columns = FlippedColumns(w, g);
-                ForwardPositions(pgy, (T*)columns.Ptr, flipped.O, 1, null, pgx, flipped);
-                GC.KeepAlive(columns);
-            }
+            if (ForwardTakesPositions(flipped)) ForwardPositions(pgy, new FlippedKernel(pw, g), null, pgx, flipped);
             else Forward(gy, FlippedWeight(w, g), null, gx, flipped);
         }
         else if (SmallPlanes(g) && g.L < SmallPlane) BackwardInputPositions(pgy, pw, pgx, g);
@@ -511,36 +502,57 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         return f;
     }
 
-    // The flipped kernel of a one-group convolution as the [K', O'] right operand of ForwardPositions:
-    // columns[(o·taps + t)·C + c] = w[o, c, taps - 1 - t] (K' runs over the original output channels and taps).
-    private static Tensor FlippedColumns(Tensor w, ConvGeometry g)
+    /// <summary>
+    /// The flipped kernel of a one-group convolution as the right operand [K', O'] of <see cref="ForwardPositions"/>,
+    /// packed straight from w [O, C, taps]: lane c (an input channel, the flipped convolution's output channel), step
+    /// o·taps + t (an output channel and tap, the flipped convolution's input channel and tap) is w[o, c, taps - 1 - t].
+    /// Each output channel's taps of eight input channels are one 8 x 8 transpose (taps in reverse order), so the kernel
+    /// is never rewritten whole.
+    /// </summary>
+    private readonly struct FlippedKernel(T* w, ConvGeometry g) : IGemmOperand<FlippedKernel>
     {
-        long taps = g.KD * g.KH * g.KW, C = g.C, O = g.O;
-        var f = Tensor.Allocate([O * taps * C], w.dtype, w.Device);
-        nint asrc = (nint)w.Ptr, adst = (nint)f.Ptr;
-        Parallelism.For(Parallelism.ThreadsFor(O * taps * C), (t, n) =>
+        public void Pack<TC>(long i, int lanes, long p, int kc, int nr, TC* dst) where TC : unmanaged
         {
-            for (long o = O * t / n; o < O * (t + 1) / n; o++)
+            if (typeof(TC) != typeof(T)) throw new NotSupportedException("a flipped kernel packs in its own type");
+            long taps = g.KD * g.KH * g.KW, C = g.C;
+            bool vector = typeof(T) == typeof(float) && Avx.IsSupported;
+            for (int p0 = 0; p0 < lanes; p0 += nr)
             {
-                T* src = (T*)asrc + o * C * taps, dst = (T*)adst + o * taps * C;
-                long c = 0;
-                if (typeof(T) == typeof(float) && Avx.IsSupported && taps >= 8)
-                    for (; c + 8 <= C; c += 8)
-                    {
-                        // Each 8x8 transpose takes taps t0..t0+7 of 8 input channels to rows taps-1-t0 down to taps-8-t0
-                        // (destination rows -C apart); the first taps % 8 taps go one by one.
-                        long t0 = taps - 8;
-                        for (; t0 >= 0; t0 -= 8)
-                            LaneWeightKernels<T>.Transpose8x8((float*)src + c * taps + t0, taps, (float*)dst + (taps - 1 - t0) * C + c, -C);
-                        for (long k = taps - (t0 + 8); k < taps; k++)
-                            for (long i = 0; i < 8; i++) dst[k * C + c + i] = src[(c + i) * taps + taps - 1 - k];
-                    }
-                for (; c < C; c++)
-                    for (long k = 0; k < taps; k++) dst[k * C + c] = src[c * taps + taps - 1 - k];
+                int n = Math.Min(nr, lanes - p0);
+                T* panel = (T*)dst + (long)p0 * kc;
+                if (n < nr)
+                    for (int s = 0; s < kc; s++) Vec<T>.Clear(panel + (long)s * nr + n, nr - n);
+                // Steps [p, p + kc) by output channel o: flipped taps [ta, tb) are w's taps [taps - tb, taps - ta), and w's
+                // tap u lands on panel row o·taps + taps - 1 - u - p.
+                for (long s = p; s < p + kc;)
+                {
+                    long o = s / taps, ta = s % taps, tb = Math.Min(taps, ta + p + kc - s);
+                    T* src = w + (o * C + i + p0) * taps;
+                    T* row = panel + (o * taps + taps - 1 - p) * nr;
+                    long u = taps - tb, c = 0;
+                    if (vector)
+                        for (; c + 8 <= n; c += 8)
+                        {
+                            long v = u;
+                            for (; v + 8 <= taps - ta; v += 8)
+                                LaneWeightKernels<T>.Transpose8x8((float*)src + c * taps + v, taps, (float*)row - v * nr + c, -nr);
+                            for (; v < taps - ta; v++)
+                                for (long j = 0; j < 8; j++) row[-v * nr + c + j] = src[(c + j) * taps + v];
+                        }
+                    for (; c < n; c++)
+                        for (long v = u; v < taps - ta; v++) row[-v * nr + c] = src[c * taps + v];
+                    s += tb - ta;
+                }
             }
-        });
-        GC.KeepAlive(w);
-        return f;
+        }
+
+        public bool LanesContiguous<TC>() where TC : unmanaged => false;
+
+        public TC* At<TC>(long i, long p) where TC : unmanaged => throw new NotSupportedException("a flipped kernel is packed, never read in place");
+
+        public long StepStride => 0;
+
+        public FlippedKernel From(long first) => throw new NotSupportedException("a flipped kernel is packed whole");
     }
 
     // Gathers gy[n0 + i, o0 + o, :] for i < nb, o < og into a contiguous [og, nb·L] block.

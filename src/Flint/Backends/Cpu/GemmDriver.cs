@@ -121,36 +121,35 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// C [m, n] = A @ B in float, A packed by <paramref name="a"/> (an operand that need not exist in memory, as a
-    /// convolution's im2col columns), B [k, n] of strides (<paramref name="brs"/>, <paramref name="bcs"/>), C of row
-    /// stride <paramref name="crs"/> and unit column stride, overwritten; threads split the rows.
+    /// C [m, n] = A @ B for float or double T, each operand packed by its source (A's lanes are rows, B's columns; either
+    /// may be computed on the way, as a convolution's im2col columns), C of row stride <paramref name="crs"/> and unit
+    /// column stride, overwritten. B is packed once; threads split the rows.
     /// </summary>
-    public static void RunLeft<TA>(TA a, float* b, long brs, long bcs, float* c, long crs, long m, long n, long k)
-        where TA : struct, IGemmLeft<float, TA>
+    public static void RunPacked<T, TA, TB>(TA a, TB b, T* c, long crs, long m, long n, long k)
+        where T : unmanaged, INumber<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB>
     {
+        if (typeof(T) == typeof(float))
+        {
+            switch (Tier)
+            {
+                case GemmTier.Avx512: Rows<float, Avx512F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k); break;
+                case GemmTier.Vector256: Rows<float, Vec256F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k); break;
+                default: Rows<float, Vec128F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k); break;
+            }
+            return;
+        }
+        if (typeof(T) != typeof(double)) throw new NotSupportedException($"no packed-operand GEMM for {typeof(T).Name}");
         switch (Tier)
         {
-            case GemmTier.Avx512: Rows<float, Avx512F32Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
-            case GemmTier.Vector256: Rows<float, Vec256F32Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
-            default: Rows<float, Vec128F32Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
+            case GemmTier.Avx512: Rows<double, Avx512F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k); break;
+            case GemmTier.Vector256: Rows<double, Vec256F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k); break;
+            default: Rows<double, Vec128F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k); break;
         }
     }
 
-    /// <summary>The double form of <see cref="RunLeft{TA}(TA, float*, long, long, float*, long, long, long, long)"/>.</summary>
-    public static void RunLeft<TA>(TA a, double* b, long brs, long bcs, double* c, long crs, long m, long n, long k)
-        where TA : struct, IGemmLeft<double, TA>
-    {
-        switch (Tier)
-        {
-            case GemmTier.Avx512: Rows<double, Avx512F64Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
-            case GemmTier.Vector256: Rows<double, Vec256F64Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
-            default: Rows<double, Vec128F64Kernel, TA>(a, b, brs, bcs, c, crs, m, n, k); break;
-        }
-    }
-
-    // One product with its rows split over threads in whole micro-tiles.
-    private static void Rows<T, TK, TA>(TA a, T* b, long brs, long bcs, T* c, long crs, long m, long n, long k)
-        where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmLeft<T, TA>
+    // One product with its rows split over threads in whole micro-tiles, B packed once for all of them.
+    private static void Rows<T, TK, TA, TB>(TA a, TB b, T* c, long crs, long m, long n, long k)
+        where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB>
     {
         if (m == 0 || n == 0) return;
         if (k == 0)
@@ -161,13 +160,11 @@ internal static unsafe class GemmDriver
         int threads = Parallelism.ThreadsFor(m * n * k, ParallelGrain);
         long chunk = RoundUp((m + threads - 1) / threads, TK.MR);
         var blocks = Blocking.For<T>(chunk, n, k, TK.MR, TK.NR);
-        // Every thread would pack all of B: with several, it is packed once, its panels shared out among them.
-        T* packed = threads > 1 ? PackB(b, brs, bcs, n, k, TK.NR, blocks) : null;
-        nint ab = (nint)b, ac = (nint)c, ap = (nint)packed;
+        nint ac = (nint)c, ap = (nint)PackB<T, TB>(b, n, k, TK.NR, blocks);
         Parallelism.For(threads, (t, count) =>
         {
             long lo = Math.Min(m, t * chunk), hi = Math.Min(m, lo + chunk);
-            if (lo < hi) Loops<T, T, TK, TA>(a.From(lo), (T*)ab, brs, bcs, (T*)ac + lo * crs, crs, 1, hi - lo, n, k, T.One, T.Zero, blocks, (T*)ap);
+            if (lo < hi) Loops<T, T, TK, TA>(a.From(lo), null, 0, 0, (T*)ac + lo * crs, crs, 1, hi - lo, n, k, T.One, T.Zero, blocks, (T*)ap);
         });
     }
 
@@ -191,11 +188,11 @@ internal static unsafe class GemmDriver
     /// All of B [k, n] packed as <see cref="Loops"/> packs it block by block, the blocks one after another (block (jc, pc)
     /// at jc·k + pc·RoundUp(nc, NR)), into the calling thread's shared slot; the panels are packed by all threads.
     /// </summary>
-    private static T* PackB<T>(T* b, long brs, long bcs, long n, long k, int nr, Blocking blocks) where T : unmanaged
+    private static T* PackB<T, TB>(TB b, long n, long k, int nr, Blocking blocks) where T : unmanaged where TB : struct, IGemmOperand<TB>
     {
         T* dst = GemmWorkspace.Get<T>(GemmWorkspace.SharedB, RoundUp(n, nr) * k);
         long panels = (n + nr - 1) / nr, passes = (k + blocks.Steps - 1) / blocks.Steps;
-        nint ab = (nint)b, ad = (nint)dst;
+        nint ad = (nint)dst;
         Parallelism.For(Parallelism.ThreadsFor(n * k), (t, count) =>
         {
             for (long u = panels * passes * t / count; u < panels * passes * (t + 1) / count; u++)
@@ -203,7 +200,7 @@ internal static unsafe class GemmDriver
                 long pc = u / panels * blocks.Steps, j = u % panels * nr, jc = j / blocks.Columns * blocks.Columns;
                 int kc = (int)Math.Min(blocks.Steps, k - pc), nc = (int)Math.Min(blocks.Columns, n - jc);
                 T* block = (T*)ad + jc * k + pc * RoundUp(nc, nr);
-                GemmPacking.Pack((T*)ab + pc * brs + j * bcs, bcs, brs, (int)Math.Min(nr, n - j), kc, nr, block + (j - jc) * kc);
+                b.Pack(j, (int)Math.Min(nr, n - j), pc, kc, nr, block + (j - jc) * kc);
             }
         });
         return dst;
@@ -290,25 +287,25 @@ internal static unsafe class GemmDriver
         // The kernel stores rows of C with unit column stride; a column-major C is the row-major C^T = B^T A^T.
         if (p.Ccs != 1 && p.Crs == 1)
         {
-            Blocked<TS, T, TK>(new StridedLeft<TS, T>(b, p.Bcs, p.Brs), a, p.Acs, p.Ars, c, p.Ccs, p.Crs, p.N, p.M, p.K, alpha, beta);
+            Blocked<TS, T, TK>(new StridedOperand<TS>(b, p.Bcs, p.Brs), a, p.Acs, p.Ars, c, p.Ccs, p.Crs, p.N, p.M, p.K, alpha, beta);
             return;
         }
-        Blocked<TS, T, TK>(new StridedLeft<TS, T>(a, p.Ars, p.Acs), b, p.Brs, p.Bcs, c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
+        Blocked<TS, T, TK>(new StridedOperand<TS>(a, p.Ars, p.Acs), b, p.Brs, p.Bcs, c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Blocked<TS, T, TK>(StridedLeft<TS, T> a, TS* b, long brs, long bcs, TS* c, long crs, long ccs,
+    private static void Blocked<TS, T, TK>(StridedOperand<TS> a, TS* b, long brs, long bcs, TS* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
         if (typeof(TS) == typeof(T))
         {
-            Loops<TS, T, TK, StridedLeft<TS, T>>(a, b, brs, bcs, (T*)c, crs, ccs, m, n, k, alpha, beta, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
+            Loops<TS, T, TK, StridedOperand<TS>>(a, b, brs, bcs, (T*)c, crs, ccs, m, n, k, alpha, beta, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
             return;
         }
         // Half precision: accumulate the whole product in a float workspace, then round once into C.
         T* w = GemmWorkspace.Get<T>(GemmWorkspace.Output, m * n);
-        Loops<TS, T, TK, StridedLeft<TS, T>>(a, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
+        Loops<TS, T, TK, StridedOperand<TS>>(a, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
         for (long i = 0; i < m; i++)
             for (long j = 0; j < n; j++)
             {
@@ -326,7 +323,7 @@ internal static unsafe class GemmDriver
     // `blocks`), else each block is packed here.
     private static void Loops<TS, T, TK, TA>(TA a, TS* b, long brs, long bcs, T* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta, Blocking blocks, T* packedB = null)
-        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmLeft<T, TA>
+        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmOperand<TA>
     {
         int mr = TK.MR, nr = TK.NR;
         var (kcMax, mcMax, ncMax) = blocks;
@@ -342,7 +339,7 @@ internal static unsafe class GemmDriver
         bool sameType = typeof(TS) == typeof(T);
         bool small = (m * k + k * n) * sizeof(T) <= SmallBytes;
         bool inPlaceB = packedB == null && sameType && bcs == 1 && (m <= 2 * mr || small);
-        bool inPlaceA = a.ColumnMajor && small;
+        bool inPlaceA = a.LanesContiguous<T>() && small;
         for (long jc = 0; jc < n; jc += ncMax)
         {
             int nc = (int)Math.Min(ncMax, n - jc);
@@ -379,8 +376,8 @@ internal static unsafe class GemmDriver
                             long lda = mr;
                             if (inPlaceA && mt == mr)
                             {
-                                ap = a.At(ic + ir, pc);
-                                lda = a.ColumnStride;
+                                ap = a.At<T>(ic + ir, pc);
+                                lda = a.StepStride;
                             }
                             else if (inPlaceA)
                             {

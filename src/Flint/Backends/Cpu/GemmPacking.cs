@@ -5,40 +5,45 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Backends.Cpu;
 
 /// <summary>
-/// The left operand A [m, k] of a product as the GEMM driver consumes it: packed block by block into MR-row panels,
-/// from memory (<see cref="StridedLeft{TS, T}"/>) or computed on the way (a convolution's im2col columns, which then
-/// never exist as a whole matrix).
+/// An operand of a product as the GEMM driver consumes it: packed block by block into panels of <c>w</c> lanes, for A
+/// lanes = rows (w = MR) and for B lanes = columns (w = NR), each panel step after step along K. It is read from
+/// memory (<see cref="StridedOperand{TS}"/>) or computed on the way (a convolution's im2col columns or flipped kernel,
+/// which then never exist as whole matrices).
 /// </summary>
-internal unsafe interface IGemmLeft<T, TSelf> where T : unmanaged where TSelf : struct, IGemmLeft<T, TSelf>
+internal unsafe interface IGemmOperand<TSelf> where TSelf : struct, IGemmOperand<TSelf>
 {
-    /// <summary>Packs rows [i, i + rows) and steps [p, p + kc) into panels of <paramref name="mr"/> rows (zero past the last row), as <see cref="GemmPacking.Pack{TS, T}"/>.</summary>
-    void Pack(long i, int rows, long p, int kc, int mr, T* dst);
+    /// <summary>
+    /// Packs lanes [i, i + lanes) and steps [p, p + kc) into panels of <paramref name="w"/> lanes of the compute type T
+    /// (zero past the last lane), as <see cref="GemmPacking.Pack{TS, T}"/>.
+    /// </summary>
+    void Pack<T>(long i, int lanes, long p, int kc, int w, T* dst) where T : unmanaged;
 
-    /// <summary>True if A is column-major storage of the compute type, which small products read in place.</summary>
-    bool ColumnMajor { get; }
+    /// <summary>True if the operand is stored in the compute type T with contiguous lanes, which small products read in place.</summary>
+    bool LanesContiguous<T>() where T : unmanaged;
 
-    /// <summary>The address of element (i, p) of a column-major A.</summary>
-    T* At(long i, long p);
+    /// <summary>The address of lane i, step p of an operand with contiguous lanes.</summary>
+    T* At<T>(long i, long p) where T : unmanaged;
 
-    /// <summary>The column stride of a column-major A.</summary>
-    long ColumnStride { get; }
+    /// <summary>The distance between steps of an operand with contiguous lanes.</summary>
+    long StepStride { get; }
 
-    /// <summary>The operand's rows from <paramref name="first"/> on (a thread's share).</summary>
+    /// <summary>The operand's lanes from <paramref name="first"/> on (a thread's share).</summary>
     TSelf From(long first);
 }
 
-/// <summary>A left operand in memory: element (i, p) at <c>a[i * rs + p * cs]</c>, of storage type TS.</summary>
-internal readonly unsafe struct StridedLeft<TS, T>(TS* a, long rs, long cs) : IGemmLeft<T, StridedLeft<TS, T>> where TS : unmanaged where T : unmanaged
+/// <summary>An operand in memory: lane i, step p at <c>a[i * ls + p * ps]</c>, of storage type TS.</summary>
+internal readonly unsafe struct StridedOperand<TS>(TS* a, long ls, long ps) : IGemmOperand<StridedOperand<TS>> where TS : unmanaged
 {
-    public void Pack(long i, int rows, long p, int kc, int mr, T* dst) => GemmPacking.Pack(a + i * rs + p * cs, rs, cs, rows, kc, mr, dst);
+    public void Pack<T>(long i, int lanes, long p, int kc, int w, T* dst) where T : unmanaged =>
+        GemmPacking.Pack(a + i * ls + p * ps, ls, ps, lanes, kc, w, dst);
 
-    public bool ColumnMajor => typeof(TS) == typeof(T) && rs == 1 && cs != 1;
+    public bool LanesContiguous<T>() where T : unmanaged => typeof(TS) == typeof(T) && ls == 1 && ps != 1;
 
-    public T* At(long i, long p) => (T*)(a + i * rs + p * cs);
+    public T* At<T>(long i, long p) where T : unmanaged => (T*)(a + i * ls + p * ps);
 
-    public long ColumnStride => cs;
+    public long StepStride => ps;
 
-    public StridedLeft<TS, T> From(long first) => new StridedLeft<TS, T>(a + first * rs, rs, cs);
+    public StridedOperand<TS> From(long first) => new(a + first * ls, ls, ps);
 }
 
 /// <summary>

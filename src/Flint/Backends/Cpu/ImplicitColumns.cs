@@ -13,7 +13,7 @@ namespace Flint.Backends.Cpu;
 /// runs of consecutive output columns of one output row, read one input row segment per step with no bounds to test.
 /// </summary>
 [SkipLocalsInit]
-internal readonly unsafe struct ImplicitColumns<T> : IGemmLeft<T, ImplicitColumns<T>> where T : unmanaged, INumber<T>
+internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumns<T>> where T : unmanaged, INumber<T>
 {
     private readonly T* x;
     private readonly ConvGeometry g;
@@ -68,16 +68,22 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmLeft<T, ImplicitColumn
         });
     }
 
-    public bool ColumnMajor => false;
+    public bool LanesContiguous<TC>() where TC : unmanaged => false;
 
-    public T* At(long i, long p) => throw new NotSupportedException("implicit columns are packed, never read in place");
+    public TC* At<TC>(long i, long p) where TC : unmanaged => throw new NotSupportedException("implicit columns are packed, never read in place");
 
-    public long ColumnStride => 0;
+    public long StepStride => 0;
 
     public ImplicitColumns<T> From(long row) => new(x, g, first + row);
 
+    public void Pack<TC>(long i, int rows, long p, int kc, int mr, TC* dst) where TC : unmanaged
+    {
+        if (typeof(TC) != typeof(T)) throw new NotSupportedException("implicit columns pack in their own type");
+        Pack(i, rows, p, kc, mr, (T*)dst);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Pack(long i, int rows, long p, int kc, int mr, T* dst)
+    private void Pack(long i, int rows, long p, int kc, int mr, T* dst)
     {
         long L = g.L, OW = g.OW, OH = g.OH, W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH, image = g.C * (g.ID + 2 * g.PD) * H * W;
         i += first;
