@@ -76,8 +76,9 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
 
     private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
     {
-        // Positions per register block: 24 with one vector of channels, 12 with two.
-        private const int Wide = 24, Narrow = 12;
+        // Positions per register block: 24 with one vector of channels, 14 with two (28 accumulators, two weight vectors
+        // and a broadcast: 31 of AVX-512's 32 registers).
+        private const int Wide = 24, Narrow = 14;
 
         public static void Run(T* x, T* w, T* b, T* y, ConvGeometry g)
         {
@@ -146,8 +147,8 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             GC.KeepAlive(wtensor);
         }
 
-        // One block of `positions` positions: two vectors of channels (12 positions), or one (24, or 12 in two halves
-        // when the other blocks of this convolution are 12 wide).
+        // One block of `positions` positions: two vectors of channels (14 positions), or one (24 positions, also where the
+        // other blocks of this convolution are 14 wide).
         private static void Block(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld, bool two, int positions)
         {
             if (two && sw == 1) Block2<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld);
@@ -156,7 +157,7 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             else if (positions == Wide) Block1<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld);
             else
             {
-                // A 24-position block over [0, 12) writes [12, 24) too, which the next block (or the staging slack) takes.
+                // A 24-position block over [0, 14) writes [14, 24) too, which the next block (or the staging slack) takes.
                 if (sw == 1) Block1<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld);
                 else Block1<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld);
             }
@@ -192,14 +193,14 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             TS.Store(a20, dst + 20 * ld); TS.Store(a21, dst + 21 * ld); TS.Store(a22, dst + 22 * ld); TS.Store(a23, dst + 23 * ld);
         }
 
-        /// <summary>12 positions (src + j·sw) x two vectors of channels, stored to dst [12, 2V].</summary>
+        /// <summary>14 positions (src + j·sw) x two vectors of channels, stored to dst [14, 2V].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Block2<TW>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld) where TW : struct, IStride
         {
             long V = TS.Count;
             TV bu = TS.Load(bias), bv = TS.Load(bias + V);
-            TV a0 = bu, a1 = bu, a2 = bu, a3 = bu, a4 = bu, a5 = bu, a6 = bu, a7 = bu, a8 = bu, a9 = bu, a10 = bu, a11 = bu;
-            TV c0 = bv, c1 = bv, c2 = bv, c3 = bv, c4 = bv, c5 = bv, c6 = bv, c7 = bv, c8 = bv, c9 = bv, c10 = bv, c11 = bv;
+            TV a0 = bu, a1 = bu, a2 = bu, a3 = bu, a4 = bu, a5 = bu, a6 = bu, a7 = bu, a8 = bu, a9 = bu, a10 = bu, a11 = bu, a12 = bu, a13 = bu;
+            TV c0 = bv, c1 = bv, c2 = bv, c3 = bv, c4 = bv, c5 = bv, c6 = bv, c7 = bv, c8 = bv, c9 = bv, c10 = bv, c11 = bv, c12 = bv, c13 = bv;
             for (long t = 0; t < taps; t++, w += ld)
             {
                 T* p = src + offsets[t];
@@ -218,6 +219,8 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                 s = TS.Splat(p[9 * sw]); a9 = TS.Fma(s, wu, a9); c9 = TS.Fma(s, wv, c9);
                 s = TS.Splat(p[10 * sw]); a10 = TS.Fma(s, wu, a10); c10 = TS.Fma(s, wv, c10);
                 s = TS.Splat(p[11 * sw]); a11 = TS.Fma(s, wu, a11); c11 = TS.Fma(s, wv, c11);
+                s = TS.Splat(p[12 * sw]); a12 = TS.Fma(s, wu, a12); c12 = TS.Fma(s, wv, c12);
+                s = TS.Splat(p[13 * sw]); a13 = TS.Fma(s, wu, a13); c13 = TS.Fma(s, wv, c13);
             }
             TS.Store(a0, dst); TS.Store(c0, dst + V); TS.Store(a1, dst + 1 * ld); TS.Store(c1, dst + 1 * ld + V);
             TS.Store(a2, dst + 2 * ld); TS.Store(c2, dst + 2 * ld + V); TS.Store(a3, dst + 3 * ld); TS.Store(c3, dst + 3 * ld + V);
@@ -225,6 +228,7 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             TS.Store(a6, dst + 6 * ld); TS.Store(c6, dst + 6 * ld + V); TS.Store(a7, dst + 7 * ld); TS.Store(c7, dst + 7 * ld + V);
             TS.Store(a8, dst + 8 * ld); TS.Store(c8, dst + 8 * ld + V); TS.Store(a9, dst + 9 * ld); TS.Store(c9, dst + 9 * ld + V);
             TS.Store(a10, dst + 10 * ld); TS.Store(c10, dst + 10 * ld + V); TS.Store(a11, dst + 11 * ld); TS.Store(c11, dst + 11 * ld + V);
+            TS.Store(a12, dst + 12 * ld); TS.Store(c12, dst + 12 * ld + V); TS.Store(a13, dst + 13 * ld); TS.Store(c13, dst + 13 * ld + V);
         }
     }
 }
