@@ -247,21 +247,13 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// </summary>
     private static void ForwardPositions<TW>(T* x, TW w, T* b, T* y, ConvGeometry g) where TW : struct, IGemmOperand<TW>
     {
-        bool pad = ImplicitColumns<T>.NeedsPad(g);
-        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g, O * L + (pad ? ImplicitColumns<T>.PaddedElements(g, 1) : 0));
+        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g, O * L + PaddedElements(g, 1));
         T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, nb * L * O);
-        T* padded = pad ? ConvWorkspace.Get<T>(ConvWorkspace.Columns, ImplicitColumns<T>.PaddedElements(g, nb)) : null;
         nint astage = (nint)stage, ay = (nint)y, ab = (nint)b;
         for (long i0 = 0; i0 < g.N; i0 += nb)
         {
             long count = Math.Min(nb, g.N - i0), first = i0;
-            T* xi = x + i0 * g.C * g.InPlane;
-            if (pad)
-            {
-                ImplicitColumns<T>.Pad(xi, padded, g, count);
-                xi = padded;
-            }
-            GemmDriver.RunPacked(new ImplicitColumns<T>(xi, g), w, stage, O, count * L, O, K);
+            GemmDriver.RunPacked(ImplicitColumns<T>.ByPosition(Padded(x, g, i0, count, nb), g), w, stage, O, count * L, O, K);
             int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * O * L));
             Parallelism.For(threads, (t, n) =>
             {
@@ -309,19 +301,32 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// <summary>
     /// Weight gradient of a small-plane layer: gw = Σ over whole-batch tiles of gy [O, count·L] @ col^T, one GEMM per
     /// tile with a long reduction (instead of one short one per image, each re-reading all of gw), threaded by the GEMM.
+    /// Both operands are packed straight from gy and x (<see cref="ImagePlanes{T}"/>, <see cref="ImplicitColumns{T}.ByTap"/>).
     /// </summary>
     private static void BackwardWeightPositions(T* x, T* gy, T* gw, ConvGeometry g)
     {
-        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g, K * L);
-        T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
-        T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, O * nb * L);
+        long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g, K * L + PaddedElements(g, 1));
         for (long i0 = 0; i0 < g.N; i0 += nb)
         {
-            long count = Math.Min(nb, g.N - i0), ld = count * L;
-            UnrollImages(x, col, g, i0, count);
-            Stage(gy, stage, g, i0, count, 0, O);
-            Gemm.Run(stage, 0, ld, 1, col, 0, 1, ld, gw, 0, K, 1, O, K, ld, i0 > 0);
+            long count = Math.Min(nb, g.N - i0);
+            var columns = ImplicitColumns<T>.ByTap(Padded(x, g, i0, count, nb), g);
+            GemmDriver.RunPacked(new ImagePlanes<T>(gy + i0 * O * L, O, L), columns, gw, K, O, K, count * L, i0 > 0);
         }
+    }
+
+    // Elements per image of the padded input copy of a layer that pads, else 0.
+    private static long PaddedElements(ConvGeometry g, long images) =>
+        ImplicitColumns<T>.NeedsPad(g) ? ImplicitColumns<T>.PaddedElements(g, images) : 0;
+
+    // Images [i0, i0 + count) of x as the implicit columns read them: copied with zero borders into this thread's
+    // columns buffer (sized for `tile` images) when the layer pads, else in place.
+    private static T* Padded(T* x, ConvGeometry g, long i0, long count, long tile)
+    {
+        T* xi = x + i0 * g.C * g.InPlane;
+        if (!ImplicitColumns<T>.NeedsPad(g)) return xi;
+        T* padded = ConvWorkspace.Get<T>(ConvWorkspace.Columns, PaddedElements(g, tile));
+        ImplicitColumns<T>.Pad(xi, padded, g, count);
+        return padded;
     }
 
     /// <summary>Threads over images when the batch covers them, else 1 (the GEMM then threads itself).</summary>
@@ -509,7 +514,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// Each output channel's taps of eight input channels are one 8 x 8 transpose (taps in reverse order), so the kernel
     /// is never rewritten whole.
     /// </summary>
-    private readonly struct FlippedKernel(T* w, ConvGeometry g) : IGemmOperand<FlippedKernel>
+    private readonly struct FlippedKernel(T* w, ConvGeometry g, long first = 0) : IGemmOperand<FlippedKernel>
     {
         public void Pack<TC>(long i, int lanes, long p, int kc, int nr, TC* dst) where TC : unmanaged
         {
@@ -527,7 +532,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 for (long s = p; s < p + kc;)
                 {
                     long o = s / taps, ta = s % taps, tb = Math.Min(taps, ta + p + kc - s);
-                    T* src = w + (o * C + i + p0) * taps;
+                    T* src = w + (o * C + first + i + p0) * taps;
                     T* row = panel + (o * taps + taps - 1 - p) * nr;
                     long u = taps - tb, c = 0;
                     if (vector)
@@ -552,7 +557,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 
         public long StepStride => 0;
 
-        public FlippedKernel From(long first) => throw new NotSupportedException("a flipped kernel is packed whole");
+        public FlippedKernel From(long lane) => new(w, g, first + lane);
     }
 
     // Gathers gy[n0 + i, o0 + o, :] for i < nb, o < og into a contiguous [og, nb·L] block.

@@ -121,50 +121,54 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// C [m, n] = A @ B for float or double T, each operand packed by its source (A's lanes are rows, B's columns; either
-    /// may be computed on the way, as a convolution's im2col columns), C of row stride <paramref name="crs"/> and unit
-    /// column stride, overwritten. B is packed once; threads split the rows.
+    /// C [m, n] = A @ B (+ C when <paramref name="accumulate"/>) for float or double T, each operand packed by its source
+    /// (A's lanes are rows, B's columns; either may be computed on the way, as a convolution's im2col columns), C of row
+    /// stride <paramref name="crs"/> and unit column stride. Threads split the rows, sharing one packing of B, when the
+    /// row panels divide evenly among them or outnumber the columns; else the columns, each thread packing its own.
     /// </summary>
-    public static void RunPacked<T, TA, TB>(TA a, TB b, T* c, long crs, long m, long n, long k)
+    public static void RunPacked<T, TA, TB>(TA a, TB b, T* c, long crs, long m, long n, long k, bool accumulate = false)
         where T : unmanaged, INumber<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB>
     {
         if (typeof(T) == typeof(float))
         {
             switch (Tier)
             {
-                case GemmTier.Avx512: Rows<float, Avx512F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k); break;
-                case GemmTier.Vector256: Rows<float, Vec256F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k); break;
-                default: Rows<float, Vec128F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k); break;
+                case GemmTier.Avx512: Split<float, Avx512F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k, accumulate); break;
+                case GemmTier.Vector256: Split<float, Vec256F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k, accumulate); break;
+                default: Split<float, Vec128F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k, accumulate); break;
             }
             return;
         }
         if (typeof(T) != typeof(double)) throw new NotSupportedException($"no packed-operand GEMM for {typeof(T).Name}");
         switch (Tier)
         {
-            case GemmTier.Avx512: Rows<double, Avx512F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k); break;
-            case GemmTier.Vector256: Rows<double, Vec256F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k); break;
-            default: Rows<double, Vec128F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k); break;
+            case GemmTier.Avx512: Split<double, Avx512F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k, accumulate); break;
+            case GemmTier.Vector256: Split<double, Vec256F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k, accumulate); break;
+            default: Split<double, Vec128F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k, accumulate); break;
         }
     }
 
-    // One product with its rows split over threads in whole micro-tiles, B packed once for all of them.
-    private static void Rows<T, TK, TA, TB>(TA a, TB b, T* c, long crs, long m, long n, long k)
+    private static void Split<T, TK, TA, TB>(TA a, TB b, T* c, long crs, long m, long n, long k, bool accumulate)
         where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB>
     {
         if (m == 0 || n == 0) return;
+        var beta = accumulate ? T.One : T.Zero;
         if (k == 0)
         {
-            Scale<T, T>(c, crs, 1, m, n, T.Zero);
+            Scale<T, T>(c, crs, 1, m, n, beta);
             return;
         }
         int threads = Parallelism.ThreadsFor(m * n * k, ParallelGrain);
-        long chunk = RoundUp((m + threads - 1) / threads, TK.MR);
-        var blocks = Blocking.For<T>(chunk, n, k, TK.MR, TK.NR);
-        nint ac = (nint)c, ap = (nint)PackB<T, TB>(b, n, k, TK.NR, blocks);
+        bool rows = threads == 1 || m >= n || (m + TK.MR - 1) / TK.MR % threads == 0;
+        long chunk = rows ? RoundUp((m + threads - 1) / threads, TK.MR) : RoundUp((n + threads - 1) / threads, TK.NR);
+        var blocks = rows ? Blocking.For<T>(chunk, n, k, TK.MR, TK.NR) : Blocking.For<T>(m, chunk, k, TK.MR, TK.NR);
+        nint ac = (nint)c, ap = rows ? (nint)PackB<T, TB>(b, n, k, TK.NR, blocks) : 0;
         Parallelism.For(threads, (t, count) =>
         {
-            long lo = Math.Min(m, t * chunk), hi = Math.Min(m, lo + chunk);
-            if (lo < hi) Loops<T, T, TK, TA>(a.From(lo), null, 0, 0, (T*)ac + lo * crs, crs, 1, hi - lo, n, k, T.One, T.Zero, blocks, (T*)ap);
+            long lo = Math.Min(rows ? m : n, t * chunk), hi = Math.Min(rows ? m : n, lo + chunk);
+            if (lo >= hi) return;
+            if (rows) Loops<T, TK, TA, TB>(a.From(lo), b, (T*)ac + lo * crs, crs, 1, hi - lo, n, k, T.One, beta, blocks, (T*)ap);
+            else Loops<T, TK, TA, TB>(a, b.From(lo), (T*)ac + lo, crs, 1, m, hi - lo, k, T.One, beta, blocks);
         });
     }
 
@@ -287,25 +291,25 @@ internal static unsafe class GemmDriver
         // The kernel stores rows of C with unit column stride; a column-major C is the row-major C^T = B^T A^T.
         if (p.Ccs != 1 && p.Crs == 1)
         {
-            Blocked<TS, T, TK>(new StridedOperand<TS>(b, p.Bcs, p.Brs), a, p.Acs, p.Ars, c, p.Ccs, p.Crs, p.N, p.M, p.K, alpha, beta);
+            Blocked<TS, T, TK>(new StridedOperand<TS>(b, p.Bcs, p.Brs), new StridedOperand<TS>(a, p.Ars, p.Acs), c, p.Ccs, p.Crs, p.N, p.M, p.K, alpha, beta);
             return;
         }
-        Blocked<TS, T, TK>(new StridedOperand<TS>(a, p.Ars, p.Acs), b, p.Brs, p.Bcs, c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
+        Blocked<TS, T, TK>(new StridedOperand<TS>(a, p.Ars, p.Acs), new StridedOperand<TS>(b, p.Bcs, p.Brs), c, p.Crs, p.Ccs, p.M, p.N, p.K, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Blocked<TS, T, TK>(StridedOperand<TS> a, TS* b, long brs, long bcs, TS* c, long crs, long ccs,
+    private static void Blocked<TS, T, TK>(StridedOperand<TS> a, StridedOperand<TS> b, TS* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta)
         where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
         if (typeof(TS) == typeof(T))
         {
-            Loops<TS, T, TK, StridedOperand<TS>>(a, b, brs, bcs, (T*)c, crs, ccs, m, n, k, alpha, beta, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
+            Loops<T, TK, StridedOperand<TS>, StridedOperand<TS>>(a, b, (T*)c, crs, ccs, m, n, k, alpha, beta, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
             return;
         }
         // Half precision: accumulate the whole product in a float workspace, then round once into C.
         T* w = GemmWorkspace.Get<T>(GemmWorkspace.Output, m * n);
-        Loops<TS, T, TK, StridedOperand<TS>>(a, b, brs, bcs, w, n, 1, m, n, k, T.One, T.Zero, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
+        Loops<T, TK, StridedOperand<TS>, StridedOperand<TS>>(a, b, w, n, 1, m, n, k, T.One, T.Zero, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
         for (long i = 0; i < m; i++)
             for (long j = 0; j < n; j++)
             {
@@ -318,12 +322,12 @@ internal static unsafe class GemmDriver
     // The five BLIS loops: columns of C by NC, the K dimension by KC (B block packed), rows by MC (A block packed),
     // then NR-column and MR-row micro-tiles. Tiles short of rows store only theirs; tiles short of columns (or with
     // a strided C) go through a register-sized scratch tile.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     // B comes packed in `packedB` when the caller shared one packing of it among threads (PackB, with the same
     // `blocks`), else each block is packed here.
-    private static void Loops<TS, T, TK, TA>(TA a, TS* b, long brs, long bcs, T* c, long crs, long ccs,
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Loops<T, TK, TA, TB>(TA a, TB b, T* c, long crs, long ccs,
         long m, long n, long k, T alpha, T beta, Blocking blocks, T* packedB = null)
-        where TS : unmanaged where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmOperand<TA>
+        where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB>
     {
         int mr = TK.MR, nr = TK.NR;
         var (kcMax, mcMax, ncMax) = blocks;
@@ -336,9 +340,8 @@ internal static unsafe class GemmDriver
         // With one or two row tiles a packed B panel would be read once or twice, and small operands stay in cache
         // anyway: copying them would cost as much as the arithmetic, so a row-major B and a column-major A of the
         // compute type are read in place (partial edge panels still pack).
-        bool sameType = typeof(TS) == typeof(T);
         bool small = (m * k + k * n) * sizeof(T) <= SmallBytes;
-        bool inPlaceB = packedB == null && sameType && bcs == 1 && (m <= 2 * mr || small);
+        bool inPlaceB = packedB == null && b.LanesContiguous<T>() && (m <= 2 * mr || small);
         bool inPlaceA = a.LanesContiguous<T>() && small;
         for (long jc = 0; jc < n; jc += ncMax)
         {
@@ -347,9 +350,8 @@ internal static unsafe class GemmDriver
             {
                 int kc = (int)Math.Min(kcMax, k - pc);
                 var betaK = pc == 0 ? beta : T.One;
-                TS* bBlock = b + pc * brs + jc * bcs;
                 if (packedB != null) pb = packedB + jc * k + pc * RoundUp(nc, nr);
-                else if (!inPlaceB) GemmPacking.Pack(bBlock, bcs, brs, nc, kc, nr, pb);
+                else if (!inPlaceB) b.Pack(jc, nc, pc, kc, nr, pb);
                 for (long ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = (int)Math.Min(mcMax, m - ic);
@@ -361,13 +363,13 @@ internal static unsafe class GemmDriver
                         long ldb = nr;
                         if (inPlaceB && nt == nr)
                         {
-                            bp = (T*)(bBlock + jr);
-                            ldb = brs;
+                            bp = b.At<T>(jc + jr, pc);
+                            ldb = b.StepStride;
                         }
                         else if (inPlaceB)
                         {
                             bp = pb;
-                            GemmPacking.Pack(bBlock + jr * bcs, bcs, brs, nt, kc, nr, pb);
+                            b.Pack(jc + jr, nt, pc, kc, nr, pb);
                         }
                         for (int ir = 0; ir < mc; ir += mr)
                         {

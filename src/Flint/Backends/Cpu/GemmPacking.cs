@@ -138,26 +138,49 @@ internal static unsafe class GemmPacking
                 var r10 = Row(sg, rowStride, 10, rows); var r11 = Row(sg, rowStride, 11, rows);
                 var r12 = Row(sg, rowStride, 12, rows); var r13 = Row(sg, rowStride, 13, rows);
                 var r14 = Row(sg, rowStride, 14, rows); var r15 = Row(sg, rowStride, 15, rows);
-                // Pairs of rows interleaved, then pairs of pairs: group g (rows 4g..4g+3) gives t[4g + c], which holds
-                // those rows at columns c, c+4, c+8, c+12.
-                Interleave4(r0, r1, r2, r3, out var t0, out var t1, out var t2, out var t3);
-                Interleave4(r4, r5, r6, r7, out var t4, out var t5, out var t6, out var t7);
-                Interleave4(r8, r9, r10, r11, out var t8, out var t9, out var t10, out var t11);
-                Interleave4(r12, r13, r14, r15, out var t12, out var t13, out var t14, out var t15);
-                // Column c + 4L gathers 128-bit lane L of t[c], t[4 + c], t[8 + c], t[12 + c]. Stores ascend, so that
-                // each store's spill into the next step's slot is overwritten by that step.
-                float* dk = d + (long)k * w + g0;
-                Gather4(t0, t4, t8, t12, out var o0, out var o4, out var o8, out var o12);
-                Gather4(t1, t5, t9, t13, out var o1, out var o5, out var o9, out var o13);
-                Gather4(t2, t6, t10, t14, out var o2, out var o6, out var o10, out var o14);
-                Gather4(t3, t7, t11, t15, out var o3, out var o7, out var o11, out var o15);
-                Vector512.Store(o0, dk); Vector512.Store(o1, dk + w); Vector512.Store(o2, dk + 2 * w); Vector512.Store(o3, dk + 3 * w);
-                Vector512.Store(o4, dk + 4 * w); Vector512.Store(o5, dk + 5 * w); Vector512.Store(o6, dk + 6 * w); Vector512.Store(o7, dk + 7 * w);
-                Vector512.Store(o8, dk + 8 * w); Vector512.Store(o9, dk + 9 * w); Vector512.Store(o10, dk + 10 * w); Vector512.Store(o11, dk + 11 * w);
-                Vector512.Store(o12, dk + 12 * w); Vector512.Store(o13, dk + 13 * w); Vector512.Store(o14, dk + 14 * w); Vector512.Store(o15, dk + 15 * w);
+                StoreTransposed(r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15, d + (long)k * w + g0, w, 16);
             }
         }
         return k;
+    }
+
+    /// <summary>
+    /// The 16 x 16 block whose row i is r_i, transposed: its first <paramref name="steps"/> columns stored as steps of a
+    /// panel, column t at d + t·w. Stores ascend, so that where the panel is narrower than 16 (w = 14) each store's spill
+    /// into the next step's slot is overwritten by that step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreTransposed(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3,
+        Vector512<float> r4, Vector512<float> r5, Vector512<float> r6, Vector512<float> r7, Vector512<float> r8, Vector512<float> r9,
+        Vector512<float> r10, Vector512<float> r11, Vector512<float> r12, Vector512<float> r13, Vector512<float> r14, Vector512<float> r15,
+        float* d, int w, int steps)
+    {
+        // Pairs of rows interleaved, then pairs of pairs: group g (rows 4g..4g+3) gives t[4g + c], which holds those rows
+        // at columns c, c+4, c+8, c+12; column c + 4L gathers 128-bit lane L of t[c], t[4 + c], t[8 + c], t[12 + c].
+        Interleave4(r0, r1, r2, r3, out var t0, out var t1, out var t2, out var t3);
+        Interleave4(r4, r5, r6, r7, out var t4, out var t5, out var t6, out var t7);
+        Interleave4(r8, r9, r10, r11, out var t8, out var t9, out var t10, out var t11);
+        Interleave4(r12, r13, r14, r15, out var t12, out var t13, out var t14, out var t15);
+        Gather4(t0, t4, t8, t12, out var o0, out var o4, out var o8, out var o12);
+        Gather4(t1, t5, t9, t13, out var o1, out var o5, out var o9, out var o13);
+        Gather4(t2, t6, t10, t14, out var o2, out var o6, out var o10, out var o14);
+        Gather4(t3, t7, t11, t15, out var o3, out var o7, out var o11, out var o15);
+        if (steps == 16)
+        {
+            Vector512.Store(o0, d); Vector512.Store(o1, d + w); Vector512.Store(o2, d + 2 * w); Vector512.Store(o3, d + 3 * w);
+            Vector512.Store(o4, d + 4 * w); Vector512.Store(o5, d + 5 * w); Vector512.Store(o6, d + 6 * w); Vector512.Store(o7, d + 7 * w);
+            Vector512.Store(o8, d + 8 * w); Vector512.Store(o9, d + 9 * w); Vector512.Store(o10, d + 10 * w); Vector512.Store(o11, d + 11 * w);
+            Vector512.Store(o12, d + 12 * w); Vector512.Store(o13, d + 13 * w); Vector512.Store(o14, d + 14 * w); Vector512.Store(o15, d + 15 * w);
+            return;
+        }
+        Vector512.Store(o0, d); if (steps == 1) return; Vector512.Store(o1, d + w); if (steps == 2) return;
+        Vector512.Store(o2, d + 2 * w); if (steps == 3) return; Vector512.Store(o3, d + 3 * w); if (steps == 4) return;
+        Vector512.Store(o4, d + 4 * w); if (steps == 5) return; Vector512.Store(o5, d + 5 * w); if (steps == 6) return;
+        Vector512.Store(o6, d + 6 * w); if (steps == 7) return; Vector512.Store(o7, d + 7 * w); if (steps == 8) return;
+        Vector512.Store(o8, d + 8 * w); if (steps == 9) return; Vector512.Store(o9, d + 9 * w); if (steps == 10) return;
+        Vector512.Store(o10, d + 10 * w); if (steps == 11) return; Vector512.Store(o11, d + 11 * w); if (steps == 12) return;
+        Vector512.Store(o12, d + 12 * w); if (steps == 13) return; Vector512.Store(o13, d + 13 * w); if (steps == 14) return;
+        Vector512.Store(o14, d + 14 * w);
     }
 
     // Row i of a 16-row block, or zeros past the block's last row.

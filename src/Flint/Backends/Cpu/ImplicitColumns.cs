@@ -6,31 +6,38 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Backends.Cpu;
 
 /// <summary>
-/// The transposed im2col matrix of a one-group convolution, col^T [N·L, K] (row = an output position of one image,
-/// step = an input channel and kernel tap), as the GEMM's left operand, packed straight from the input: the columns
-/// matrix never exists, so a small-plane layer's forward skips writing it and reading it back (together a fifth of
-/// ResNet's 256- and 512-channel 3x3 layers). The input is given already padded (<see cref="Pad"/>), so a panel's rows,
-/// runs of consecutive output columns of one output row, read one input row segment per step with no bounds to test.
+/// The im2col matrix col [K, N·L] of a one-group convolution (row = an input channel and kernel tap, column = an output
+/// position of one image) as a GEMM operand packed straight from the input, so that it never exists whole: a small-plane
+/// layer skips writing it and reading it back (together a fifth of ResNet's 256- and 512-channel 3x3 layers). Its lanes
+/// are either positions (<see cref="ByPosition"/>: col^T, the forward's left operand, steps = taps) or taps
+/// (<see cref="ByTap"/>: the weight gradient's right operand col^T, steps = positions). The input is given already padded
+/// (<see cref="Pad"/>), so a run of consecutive output columns of one output row reads one input row segment per tap,
+/// with no bounds to test.
 /// </summary>
 [SkipLocalsInit]
 internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumns<T>> where T : unmanaged, INumber<T>
 {
     private readonly T* x;
     private readonly ConvGeometry g;
+    private readonly bool tapLanes;
     private readonly long first;
 
-    /// <summary>
-    /// The columns of the convolution <paramref name="g"/> (one group) over the input at <paramref name="x"/>, laid out
-    /// as <see cref="Pad"/> writes it: each plane grown by the padding on both sides, which is then read as data.
-    /// </summary>
-    public ImplicitColumns(T* x, ConvGeometry g) : this(x, g, 0) { }
-
-    private ImplicitColumns(T* x, ConvGeometry g, long first)
+    private ImplicitColumns(T* x, ConvGeometry g, bool tapLanes, long first)
     {
         this.x = x;
         this.g = g;
+        this.tapLanes = tapLanes;
         this.first = first;
     }
+
+    /// <summary>
+    /// col^T of the convolution <paramref name="g"/> (one group) over the input at <paramref name="x"/>, laid out as
+    /// <see cref="Pad"/> writes it (each plane grown by the padding on both sides): lanes = positions, steps = taps.
+    /// </summary>
+    public static ImplicitColumns<T> ByPosition(T* x, ConvGeometry g) => new(x, g, false, 0);
+
+    /// <summary>The same columns with lanes = taps and steps = positions.</summary>
+    public static ImplicitColumns<T> ByTap(T* x, ConvGeometry g) => new(x, g, true, 0);
 
     /// <summary>True if the input must be copied into a padded buffer first (the layer pads).</summary>
     public static bool NeedsPad(ConvGeometry g) => g.PD != 0 || g.PH != 0 || g.PW != 0;
@@ -74,19 +81,33 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
 
     public long StepStride => 0;
 
-    public ImplicitColumns<T> From(long row) => new(x, g, first + row);
+    public ImplicitColumns<T> From(long lane) => new(x, g, tapLanes, first + lane);
 
-    public void Pack<TC>(long i, int rows, long p, int kc, int mr, TC* dst) where TC : unmanaged
+    public void Pack<TC>(long i, int lanes, long p, int kc, int w, TC* dst) where TC : unmanaged
     {
-        if (typeof(TC) != typeof(T)) throw new NotSupportedException("implicit columns pack in their own type");
-        Pack(i, rows, p, kc, mr, (T*)dst);
+        if (typeof(TC) != typeof(T) || w > 64) throw new NotSupportedException("implicit columns pack in their own type, panels of up to 64 lanes");
+        if (tapLanes) PackTaps(i + first, lanes, p, kc, w, (T*)dst);
+        else PackPositions(i + first, lanes, p, kc, w, (T*)dst);
+    }
+
+    // The first element of output position s's receptive field in the padded input.
+    private T* Origin(long s)
+    {
+        long W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH, l = s % g.L, row = l / g.OW;
+        return x + s / g.L * g.C * (g.ID + 2 * g.PD) * H * W + (row / g.OH * g.SD * H + row % g.OH * g.SH) * W + l % g.OW * g.SW;
+    }
+
+    // The offset of tap k = (c, kd, kh, kw) from a receptive field's origin in the padded input.
+    private long TapOffset(long k)
+    {
+        long W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH, taps = g.KD * g.KH * g.KW, t = k % taps;
+        return (k / taps * (g.ID + 2 * g.PD) + t / (g.KH * g.KW) * g.DD) * H * W + t / g.KW % g.KH * g.DH * W + t % g.KW * g.DW;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Pack(long i, int rows, long p, int kc, int mr, T* dst)
+    private void PackPositions(long i, int rows, long p, int kc, int mr, T* dst)
     {
-        long L = g.L, OW = g.OW, OH = g.OH, W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH, image = g.C * (g.ID + 2 * g.PD) * H * W;
-        i += first;
+        long OW = g.OW;
         for (int p0 = 0; p0 < rows; p0 += mr)
         {
             int lanes = Math.Min(mr, rows - p0);
@@ -96,10 +117,8 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
             // The panel's rows as runs along output rows: each run is one contiguous (or evenly strided) input row segment per step.
             for (long r = i + p0, end = r + lanes; r < end;)
             {
-                long n = r / L, l = r % L, ow = l % OW, row = l / OW;
-                int len = (int)Math.Min(end - r, OW - ow);
-                T* origin = x + n * image + ((row / OH * g.SD * H) + row % OH * g.SH) * W + ow * g.SW;
-                Run(d + (r - i - p0), mr, p, kc, origin, len);
+                int len = (int)Math.Min(end - r, OW - r % g.L % OW);
+                Run(d + (r - i - p0), mr, p, kc, Origin(r), len);
                 r += len;
             }
         }
@@ -113,8 +132,8 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
         long KW = g.KW, KH = g.KH, KD = g.KD, W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH, SW = g.SW;
         long plane = (g.ID + 2 * g.PD) * H * W, taps = KD * KH * KW;
         long tw = g.DW, th = g.DH * W - KW * g.DW, td = g.DD * H * W - KH * g.DH * W, tc = plane - KD * g.DD * H * W;
-        long c = p / taps, t = p % taps, kd = t / (KH * KW), kh = t / KW % KH, kw = t % KW;
-        T* src = origin + c * plane + kd * g.DD * H * W + kh * g.DH * W + kw * g.DW;
+        long t = p % taps, kd = t / (KH * KW), kh = t / KW % KH, kw = t % KW;
+        T* src = origin + TapOffset(p);
         bool vector = typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 16 && SW <= 2;
         var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
         var (low, high) = MaxPool2x2F32.EvenMasks(len);
@@ -141,4 +160,90 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
             src += tc;
         }
     }
+
+    // Taps as lanes: steps run along output rows, where each tap reads consecutive input elements, so sixteen taps' runs
+    // are loaded and transposed into the panel in registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackTaps(long i, int lanes, long p, int kc, int w, T* dst)
+    {
+        long L = g.L, OW = g.OW, SW = g.SW;
+        bool vector = typeof(T) == typeof(float) && Avx512F.IsSupported && SW <= 2;
+        long* off = stackalloc long[64];
+        for (int p0 = 0; p0 < lanes; p0 += w)
+        {
+            int n = Math.Min(w, lanes - p0);
+            T* panel = dst + (long)p0 * kc;
+            // Lane q reads tap k = (c, kd, kh, kw) at this offset from a position's receptive field.
+            for (int q = 0; q < n; q++) off[q] = TapOffset(i + p0 + q);
+            // Steps as runs of up to 16 positions along one output row.
+            for (long s = p; s < p + kc;)
+            {
+                int r = (int)Math.Min(Math.Min(OW - s % L % OW, p + kc - s), 16);
+                T* origin = Origin(s);
+                T* ds = panel + (s - p) * w;
+                if (vector)
+                {
+                    var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(r)).AsSingle();
+                    var (low, high) = MaxPool2x2F32.EvenMasks(r);
+                    float* o = (float*)origin;
+                    for (int g0 = 0; g0 < w; g0 += 16)
+                    {
+                        long* lo = off + g0;
+                        int m = n - g0;
+                        GemmPacking.StoreTransposed(
+                            TapRun(o, lo, 0, m, SW, mask, low, high), TapRun(o, lo, 1, m, SW, mask, low, high), TapRun(o, lo, 2, m, SW, mask, low, high),
+                            TapRun(o, lo, 3, m, SW, mask, low, high), TapRun(o, lo, 4, m, SW, mask, low, high), TapRun(o, lo, 5, m, SW, mask, low, high),
+                            TapRun(o, lo, 6, m, SW, mask, low, high), TapRun(o, lo, 7, m, SW, mask, low, high), TapRun(o, lo, 8, m, SW, mask, low, high),
+                            TapRun(o, lo, 9, m, SW, mask, low, high), TapRun(o, lo, 10, m, SW, mask, low, high), TapRun(o, lo, 11, m, SW, mask, low, high),
+                            TapRun(o, lo, 12, m, SW, mask, low, high), TapRun(o, lo, 13, m, SW, mask, low, high), TapRun(o, lo, 14, m, SW, mask, low, high),
+                            TapRun(o, lo, 15, m, SW, mask, low, high), (float*)ds + g0, w, r);
+                    }
+                }
+                else
+                    for (int t = 0; t < r; t++)
+                        for (int q = 0; q < w; q++) ds[t * w + q] = q < n ? origin[off[q] + t * SW] : T.Zero;
+                s += r;
+            }
+        }
+    }
+
+    // Lane q's run of positions (zero past the panel's `lanes` lanes), at unit stride or every other element.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> TapRun(float* origin, long* off, int q, int lanes, long sw, Vector512<float> mask, Vector512<float> low, Vector512<float> high) =>
+        q >= lanes ? Vector512<float>.Zero
+        : sw == 1 ? Avx512F.MaskLoad(origin + off[q], mask, Vector512<float>.Zero)
+        : MaxPool2x2F32.LoadEven(origin + off[q], low, high, Vector512<float>.Zero);
+}
+
+/// <summary>
+/// A batch of [O, L] planes (a convolution's output gradient gy [N, O, L]) as one GEMM operand [O, N·L] with lanes =
+/// channels and steps = positions of every image in turn: the left operand of the weight gradient, read in place of a
+/// staged copy.
+/// </summary>
+internal readonly unsafe struct ImagePlanes<T>(T* y, long channels, long positions, long first = 0) : IGemmOperand<ImagePlanes<T>> where T : unmanaged
+{
+    public void Pack<TC>(long i, int lanes, long p, int kc, int w, TC* dst) where TC : unmanaged
+    {
+        i += first;
+        for (int p0 = 0; p0 < lanes; p0 += w)
+        {
+            int n = Math.Min(w, lanes - p0);
+            TC* panel = dst + (long)p0 * kc;
+            for (long s = p; s < p + kc;)
+            {
+                long l = s % positions;
+                int run = (int)Math.Min(positions - l, p + kc - s);
+                GemmPacking.Pack(y + (s / positions * channels + i + p0) * positions + l, positions, 1, n, run, w, panel + (s - p) * w);
+                s += run;
+            }
+        }
+    }
+
+    public bool LanesContiguous<TC>() where TC : unmanaged => false;
+
+    public TC* At<TC>(long i, long p) where TC : unmanaged => throw new NotSupportedException("image planes are packed, never read in place");
+
+    public long StepStride => 0;
+
+    public ImagePlanes<T> From(long lane) => new(y, channels, positions, first + lane);
 }
