@@ -44,15 +44,16 @@ public unsafe class ImplicitColumnsTests
         // col^T [n·L, K]: row n·L + l, step k at col[n, k, l].
         var colT = col.Permute(0, 2, 1).Contiguous();
         var padded = Torch.Empty(ImplicitColumns<T>.PaddedElements(g, n), dt);
-        T* source = (T*)x.Ptr;
+        T* source = (T*)x.Ptr, end = source + x.Numel();
         if (ImplicitColumns<T>.NeedsPad(g))
         {
             ImplicitColumns<T>.Pad((T*)x.Ptr, (T*)padded.Ptr, g, n);
             source = (T*)padded.Ptr;
+            end = source + padded.Numel();
         }
         long rows = n * g.L, steps = g.K;
         // Blocks as the GEMM asks them: from a row inside the matrix, over a range of steps, some panels partial.
-        SamePanels(ImplicitColumns<T>.ByPosition(source, g), (T*)colT.Ptr, steps,
+        SamePanels(ImplicitColumns<T>.ByPosition(source, end, g), (T*)colT.Ptr, steps,
         [
             (0, 0, (int)rows, 0, (int)steps, 14), (0, 3, (int)Math.Min(rows - 3, 29), 1, (int)steps - 1, 14),
             (5, 2, (int)Math.Min(rows - 7, 20), 2, (int)Math.Min(steps - 2, 7), 6), (rows - 4, 0, 4, 0, (int)steps, 4),
@@ -60,7 +61,7 @@ public unsafe class ImplicitColumnsTests
         // The same matrix with lanes = taps (the weight gradient's right operand), in panels of 32, 16 and 14 lanes,
         // over step ranges that start and end inside output rows and images.
         var colK = col.Permute(1, 0, 2).Reshape(g.K, rows).Contiguous();
-        SamePanels(ImplicitColumns<T>.ByTap(source, g), (T*)colK.Ptr, rows,
+        SamePanels(ImplicitColumns<T>.ByTap(source, end, g), (T*)colK.Ptr, rows,
         [
             (0, 0, (int)steps, 0, (int)rows, 32), (1, 2, (int)steps - 3, 3, (int)rows - 5, 16),
             (0, 5, (int)Math.Min(steps - 5, 20), 7, (int)Math.Min(rows - 7, 40), 14),

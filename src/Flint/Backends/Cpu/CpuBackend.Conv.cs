@@ -253,7 +253,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         for (long i0 = 0; i0 < g.N; i0 += nb)
         {
             long count = Math.Min(nb, g.N - i0), first = i0;
-            GemmDriver.RunPacked(ImplicitColumns<T>.ByPosition(Padded(x, g, i0, count, nb), g), w, stage, O, count * L, O, K);
+            T* xi = Padded(x, g, i0, count, nb, out T* end);
+            GemmDriver.RunPacked(ImplicitColumns<T>.ByPosition(xi, end, g), w, stage, O, count * L, O, K);
             int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * O * L));
             Parallelism.For(threads, (t, n) =>
             {
@@ -309,7 +310,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         for (long i0 = 0; i0 < g.N; i0 += nb)
         {
             long count = Math.Min(nb, g.N - i0);
-            var columns = ImplicitColumns<T>.ByTap(Padded(x, g, i0, count, nb), g);
+            T* xi = Padded(x, g, i0, count, nb, out T* end);
+            var columns = ImplicitColumns<T>.ByTap(xi, end, g);
             GemmDriver.RunPacked(new ImagePlanes<T>(gy + i0 * O * L, O, L), columns, gw, K, O, K, count * L, i0 > 0);
         }
     }
@@ -318,14 +320,19 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     private static long PaddedElements(ConvGeometry g, long images) =>
         ImplicitColumns<T>.NeedsPad(g) ? ImplicitColumns<T>.PaddedElements(g, images) : 0;
 
-    // Images [i0, i0 + count) of x as the implicit columns read them: copied with zero borders into this thread's
-    // columns buffer (sized for `tile` images) when the layer pads, else in place.
-    private static T* Padded(T* x, ConvGeometry g, long i0, long count, long tile)
+    // Images [i0, i0 + count) of x as the implicit columns read them, and the end of their buffer: copied with zero
+    // borders into this thread's columns buffer (sized for `tile` images) when the layer pads, else in place.
+    private static T* Padded(T* x, ConvGeometry g, long i0, long count, long tile, out T* end)
     {
         T* xi = x + i0 * g.C * g.InPlane;
-        if (!ImplicitColumns<T>.NeedsPad(g)) return xi;
+        if (!ImplicitColumns<T>.NeedsPad(g))
+        {
+            end = x + g.N * g.C * g.InPlane;
+            return xi;
+        }
         T* padded = ConvWorkspace.Get<T>(ConvWorkspace.Columns, PaddedElements(g, tile));
         ImplicitColumns<T>.Pad(xi, padded, g, count);
+        end = padded + PaddedElements(g, count);
         return padded;
     }
 

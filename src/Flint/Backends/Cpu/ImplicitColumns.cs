@@ -17,14 +17,15 @@ namespace Flint.Backends.Cpu;
 [SkipLocalsInit]
 internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumns<T>> where T : unmanaged, INumber<T>
 {
-    private readonly T* x;
+    private readonly T* x, end;
     private readonly ConvGeometry g;
     private readonly bool tapLanes;
     private readonly long first;
 
-    private ImplicitColumns(T* x, ConvGeometry g, bool tapLanes, long first)
+    private ImplicitColumns(T* x, T* end, ConvGeometry g, bool tapLanes, long first)
     {
         this.x = x;
+        this.end = end;
         this.g = g;
         this.tapLanes = tapLanes;
         this.first = first;
@@ -32,12 +33,13 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
 
     /// <summary>
     /// col^T of the convolution <paramref name="g"/> (one group) over the input at <paramref name="x"/>, laid out as
-    /// <see cref="Pad"/> writes it (each plane grown by the padding on both sides): lanes = positions, steps = taps.
+    /// <see cref="Pad"/> writes it (each plane grown by the padding on both sides) and ending at <paramref name="end"/>
+    /// (vector loads read up to there): lanes = positions, steps = taps.
     /// </summary>
-    public static ImplicitColumns<T> ByPosition(T* x, ConvGeometry g) => new(x, g, false, 0);
+    public static ImplicitColumns<T> ByPosition(T* x, T* end, ConvGeometry g) => new(x, end, g, false, 0);
 
     /// <summary>The same columns with lanes = taps and steps = positions.</summary>
-    public static ImplicitColumns<T> ByTap(T* x, ConvGeometry g) => new(x, g, true, 0);
+    public static ImplicitColumns<T> ByTap(T* x, T* end, ConvGeometry g) => new(x, end, g, true, 0);
 
     /// <summary>True if the input must be copied into a padded buffer first (the layer pads).</summary>
     public static bool NeedsPad(ConvGeometry g) => g.PD != 0 || g.PH != 0 || g.PW != 0;
@@ -81,7 +83,7 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
 
     public long StepStride => 0;
 
-    public ImplicitColumns<T> From(long lane) => new(x, g, tapLanes, first + lane);
+    public ImplicitColumns<T> From(long lane) => new(x, end, g, tapLanes, first + lane);
 
     public void Pack<TC>(long i, int lanes, long p, int kc, int w, TC* dst) where TC : unmanaged
     {
@@ -141,7 +143,7 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
         {
             if (vector)
             {
-                var v = SW == 1 ? Avx512F.MaskLoad((float*)src, mask, Vector512<float>.Zero) : MaxPool2x2F32.LoadEven((float*)src, low, high, Vector512<float>.Zero);
+                var v = SW == 1 ? MaxPool2x2F32.LoadFirst((float*)src, mask, (float*)end) : MaxPool2x2F32.LoadEvenFirst((float*)src, low, high, (float*)end);
                 Avx512F.MaskStore((float*)dst, mask, v);
             }
             else if (SW == 1) Vec<T>.Copy(dst, src, len);
@@ -185,18 +187,18 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
                 {
                     var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(r)).AsSingle();
                     var (low, high) = MaxPool2x2F32.EvenMasks(r);
-                    float* o = (float*)origin;
+                    float* o = (float*)origin, e = (float*)end;
                     for (int g0 = 0; g0 < w; g0 += 16)
                     {
                         long* lo = off + g0;
                         int m = n - g0;
                         GemmPacking.StoreTransposed(
-                            TapRun(o, lo, 0, m, SW, mask, low, high), TapRun(o, lo, 1, m, SW, mask, low, high), TapRun(o, lo, 2, m, SW, mask, low, high),
-                            TapRun(o, lo, 3, m, SW, mask, low, high), TapRun(o, lo, 4, m, SW, mask, low, high), TapRun(o, lo, 5, m, SW, mask, low, high),
-                            TapRun(o, lo, 6, m, SW, mask, low, high), TapRun(o, lo, 7, m, SW, mask, low, high), TapRun(o, lo, 8, m, SW, mask, low, high),
-                            TapRun(o, lo, 9, m, SW, mask, low, high), TapRun(o, lo, 10, m, SW, mask, low, high), TapRun(o, lo, 11, m, SW, mask, low, high),
-                            TapRun(o, lo, 12, m, SW, mask, low, high), TapRun(o, lo, 13, m, SW, mask, low, high), TapRun(o, lo, 14, m, SW, mask, low, high),
-                            TapRun(o, lo, 15, m, SW, mask, low, high), (float*)ds + g0, w, r);
+                            TapRun(o, lo, 0, m, SW, mask, low, high, e), TapRun(o, lo, 1, m, SW, mask, low, high, e), TapRun(o, lo, 2, m, SW, mask, low, high, e),
+                            TapRun(o, lo, 3, m, SW, mask, low, high, e), TapRun(o, lo, 4, m, SW, mask, low, high, e), TapRun(o, lo, 5, m, SW, mask, low, high, e),
+                            TapRun(o, lo, 6, m, SW, mask, low, high, e), TapRun(o, lo, 7, m, SW, mask, low, high, e), TapRun(o, lo, 8, m, SW, mask, low, high, e),
+                            TapRun(o, lo, 9, m, SW, mask, low, high, e), TapRun(o, lo, 10, m, SW, mask, low, high, e), TapRun(o, lo, 11, m, SW, mask, low, high, e),
+                            TapRun(o, lo, 12, m, SW, mask, low, high, e), TapRun(o, lo, 13, m, SW, mask, low, high, e), TapRun(o, lo, 14, m, SW, mask, low, high, e),
+                            TapRun(o, lo, 15, m, SW, mask, low, high, e), (float*)ds + g0, w, r);
                     }
                 }
                 else
@@ -209,10 +211,11 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
 
     // Lane q's run of positions (zero past the panel's `lanes` lanes), at unit stride or every other element.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> TapRun(float* origin, long* off, int q, int lanes, long sw, Vector512<float> mask, Vector512<float> low, Vector512<float> high) =>
+    private static Vector512<float> TapRun(float* origin, long* off, int q, int lanes, long sw, Vector512<float> mask, Vector512<float> low,
+        Vector512<float> high, float* end) =>
         q >= lanes ? Vector512<float>.Zero
-        : sw == 1 ? Avx512F.MaskLoad(origin + off[q], mask, Vector512<float>.Zero)
-        : MaxPool2x2F32.LoadEven(origin + off[q], low, high, Vector512<float>.Zero);
+        : sw == 1 ? MaxPool2x2F32.LoadFirst(origin + off[q], mask, end)
+        : MaxPool2x2F32.LoadEvenFirst(origin + off[q], low, high, end);
 }
 
 /// <summary>
