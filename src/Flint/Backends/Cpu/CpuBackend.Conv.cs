@@ -796,7 +796,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                                 if (lo > 0) Vec<T>.Clear(drow, lo);
                                 if (SW == 1) Vec<T>.Copy(drow + lo, src, n);
                                 else if (SW == 2 && typeof(T) == typeof(float) && Avx512F.IsSupported)
-                                    EvenElements((float*)drow + lo, (float*)src, n);
+                                    EvenElements((float*)drow + lo, (float*)src, n, (float*)x + channels * g.InPlane);
                                 else
                                 {
                                     T* sp = src;
@@ -814,15 +814,15 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     }
 
     // dst[j] = src[2j] for j < n: the stride-2 row gather of im2col (ResNet's 7x7 and 3x3 stride-2 layers), sixteen
-    // at a time from two loads, masked at the row's end so that nothing past src[2n - 2] is read.
-    private static void EvenElements(float* dst, float* src, long n)
+    // at a time from two loads, whole vectors but at the end of the image (`end`), past which nothing is read.
+    private static void EvenElements(float* dst, float* src, long n, float* end)
     {
         var lanes = Vector512<int>.Indices;
         for (long j = 0; j < n; j += 16, src += 32, dst += 16)
         {
             int m = (int)Math.Min(16, n - j);
             var (low, high) = MaxPool2x2F32.EvenMasks(m);
-            var v = MaxPool2x2F32.LoadEven(src, low, high, Vector512<float>.Zero);
+            var v = MaxPool2x2F32.LoadEvenFirst(src, low, high, end);
             if (m == 16) v.Store(dst);
             else Avx512F.MaskStore(dst, Vector512.LessThan(lanes, Vector512.Create(m)).AsSingle(), v);
         }

@@ -322,8 +322,8 @@ internal static unsafe class PlaneIndex<T> where T : unmanaged
 /// The 2x2, stride-2 max pool of float32 with AVX-512, sixteen outputs of a row at once: the window's four values
 /// are deinterleaved from the two input rows and offered in window order with PyTorch's rule (greater, or NaN), as
 /// selects rather than branches (on real data the comparisons are coin flips, and mispredictions cost more than
-/// the arithmetic). A row's last (or only: LeNet's rows are 14 and 5 wide) partial block uses masked loads and
-/// stores, which neither read nor write past the row.
+/// the arithmetic). A row's last (or only: LeNet's rows are 14 and 5 wide) partial block uses masked stores, which
+/// write nothing past the row, and reads whole vectors but at the plane's end.
 /// </summary>
 internal static unsafe class MaxPool2x2F32
 {
@@ -333,24 +333,26 @@ internal static unsafe class MaxPool2x2F32
 
     public static void Plane(float* xp, float* yp, long* ip, int iw, int oh, int ow)
     {
+        float* end = xp + 2 * oh * iw;
         for (int r = 0; r < oh; r++)
         {
             int topBase = 2 * r * iw, bottomBase = topBase + iw;
             for (int c = 0; c < ow; c += 16)
-                Block(xp + topBase + 2 * c, xp + bottomBase + 2 * c, yp + r * ow + c, ip + r * ow + c, topBase, bottomBase, c,
+                Block(xp + topBase + 2 * c, xp + bottomBase + 2 * c, end, yp + r * ow + c, ip + r * ow + c, topBase, bottomBase, c,
                     Math.Min(16, ow - c));
         }
     }
 
-    // Outputs c..c+n-1 of one row from 2n values of each input row; indices are flat within the plane.
-    private static void Block(float* top, float* bottom, float* y, long* ip, int topBase, int bottomBase, int c, int n)
+    // Outputs c..c+n-1 of one row from 2n values of each input row (read as whole vectors up to `end`, the values past
+    // them unused); indices are flat within the plane.
+    private static void Block(float* top, float* bottom, float* end, float* y, long* ip, int topBase, int bottomBase, int c, int n)
     {
         var lanes = Vector512<int>.Indices;
         var low = Vector512.LessThan(lanes, Vector512.Create(2 * n)).AsSingle();
         var high = Vector512.LessThan(lanes, Vector512.Create(2 * n - 16)).AsSingle();
         var negInf = Vector512.Create(float.NegativeInfinity);
-        Vector512<float> t0 = Avx512F.MaskLoad(top, low, negInf), t1 = Avx512F.MaskLoad(top + 16, high, negInf);
-        Vector512<float> b0 = Avx512F.MaskLoad(bottom, low, negInf), b1 = Avx512F.MaskLoad(bottom + 16, high, negInf);
+        Vector512<float> t0 = LoadFirst(top, low, end), t1 = LoadFirst(top + 16, high, end);
+        Vector512<float> b0 = LoadFirst(bottom, low, end), b1 = LoadFirst(bottom + 16, high, end);
         var max = negInf;
         var which = Vector512<int>.Zero;
         Offer(Avx512F.PermuteVar16x32x2(t0, Even, t1), 0, ref max, ref which);
