@@ -221,14 +221,6 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     private static bool ForwardTakesPositions(ConvGeometry g) =>
         OneGroup(g) && !DirectConvKernels<T>.Applies(g) && !(LaneConvKernels<T>.Applies(g) && g.O < 128);
 
-    /// <summary>
-    /// Whether <see cref="BackwardWeight"/> runs this geometry on <see cref="BackwardWeightPositions"/>: small planes, and
-    /// 1x1 strided layers of 128 or more output channels (measured on ResNet-18: its 64-to-128-channel 1x1 stride-2
-    /// layer 18% faster here; on its larger planes the lane kernels and the per-image GEMMs are faster).
-    /// </summary>
-    private static bool WeightTakesPositions(ConvGeometry g) =>
-        OneGroup(g) && !DirectConvKernels<T>.AppliesWeight(g) && (g.L <= SmallPlane || (g.O >= 128 && g.K == g.C));
-
     private static bool SmallPlanes(ConvGeometry g) => OneGroup(g) && g.L <= SmallPlane;
 
     /// <summary>
@@ -643,8 +635,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (g.N == 0 || g.L == 0) Fill(pgw, size, T.Zero);
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else if (DirectConvKernels<T>.AppliesWeight(g)) DirectConvKernels<T>.BackwardWeight(px, pgy, pgw, g);
-        else if (WeightTakesPositions(g)) BackwardWeightPositions(px, pgy, pgw, g);
         else if (LaneWeightKernels<T>.Applies(g)) LaneWeightKernels<T>.BackwardWeight(px, pgy, pgw, g);
+        else if (SmallPlanes(g)) BackwardWeightPositions(px, pgy, pgw, g);
         else
         {
             int threads = ImageThreads(g);
