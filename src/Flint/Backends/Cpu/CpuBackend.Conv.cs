@@ -7,14 +7,17 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Backends.Cpu;
 
 /// <summary>
-/// Convolution on the CPU. Every pass runs per image (and per group) as im2col tiles feeding the packed GEMM: a tile
-/// is a band of output rows whose receptive fields are unrolled into a [K, rows·OW] matrix small enough to stay in
-/// cache, so memory stays bounded for any image size. Pointwise (1x1, stride 1, unpadded) convolutions skip the
-/// unrolling and hand the input to the GEMM as it is. Depthwise convolutions (one input channel per group) use
-/// direct vector loops instead, since their GEMMs would be a single row; few-channel layers use the direct kernels
-/// (<see cref="DirectConvKernels{T}"/>), and layers of up to 128 channels per group the kernels with channels in vector
-/// lanes (<see cref="LaneConvKernels{T}"/>, <see cref="LaneWeightKernels{T}"/>). Batches split over threads by images (each
-/// thread with its own im2col buffer and, for the weight gradient, its own partial sum); a batch smaller than the
+/// Convolution on the CPU. One-group layers run as one GEMM per tile of whole images with the output positions as its
+/// rows, the im2col columns packed straight from the input as the GEMM asks for them (<see cref="ImplicitColumns{T}"/>):
+/// the forward pass and the flipped-kernel input gradient of every such layer of 128 or more output channels or of a
+/// small output plane, and the weight gradient of the small planes. Depthwise convolutions (one input channel per
+/// group) use direct vector loops, since their GEMMs would be a single row; few-channel layers use the direct kernels
+/// (<see cref="DirectConvKernels{T}"/>), and the other layers of up to 128 channels per group the kernels with channels
+/// in vector lanes (<see cref="LaneConvKernels{T}"/>, <see cref="LaneWeightKernels{T}"/>). What remains (grouped layers
+/// the lanes do not fit, integer types, strided input gradients) runs per image as im2col tiles feeding the packed
+/// GEMM: a tile is a band of output rows unrolled into a [K, rows·OW] matrix small enough to stay in cache. Pointwise
+/// (1x1, stride 1, unpadded) convolutions hand the input to the GEMM as it is. Batches split over threads by images
+/// (each thread with its own buffers and, for the weight gradient, its own partial sum); a batch smaller than the
 /// thread count runs image by image with the GEMM itself threaded.
 /// </summary>
 internal sealed partial class CpuBackend
@@ -234,22 +237,9 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         return (g.N + tiles - 1) / tiles;
     }
 
-    // im2col of images [i0, i0 + count) side by side: col [K, count·L], threads over images.
-    private static void UnrollImages(T* x, T* col, ConvGeometry g, long i0, long count)
-    {
-        nint ax = (nint)x, ac = (nint)col;
-        long L = g.L, rows = g.OD * g.OH;
-        int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * g.K * L));
-        Parallelism.For(threads, (t, n) =>
-        {
-            for (long i = count * t / n; i < count * (t + 1) / n; i++)
-                Unroll((T*)ax + (i0 + i) * g.C * g.InPlane, (T*)ac + i * L, count * L, g, g.C, 0, rows);
-        });
-    }
-
     /// <summary>
-    /// Forward of a small-plane layer, positions as the GEMM's rows: stage [count·L, O] = col^T @ w^T for a tile of
-    /// whole images, so the rows of many small images fill the micro-kernel's tiles, the output channels fill its
+    /// Forward of a one-group layer, positions as the GEMM's rows: stage [count·L, O] = col^T @ w^T for a tile of
+    /// whole images, so the rows of many (small) images fill the micro-kernel's tiles, the output channels fill its
     /// panels, and the weights are packed once per tile instead of once per image; then transposed into y. col^T is
     /// packed straight from x (<see cref="ImplicitColumns{T}"/>); the right operand w^T [K, O] is packed by <paramref name="w"/>
     /// (a weight [O, K] read with strides, or a flipped kernel).
