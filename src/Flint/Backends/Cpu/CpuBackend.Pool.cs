@@ -295,13 +295,16 @@ internal static unsafe class PlaneIndex<T> where T : unmanaged
     {
         var (planes, size, per) = Sizes(dst, index);
         nint a = (nint)src.Ptr, b = (nint)dst.Ptr, c = (nint)index.Ptr;
-        new Span<TN>((TN*)b, checked((int)dst.Numel())).Clear();
         Exception? error = null;
-        Parallelism.For((int)Math.Min(Math.Max(planes, 1), Parallelism.ThreadsFor(planes * per)), (t, count) =>
+        // Each thread clears its own planes before scattering into them (a single-threaded clear of ResNet's 26 MB
+        // pool input took as long as the scatter).
+        Parallelism.For((int)Math.Min(Math.Max(planes, 1), Parallelism.ThreadsFor(planes * Math.Max(size, per))), (t, count) =>
         {
             TN* s = (TN*)a, d = (TN*)b;
             long* ix = (long*)c;
-            for (long p = planes * t / count; p < planes * (t + 1) / count; p++)
+            long p0 = planes * t / count, p1 = planes * (t + 1) / count;
+            ConvKernels<TN>.Fill(d + p0 * size, (p1 - p0) * size, TN.Zero);
+            for (long p = p0; p < p1; p++)
                 for (long i = 0; i < per; i++)
                 {
                     long k = ix[p * per + i];
