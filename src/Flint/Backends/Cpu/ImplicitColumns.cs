@@ -110,6 +110,9 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
     private void PackPositions(long i, int rows, long p, int kc, int mr, T* dst)
     {
         long OW = g.OW;
+        // Each step's tap offset once for the whole block (a tight copy loop per run, no tap counters in it).
+        long* taps = stackalloc long[kc];
+        Offsets(p, kc, taps);
         for (int p0 = 0; p0 < rows; p0 += mr)
         {
             int lanes = Math.Min(mr, rows - p0);
@@ -117,50 +120,67 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
             if (lanes < mr)
                 for (int k = 0; k < kc; k++) Vec<T>.Clear(d + (long)k * mr + lanes, mr - lanes);
             // The panel's rows as runs along output rows: each run is one contiguous (or evenly strided) input row segment per step.
-            for (long r = i + p0, end = r + lanes; r < end;)
+            for (long r = i + p0, last = r + lanes; r < last;)
             {
-                int len = (int)Math.Min(end - r, OW - r % g.L % OW);
-                Run(d + (r - i - p0), mr, p, kc, Origin(r), len);
+                int len = (int)Math.Min(last - r, OW - r % g.L % OW);
+                Run(d + (r - i - p0), mr, kc, Origin(r), len, taps);
                 r += len;
             }
         }
     }
 
-    // One run of `len` positions whose first receptive field starts at `origin`, for steps [p, p + kc).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Run(T* dst, int ld, long p, int kc, T* origin, int len)
+    // The offsets of taps [p, p + kc) from a receptive field's origin: along the kernel row, then down its rows, its
+    // depth, and on to the next channel.
+    private void Offsets(long p, int kc, long* taps)
     {
-        // Geometry in locals: the JIT cannot keep the class's fields in registers across the stores.
-        long KW = g.KW, KH = g.KH, KD = g.KD, W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH, SW = g.SW;
-        long plane = (g.ID + 2 * g.PD) * H * W, taps = KD * KH * KW;
+        long KW = g.KW, KH = g.KH, KD = g.KD, W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH;
+        long plane = (g.ID + 2 * g.PD) * H * W, t = p % (KD * KH * KW), kd = t / (KH * KW), kh = t / KW % KH, kw = t % KW;
         long tw = g.DW, th = g.DH * W - KW * g.DW, td = g.DD * H * W - KH * g.DH * W, tc = plane - KD * g.DD * H * W;
-        long t = p % taps, kd = t / (KH * KW), kh = t / KW % KH, kw = t % KW;
-        T* src = origin + TapOffset(p);
-        bool vector = typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 16 && SW <= 2;
-        var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
-        var (low, high) = MaxPool2x2F32.EvenMasks(len);
-        for (int s = 0; s < kc; s++, dst += ld)
+        long at = TapOffset(p);
+        for (int s = 0; s < kc; s++)
         {
-            if (vector)
-            {
-                var v = SW == 1 ? MaxPool2x2F32.LoadFirst((float*)src, mask, (float*)end) : MaxPool2x2F32.LoadEvenFirst((float*)src, low, high, (float*)end);
-                Avx512F.MaskStore((float*)dst, mask, v);
-            }
-            else if (SW == 1) Vec<T>.Copy(dst, src, len);
-            else
-                for (int j = 0; j < len; j++) dst[j] = src[j * SW];
-            // Next tap: along the kernel row, then down its rows, its depth, and on to the next channel.
-            src += tw;
+            taps[s] = at;
+            at += tw;
             if (++kw < KW) continue;
             kw = 0;
-            src += th;
+            at += th;
             if (++kh < KH) continue;
             kh = 0;
-            src += td;
+            at += td;
             if (++kd < KD) continue;
             kd = 0;
-            src += tc;
+            at += tc;
         }
+    }
+
+    // One run of `len` positions whose first receptive field starts at `origin`, step s reading at origin + taps[s].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Run(T* dst, int ld, int kc, T* origin, int len, long* taps)
+    {
+        long SW = g.SW;
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 16 && SW == 1)
+        {
+            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
+            float* o = (float*)origin, d = (float*)dst, e = (float*)end;
+            for (int s = 0; s < kc; s++, d += ld)
+                Avx512F.MaskStore(d, mask, MaxPool2x2F32.LoadFirst(o + taps[s], mask, e));
+        }
+        else if (typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 16 && SW == 2)
+        {
+            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
+            var (low, high) = MaxPool2x2F32.EvenMasks(len);
+            float* o = (float*)origin, d = (float*)dst, e = (float*)end;
+            for (int s = 0; s < kc; s++, d += ld)
+                Avx512F.MaskStore(d, mask, MaxPool2x2F32.LoadEvenFirst(o + taps[s], low, high, e));
+        }
+        else
+            for (int s = 0; s < kc; s++, dst += ld)
+            {
+                T* src = origin + taps[s];
+                if (SW == 1) Vec<T>.Copy(dst, src, len);
+                else
+                    for (int j = 0; j < len; j++) dst[j] = src[j * SW];
+            }
     }
 
     // Taps as lanes: steps run along output rows, where each tap reads consecutive input elements, so sixteen taps' runs
