@@ -820,8 +820,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         for (long j = 0; j < n; j += 16, src += 32, dst += 16)
         {
             int m = (int)Math.Min(16, n - j);
-            var (low, high) = MaxPool2x2F32.EvenMasks(m);
-            var v = MaxPool2x2F32.LoadEvenFirst(src, low, high, end);
+            var (low, high) = RowLoads.Masks(m, 2);
+            var v = RowLoads.Load(src, 2, low, high, end);
             if (m == 16) v.Store(dst);
             else Avx512F.MaskStore(dst, Vector512.LessThan(lanes, Vector512.Create(m)).AsSingle(), v);
         }

@@ -330,9 +330,7 @@ internal static unsafe class PlaneIndex<T> where T : unmanaged
 /// </summary>
 internal static unsafe class MaxPool2x2F32
 {
-    /// <summary>Lane indices 0, 2, ..., 30: the even elements of two vectors, for stride-2 gathers.</summary>
-    internal static readonly Vector512<int> Even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> Odd = Even + Vector512<int>.One;
+    private static readonly Vector512<int> Even = RowLoads.Even, Odd = Even + Vector512<int>.One;
 
     public static void Plane(float* xp, float* yp, long* ip, int iw, int oh, int ow)
     {
@@ -354,8 +352,8 @@ internal static unsafe class MaxPool2x2F32
         var low = Vector512.LessThan(lanes, Vector512.Create(2 * n)).AsSingle();
         var high = Vector512.LessThan(lanes, Vector512.Create(2 * n - 16)).AsSingle();
         var negInf = Vector512.Create(float.NegativeInfinity);
-        Vector512<float> t0 = LoadFirst(top, low, end), t1 = LoadFirst(top + 16, high, end);
-        Vector512<float> b0 = LoadFirst(bottom, low, end), b1 = LoadFirst(bottom + 16, high, end);
+        Vector512<float> t0 = RowLoads.First(top, low, end), t1 = RowLoads.First(top + 16, high, end);
+        Vector512<float> b0 = RowLoads.First(bottom, low, end), b1 = RowLoads.First(bottom + 16, high, end);
         var max = negInf;
         var which = Vector512<int>.Zero;
         Offer(Avx512F.PermuteVar16x32x2(t0, Even, t1), 0, ref max, ref which);
@@ -367,31 +365,6 @@ internal static unsafe class MaxPool2x2F32
             Vector512.Create(bottomBase), Vector512.Create(topBase));
         Store(y, ip, max, rowBase + Even + Vector512.Create(2 * c) + (which & Vector512<int>.One), n);
     }
-
-    /// <summary>Load masks for the 2m - 1 elements whose even ones are m stride-2 values (nothing past them is read).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (Vector512<float> Low, Vector512<float> High) EvenMasks(int m) =>
-        (Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(2 * m - 1)).AsSingle(),
-         Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(2 * m - 17)).AsSingle());
-
-    /// <summary>src[0], src[2], ..., src[30] from two masked loads (<paramref name="fill"/> where masked off).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> LoadEven(float* src, Vector512<float> low, Vector512<float> high, Vector512<float> fill) =>
-        Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, low, fill), Even, Avx512F.MaskLoad(src + 16, high, fill));
-
-    // Masked loads cost about three times plain ones here (Zen 5: ResNet's 3x3/2 max pool 7.3 -> 2.4 ms with plain loads),
-    // so where the caller ignores the lanes past its count, the two loads below read whole vectors when they end before
-    // `end` (the end of the buffer), and mask only at the buffer's end.
-
-    /// <summary>src[0..16): the first lanes of <paramref name="mask"/> as loaded, the rest whatever follows src (zero at the buffer's end).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> LoadFirst(float* src, Vector512<float> mask, float* end) =>
-        src + 16 <= end ? Vector512.Load(src) : Avx512F.MaskLoad(src, mask, Vector512<float>.Zero);
-
-    /// <summary>src[0], src[2], ..., src[30] as <see cref="LoadEven"/> with zero fill, past the masks' lanes whatever follows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> LoadEvenFirst(float* src, Vector512<float> low, Vector512<float> high, float* end) =>
-        src + 32 <= end ? Avx512F.PermuteVar16x32x2(Vector512.Load(src), Even, Vector512.Load(src + 16)) : LoadEven(src, low, high, Vector512<float>.Zero);
 
     /// <summary>The first n of sixteen maxima and their int64 indices (masked stores for a partial block).</summary>
     internal static void Store(float* y, long* ip, Vector512<float> max, Vector512<int> index, int n)
@@ -436,8 +409,7 @@ internal static unsafe class MaxPoolRowsF32
         long lo = Math.Min(ow, (pw + sw - 1) / sw);
         long last = iw - 1 - (kw - 1) * dw + pw;
         long hi = last < 0 ? lo : Math.Clamp(last / sw + 1, lo, ow);
-        var lanes = Vector512<int>.Indices;
-        var laneColumns = sw == 1 ? lanes : MaxPool2x2F32.Even;
+        var laneColumns = sw == 1 ? Vector512<int>.Indices : RowLoads.Even;
         var negInf = Vector512.Create(float.NegativeInfinity);
         float* end = xp + g.IH * iw;
         for (long r = 0; r < g.OH; r++)
@@ -447,7 +419,7 @@ internal static unsafe class MaxPoolRowsF32
             for (long c = lo; c < hi; c += 16)
             {
                 int n = (int)Math.Min(16, hi - c);
-                var (low, high) = sw == 1 ? (Vector512.LessThan(lanes, Vector512.Create(n)).AsSingle(), default) : MaxPool2x2F32.EvenMasks(n);
+                var (low, high) = RowLoads.Masks(n, sw);
                 int column = (int)(c * sw - pw);
                 var max = negInf;
                 var best = Vector512.Create((int)(h0 * iw) + column) + laneColumns;
@@ -456,7 +428,7 @@ internal static unsafe class MaxPoolRowsF32
                     {
                         int at = (int)(y * iw + column + k * dw);
                         float* src = xp + at;
-                        var v = sw == 1 ? MaxPool2x2F32.LoadFirst(src, low, end) : MaxPool2x2F32.LoadEvenFirst(src, low, high, end);
+                        var v = RowLoads.Load(src, sw, low, high, end);
                         var wins = Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v);
                         max = Vector512.ConditionalSelect(wins, v, max);
                         best = Vector512.ConditionalSelect(wins.AsInt32(), Vector512.Create(at) + laneColumns, best);

@@ -158,20 +158,16 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
     private void Run(T* dst, int ld, int kc, T* origin, int len, long* taps)
     {
         long SW = g.SW;
-        if (typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 16 && SW == 1)
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 16 && SW <= 2)
         {
-            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
+            var store = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
+            var (low, high) = RowLoads.Masks(len, SW);
             float* o = (float*)origin, d = (float*)dst, e = (float*)end;
-            for (int s = 0; s < kc; s++, d += ld)
-                Avx512F.MaskStore(d, mask, MaxPool2x2F32.LoadFirst(o + taps[s], mask, e));
-        }
-        else if (typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 16 && SW == 2)
-        {
-            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
-            var (low, high) = MaxPool2x2F32.EvenMasks(len);
-            float* o = (float*)origin, d = (float*)dst, e = (float*)end;
-            for (int s = 0; s < kc; s++, d += ld)
-                Avx512F.MaskStore(d, mask, MaxPool2x2F32.LoadEvenFirst(o + taps[s], low, high, e));
+            // The stride as a constant in each loop: a stride test per step made this loop a third slower.
+            if (SW == 1)
+                for (int s = 0; s < kc; s++, d += ld) Avx512F.MaskStore(d, store, RowLoads.First(o + taps[s], low, e));
+            else
+                for (int s = 0; s < kc; s++, d += ld) Avx512F.MaskStore(d, store, RowLoads.Load(o + taps[s], 2, low, high, e));
         }
         else
             for (int s = 0; s < kc; s++, dst += ld)
@@ -205,20 +201,19 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
                 T* ds = panel + (s - p) * w;
                 if (vector)
                 {
-                    var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(r)).AsSingle();
-                    var (low, high) = MaxPool2x2F32.EvenMasks(r);
+                    var (low, high) = RowLoads.Masks(r, SW);
                     float* o = (float*)origin, e = (float*)end;
                     for (int g0 = 0; g0 < w; g0 += 16)
                     {
                         long* lo = off + g0;
                         int m = n - g0;
                         GemmPacking.StoreTransposed(
-                            TapRun(o, lo, 0, m, SW, mask, low, high, e), TapRun(o, lo, 1, m, SW, mask, low, high, e), TapRun(o, lo, 2, m, SW, mask, low, high, e),
-                            TapRun(o, lo, 3, m, SW, mask, low, high, e), TapRun(o, lo, 4, m, SW, mask, low, high, e), TapRun(o, lo, 5, m, SW, mask, low, high, e),
-                            TapRun(o, lo, 6, m, SW, mask, low, high, e), TapRun(o, lo, 7, m, SW, mask, low, high, e), TapRun(o, lo, 8, m, SW, mask, low, high, e),
-                            TapRun(o, lo, 9, m, SW, mask, low, high, e), TapRun(o, lo, 10, m, SW, mask, low, high, e), TapRun(o, lo, 11, m, SW, mask, low, high, e),
-                            TapRun(o, lo, 12, m, SW, mask, low, high, e), TapRun(o, lo, 13, m, SW, mask, low, high, e), TapRun(o, lo, 14, m, SW, mask, low, high, e),
-                            TapRun(o, lo, 15, m, SW, mask, low, high, e), (float*)ds + g0, w, r);
+                            TapRun(o, lo, 0, m, SW, low, high, e), TapRun(o, lo, 1, m, SW, low, high, e), TapRun(o, lo, 2, m, SW, low, high, e),
+                            TapRun(o, lo, 3, m, SW, low, high, e), TapRun(o, lo, 4, m, SW, low, high, e), TapRun(o, lo, 5, m, SW, low, high, e),
+                            TapRun(o, lo, 6, m, SW, low, high, e), TapRun(o, lo, 7, m, SW, low, high, e), TapRun(o, lo, 8, m, SW, low, high, e),
+                            TapRun(o, lo, 9, m, SW, low, high, e), TapRun(o, lo, 10, m, SW, low, high, e), TapRun(o, lo, 11, m, SW, low, high, e),
+                            TapRun(o, lo, 12, m, SW, low, high, e), TapRun(o, lo, 13, m, SW, low, high, e), TapRun(o, lo, 14, m, SW, low, high, e),
+                            TapRun(o, lo, 15, m, SW, low, high, e), (float*)ds + g0, w, r);
                     }
                 }
                 else
@@ -231,11 +226,9 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
 
     // Lane q's run of positions (zero past the panel's `lanes` lanes), at unit stride or every other element.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> TapRun(float* origin, long* off, int q, int lanes, long sw, Vector512<float> mask, Vector512<float> low,
-        Vector512<float> high, float* end) =>
-        q >= lanes ? Vector512<float>.Zero
-        : sw == 1 ? MaxPool2x2F32.LoadFirst(origin + off[q], mask, end)
-        : MaxPool2x2F32.LoadEvenFirst(origin + off[q], low, high, end);
+    private static Vector512<float> TapRun(float* origin, long* off, int q, int lanes, long sw, Vector512<float> low, Vector512<float> high,
+        float* end) =>
+        q >= lanes ? Vector512<float>.Zero : RowLoads.Load(origin + off[q], sw, low, high, end);
 }
 
 /// <summary>
