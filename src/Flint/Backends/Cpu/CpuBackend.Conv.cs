@@ -531,8 +531,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             {
                 int n = Math.Min(nr, lanes - p0);
                 T* panel = (T*)dst + (long)p0 * kc;
-                if (n < nr)
-                    for (int s = 0; s < kc; s++) Vec<T>.Clear(panel + (long)s * nr + n, nr - n);
+                GemmPacking.ClearLanes(panel, kc, nr, n);
                 // Steps [p, p + kc) by output channel o: flipped taps [ta, tb) are w's taps [taps - tb, taps - ta), and w's
                 // tap u lands on panel row o·taps + taps - 1 - u - p.
                 for (long s = p; s < p + kc;)

@@ -12,8 +12,8 @@ namespace Flint.Backends.Cpu;
 /// sums (one or two vectors of channels at a time) in registers over every tap, each tap one load of the weights' channel
 /// vector and one broadcast input value per multiply-add, read straight from the bordered planes (no im2col). The
 /// [position, channel] sums are transposed into the output. Any stride, padding and dilation; used where the
-/// channels per group fill most of the lanes: grouped layers, whose im2col GEMMs have few rows, and unit-stride
-/// layers of up to 128 channels, whose im2col GEMMs pay for transposing the columns into panels.
+/// channels per group fill most of the lanes: grouped layers, whose im2col GEMMs have few rows, and one-group layers
+/// of fewer than 128 output channels, whose GEMMs would pack each im2col panel for only one or two weight panels.
 /// </summary>
 internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
 {
@@ -22,9 +22,10 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
     private static int MaxVectors(ConvGeometry g) => g.SH == 1 && g.SW == 1 ? 8 : 2;
 
     /// <summary>
-    /// Whether this forward convolution runs here: 1-D/2-D, at most 2048 taps per output (a 3x3 kernel over 128
-    /// channels has 1152: measured faster here than as an im2col GEMM, whose 128 rows fill the 14-row micro-kernel
-    /// tiles unevenly), 8 or more channels per group filling most of the lanes of up to 8 vectors (2 when strided).
+    /// Whether this forward convolution can run here: 1-D/2-D, at most 2048 taps per output (a 3x3 kernel over 128
+    /// channels has 1152), 8 or more channels per group filling most of the lanes of up to 8 vectors (2 when strided).
+    /// One-group layers of 128 or more output channels go to the implicit-column GEMM instead
+    /// (<c>ConvKernels.ForwardTakesPositions</c>).
     /// </summary>
 
     public static bool Applies(ConvGeometry g) =>

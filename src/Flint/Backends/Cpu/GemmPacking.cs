@@ -106,10 +106,15 @@ internal static unsafe class GemmPacking
                     }
                 }
             }
-            if (lanes < w)
-                for (int k = k0; k < kc; k++)
-                    new Span<T>(d + (long)k * w + lanes, w - lanes).Clear();
+            ClearLanes(d + (long)k0 * w, kc - k0, w, lanes);
         }
+    }
+
+    /// <summary>Zeroes lanes [<paramref name="lanes"/>, <paramref name="w"/>) of each of <paramref name="steps"/> steps of a panel (a partial panel's padding).</summary>
+    public static void ClearLanes<T>(T* panel, int steps, int w, int lanes) where T : unmanaged
+    {
+        if (lanes >= w) return;
+        for (int k = 0; k < steps; k++) new Span<T>(panel + (long)k * w + lanes, w - lanes).Clear();
     }
 
     /// <summary>

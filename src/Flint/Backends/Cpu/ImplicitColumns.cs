@@ -7,8 +7,8 @@ namespace Flint.Backends.Cpu;
 
 /// <summary>
 /// The im2col matrix col [K, N·L] of a one-group convolution (row = an input channel and kernel tap, column = an output
-/// position of one image) as a GEMM operand packed straight from the input, so that it never exists whole: a small-plane
-/// layer skips writing it and reading it back (together a fifth of ResNet's 256- and 512-channel 3x3 layers). Its lanes
+/// position of one image) as a GEMM operand packed straight from the input, so that it never exists whole: a layer
+/// skips writing it and reading it back (together a fifth of ResNet's 256- and 512-channel 3x3 layers). Its lanes
 /// are either positions (<see cref="ByPosition"/>: col^T, the forward's left operand, steps = taps) or taps
 /// (<see cref="ByTap"/>: the weight gradient's right operand col^T, steps = positions). The input is given already padded
 /// (<see cref="Pad"/>), so a run of consecutive output columns of one output row reads one input row segment per tap,
@@ -117,8 +117,7 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
         {
             int lanes = Math.Min(mr, rows - p0);
             T* d = dst + (long)p0 * kc;
-            if (lanes < mr)
-                for (int k = 0; k < kc; k++) Vec<T>.Clear(d + (long)k * mr + lanes, mr - lanes);
+            GemmPacking.ClearLanes(d, kc, mr, lanes);
             // The panel's rows as runs along output rows: each run is one contiguous (or evenly strided) input row segment per step.
             for (long r = i + p0, last = r + lanes; r < last;)
             {
