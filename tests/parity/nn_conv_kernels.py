@@ -66,6 +66,9 @@ for dt in (torch.float32, torch.float64):
     conv("small_plane_flipped_4x4", F.conv2d, [r(2, 136, 6, 6), r(40, 136, 4, 4)], {"padding": 2}, big=True)
     # stride-2 im2col rows of two full vector blocks and a partial one
     conv("stride2_wide_rows", F.conv2d, [r(2, 3, 9, 71), r(40, 3, 3, 5), r(40)], {"stride": 2, "padding": [1, 2]})
+    # stride-2 col2im rows (input gradients): full vector steps, then tails of 13 and 12 (both scatter vectors) and 8
+    conv("stride2_col2im_tails", F.conv2d, [r(2, 8, 5, 57), r(24, 8, 3, 3), r(24)], {"stride": 2, "padding": 1})
+    conv("stride2_col2im_1x1", F.conv2d, [r(2, 8, 5, 47), r(24, 8, 1, 1)], {"stride": 2})
     # few output channels, wide rows, and odd widths around the vector length
     conv("o6_wide", F.conv2d, [r(3, 2, 9, 37), r(6, 2, 3, 5), r(6)], {"padding": 1})
     conv("o10_w17", F.conv2d, [r(2, 7, 6, 21), r(10, 7, 3, 5), r(10)], {}, small=True)

@@ -826,6 +826,28 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         }
     }
 
+    // dst[2j] += src[j] for j < n: the stride-2 row scatter of col2im, sixteen at a time spread over two vectors (odd
+    // lanes add zero); masked only in the row's last partial step, which must not write past its last element.
+    private static void AddToEvenElements(float* dst, float* src, long n)
+    {
+        var low = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
+        var high = Vector512.Create(8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15, 16);
+        var zero = Vector512<float>.Zero;
+        long j = 0;
+        for (; j + 16 <= n; j += 16, src += 16, dst += 32)
+        {
+            var v = Vector512.Load(src);
+            (Vector512.Load(dst) + Avx512F.PermuteVar16x32x2(v, low, zero)).Store(dst);
+            (Vector512.Load(dst + 16) + Avx512F.PermuteVar16x32x2(v, high, zero)).Store(dst + 16);
+        }
+        if (j == n) return;
+        int m = (int)(n - j);
+        var (first, second) = RowLoads.Masks(m, 2);
+        var t = Avx512F.MaskLoad(src, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(m)).AsSingle(), zero);
+        Avx512F.MaskStore(dst, first, Avx512F.MaskLoad(dst, first, zero) + Avx512F.PermuteVar16x32x2(t, low, zero));
+        if (m > 8) Avx512F.MaskStore(dst + 16, second, Avx512F.MaskLoad(dst + 16, second, zero) + Avx512F.PermuteVar16x32x2(t, high, zero));
+    }
+
     /// <summary>col2im of output rows [r0, r1) (column rows <paramref name="ld"/> apart): adds each entry back into the input element it came from.</summary>
     private static void Roll(T* col, long ld, T* x, ConvGeometry g, long channels, long r0, long r1)
     {
@@ -847,6 +869,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                             T* srow = src + (r - r0) * OW;
                             T* dst = x + ((c * g.ID + id) * g.IH + ih) * g.IW + iw0;
                             if (g.SW == 1) Vec<T>.Add(dst, srow + lo, hi - lo);
+                            else if (g.SW == 2 && typeof(T) == typeof(float) && Avx512F.IsSupported)
+                                AddToEvenElements((float*)dst, (float*)srow + lo, hi - lo);
                             else
                             {
                                 long s = g.SW;
