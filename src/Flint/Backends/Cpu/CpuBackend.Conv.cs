@@ -851,33 +851,44 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// <summary>col2im of output rows [r0, r1) (column rows <paramref name="ld"/> apart): adds each entry back into the input element it came from.</summary>
     private static void Roll(T* col, long ld, T* x, ConvGeometry g, long channels, long r0, long r1)
     {
-        long OW = g.OW;
+        // Geometry in locals and rows walked as in Unroll: a division per row and tap cost a stride-2 layer's 16-wide
+        // rows more than their additions.
+        long OW = g.OW, OH = g.OH, IW = g.IW, IH = g.IH, ID = g.ID, SW = g.SW, SH = g.SH, SD = g.SD;
+        long PW = g.PW, PH = g.PH, PD = g.PD, DW = g.DW, DH = g.DH, DD = g.DD, KD = g.KD, KH = g.KH, KW = g.KW;
         T* src = col;
         for (long c = 0; c < channels; c++)
-            for (long kd = 0; kd < g.KD; kd++)
-                for (long kh = 0; kh < g.KH; kh++)
-                    for (long kw = 0; kw < g.KW; kw++, src += ld)
+            for (long kd = 0; kd < KD; kd++)
+                for (long kh = 0; kh < KH; kh++)
+                {
+                    var (hlo, hhi) = ValidRange(OH, IH, SH, PH, kh * DH);
+                    for (long kw = 0; kw < KW; kw++, src += ld)
                     {
-                        var (lo, hi) = ValidRange(OW, g.IW, g.SW, g.PW, kw * g.DW);
+                        var (lo, hi) = ValidRange(OW, IW, SW, PW, kw * DW);
                         if (lo >= hi) continue;
-                        long iw0 = lo * g.SW - g.PW + kw * g.DW;
-                        for (long r = r0; r < r1; r++)
+                        long n = hi - lo;
+                        T* plane = x + c * ID * IH * IW + lo * SW - PW + kw * DW;
+                        for (long r = r0; r < r1;)
                         {
-                            long od = r / g.OH, oh = r % g.OH;
-                            long id = od * g.SD - g.PD + kd * g.DD, ih = oh * g.SH - g.PH + kh * g.DH;
-                            if ((ulong)id >= (ulong)g.ID || (ulong)ih >= (ulong)g.IH) continue;
-                            T* srow = src + (r - r0) * OW;
-                            T* dst = x + ((c * g.ID + id) * g.IH + ih) * g.IW + iw0;
-                            if (g.SW == 1) Vec<T>.Add(dst, srow + lo, hi - lo);
-                            else if (g.SW == 2 && typeof(T) == typeof(float) && Avx512F.IsSupported)
-                                AddToEvenElements((float*)dst, (float*)srow + lo, hi - lo);
-                            else
+                            long od = r / OH, oh = r % OH, id = od * SD - PD + kd * DD;
+                            long end = Math.Min(r1, r - oh + OH);
+                            if ((ulong)id < (ulong)ID)
                             {
-                                long s = g.SW;
-                                for (long ow = lo; ow < hi; ow++, dst += s) *dst += srow[ow];
+                                long a = Math.Clamp(hlo, oh, oh + end - r), e = Math.Clamp(hhi, a, oh + end - r);
+                                T* srow = src + (r - r0 + a - oh) * OW + lo;
+                                T* dst = plane + (id * IH + a * SH - PH + kh * DH) * IW;
+                                for (long h = a; h < e; h++, srow += OW, dst += SH * IW)
+                                {
+                                    if (SW == 1) Vec<T>.Add(dst, srow, n);
+                                    else if (SW == 2 && typeof(T) == typeof(float) && Avx512F.IsSupported)
+                                        AddToEvenElements((float*)dst, (float*)srow, n);
+                                    else
+                                        for (long j = 0; j < n; j++) dst[j * SW] += srow[j];
+                                }
                             }
+                            r = end;
                         }
                     }
+                }
     }
 }
 
