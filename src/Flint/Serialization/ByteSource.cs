@@ -22,6 +22,9 @@ internal abstract class ByteSource : IDisposable
         if (destination.Length > 0) ReadCore(offset, destination);
     }
 
+    /// <summary>Whether <see cref="Read"/> may be called from several threads at once (positional reads, memory).</summary>
+    public virtual bool ConcurrentReads => false;
+
     /// <summary>Reads a range known to lie inside the source.</summary>
     protected abstract void ReadCore(long offset, Span<byte> destination);
 
@@ -51,6 +54,8 @@ internal abstract class ByteSource : IDisposable
         private readonly long length = RandomAccess.GetLength(handle);
 
         public override long Length => length;
+
+        public override bool ConcurrentReads => true;
 
         protected override void ReadCore(long offset, Span<byte> destination)
         {
@@ -90,6 +95,8 @@ internal abstract class ByteSource : IDisposable
     internal sealed class MemorySource(ReadOnlyMemory<byte> memory) : ByteSource
     {
         public override long Length => memory.Length;
+
+        public override bool ConcurrentReads => true;
 
         protected override void ReadCore(long offset, Span<byte> destination) =>
             memory.Span.Slice((int)offset, destination.Length).CopyTo(destination);

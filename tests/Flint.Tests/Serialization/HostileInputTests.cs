@@ -100,6 +100,46 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void CombinesCrc32sOfConcatenatedParts()
+    {
+        var data = new byte[3_000_017];
+        new Random(5).NextBytes(data);
+        foreach (var (a, b) in new[] { (0, 10), (10, 0), (1, 1), (7, 1000), (1_500_008, 1_500_009), (3, 3_000_014) })
+        {
+            var whole = System.IO.Hashing.Crc32.HashToUInt32(data.AsSpan(0, a + b));
+            var head = System.IO.Hashing.Crc32.HashToUInt32(data.AsSpan(0, a));
+            var tail = System.IO.Hashing.Crc32.HashToUInt32(data.AsSpan(a, b));
+            Assert.Equal(whole, TorchZipReader.Crc32Combine(head, tail, b));
+        }
+    }
+
+    [Fact]
+    public void DetectsCorruptionInEachThreadsPartOfALargeTensor()
+    {
+        // 4 MB of data: read in parts by several threads, each part's CRC combined into the entry's.
+        var t = Torch.Arange(1 << 20, dtype: DType.Float32);
+        var path = Path.Combine(Path.GetTempPath(), $"flint-crc-{Environment.ProcessId}.pt");
+        try
+        {
+            Torch.Save(t, path);
+            Assert.True(Torch.Equal(t, Assert.IsType<Tensor>(Torch.Load(path))));
+            var clean = File.ReadAllBytes(path);
+            var data = new TorchZipReader(new ByteSource.MemorySource(clean)).Find("data/0")!;
+            foreach (var at in new[] { 5L, (1 << 22) - 5 })
+            {
+                var corrupt = (byte[])clean.Clone();
+                corrupt[new TorchZipReader(new ByteSource.MemorySource(clean)).DataOffset(data) + at] ^= 0x10;
+                File.WriteAllBytes(path, corrupt);
+                Assert.Contains("CRC-32 mismatch", Assert.Throws<CheckpointFormatException>(() => Torch.Load(path)).Message);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void DetectsCorruptArchives()
     {
         var ckpt = Pk.Zip(Pk.Pickle(Pk.Tensor(0, [4], [1])), ("0", FourFloats));
