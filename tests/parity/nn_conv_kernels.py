@@ -69,6 +69,11 @@ for dt in (torch.float32, torch.float64):
     # stride-2 col2im rows (input gradients): full vector steps, then tails of 13 and 12 (both scatter vectors) and 8
     conv("stride2_col2im_tails", F.conv2d, [r(2, 8, 5, 57), r(24, 8, 3, 3), r(24)], {"stride": 2, "padding": 1})
     conv("stride2_col2im_1x1", F.conv2d, [r(2, 8, 5, 47), r(24, 8, 1, 1)], {"stride": 2})
+    # strided 1x1 input gradients written row by row: an even width (a full block and a tail of 12), groups, stride 3 by rows
+    # and by columns
+    conv("stride2_1x1_even", F.conv2d, [r(2, 16, 6, 56), r(24, 16, 1, 1), r(24)], {"stride": 2})
+    conv("stride3_1x1_groups", F.conv2d, [r(2, 8, 7, 11), r(12, 4, 1, 1)], {"stride": [3, 2], "groups": 2})
+    conv("stride3_1x1_columns", F.conv2d, [r(2, 6, 5, 13), r(10, 6, 1, 1)], {"stride": [2, 3]}, small=True)
     # few output channels, wide rows, and odd widths around the vector length
     conv("o6_wide", F.conv2d, [r(3, 2, 9, 37), r(6, 2, 3, 5), r(6)], {"padding": 1})
     conv("o10_w17", F.conv2d, [r(2, 7, 6, 21), r(10, 7, 3, 5), r(10)], {}, small=True)

@@ -16,6 +16,24 @@ public class ConvKernelParityTests
     [MemberData(nameof(Cases))]
     public void MatchesPyTorch(string id) => ParityRunner.Run("nn_conv_kernels", id, ConvParityTests.Op);
 
+    public static IEnumerable<object[]> StridedCases => Cases.Where(c => ((string)c[0]).StartsWith("stride", StringComparison.Ordinal));
+
+    /// <summary>The strided layers' im2col and col2im (or spread) one band of a single output row at a time.</summary>
+    [Theory]
+    [MemberData(nameof(StridedCases))]
+    public void StridedLayersInRowBands(string id)
+    {
+        CpuBackend.ImageTileBytes = 1;
+        try
+        {
+            ParityRunner.Run("nn_conv_kernels", id, ConvParityTests.Op);
+        }
+        finally
+        {
+            CpuBackend.ImageTileBytes = CpuBackend.DefaultImageTileBytes;
+        }
+    }
+
     public static IEnumerable<object[]> SmallPlaneCases => Cases.Where(c => ((string)c[0]).StartsWith("small_plane", StringComparison.Ordinal));
 
     /// <summary>The small-plane layers on tiles of one image each: the weight gradient then sums over several tiles.</summary>

@@ -126,6 +126,15 @@ internal sealed partial class CpuBackend
     /// <summary>The value of <see cref="BatchTileBytes"/> outside tests.</summary>
     internal const long DefaultBatchTileBytes = 16 << 20;
 
+    /// <summary>
+    /// Bytes of an im2col tile of the image-by-image paths at most (about L2: measured best among 128 KiB to 2 MiB).
+    /// Tests lower it to cut images into bands of output rows.
+    /// </summary>
+    internal static long ImageTileBytes { get; set; } = DefaultImageTileBytes;
+
+    /// <summary>The value of <see cref="ImageTileBytes"/> outside tests.</summary>
+    internal const long DefaultImageTileBytes = 1 << 20;
+
     /// <summary>bfloat16 and float16 are computed in float32 and rounded once, as PyTorch's CPU kernels accumulate them.</summary>
     internal static bool NeedsFloat(DType d) => d is DType.BFloat16 or DType.Float16;
 
@@ -173,9 +182,6 @@ internal static unsafe class ConvWorkspace
 /// <summary>The convolution loops for one storage type (float, double or an integer type).</summary>
 internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 {
-    // An im2col tile holds at most this many bytes (about L2: measured best among 128 KiB to 2 MiB).
-    private const long TileBytes = 1 << 20;
-
     // Below this many multiply-adds a convolution stays on the calling thread.
     private const long Grain = 1L << 19;
 
@@ -193,8 +199,9 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         public Tiling(ConvGeometry g)
         {
             long perImage = Math.Max(1, g.K * g.L * sizeof(T));
-            Images = perImage * 2 <= TileBytes ? Math.Max(1, TileBytes / perImage) : 1;
-            Rows = Images > 1 ? g.OD * g.OH : Math.Max(1, TileBytes / Math.Max(1, g.K * g.OW * sizeof(T)));
+            long tile = CpuBackend.ImageTileBytes;
+            Images = perImage * 2 <= tile ? Math.Max(1, tile / perImage) : 1;
+            Rows = Images > 1 ? g.OD * g.OH : Math.Max(1, tile / Math.Max(1, g.K * g.OW * sizeof(T)));
         }
 
         public bool Batched => Images > 1;
@@ -291,8 +298,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 for (long i = count * t / n; i < count * (t + 1) / n; i++)
                 {
                     T* xi = (T*)agx + (first + i) * g.C * g.InPlane;
-                    Fill(xi, g.C * g.InPlane, T.Zero);
-                    Roll((T*)acol + i * L, ld, xi, g, g.C, 0, rows);
+                    if (!Spreads(g)) Fill(xi, g.C * g.InPlane, T.Zero);
+                    RollOrSpread((T*)acol + i * L, ld, xi, g, g.C, 0, rows);
                 }
             });
         }
@@ -579,7 +586,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         long K = g.K, L = g.L, Og = g.Og, Cg = g.Cg, rows = g.OD * g.OH;
         var tiling = new Tiling(g);
         T* col = g.IsPointwise ? null : ConvWorkspace.Get<T>(ConvWorkspace.Columns, tiling.ColumnElements(g));
-        if (!g.IsPointwise) Fill(gx + n0 * g.C * g.InPlane, (n1 - n0) * g.C * g.InPlane, T.Zero);
+        if (!g.IsPointwise && !Spreads(g)) Fill(gx + n0 * g.C * g.InPlane, (n1 - n0) * g.C * g.InPlane, T.Zero);
         if (tiling.Batched && !g.IsPointwise)
         {
             T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, tiling.StagingElements(g));
@@ -590,7 +597,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 {
                     Stage(gy, stage, g, i0, nb, gr * Og, Og);
                     Gemm.Run(w + gr * Og * K, 0, 1, K, stage, 0, ld, 1, col, 0, ld, 1, K, ld, Og, false);
-                    for (long i = 0; i < nb; i++) Roll(col + i * L, ld, gx + ((i0 + i) * g.C + gr * Cg) * g.InPlane, g, Cg, 0, rows);
+                    for (long i = 0; i < nb; i++) RollOrSpread(col + i * L, ld, gx + ((i0 + i) * g.C + gr * Cg) * g.InPlane, g, Cg, 0, rows);
                 }
             }
             return;
@@ -610,7 +617,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 {
                     long r1 = Math.Min(rows, r0 + tiling.Rows), lt = (r1 - r0) * g.OW;
                     Gemm.Run(wg, 0, 1, K, gyg + r0 * g.OW, 0, L, 1, col, 0, lt, 1, K, lt, Og, false);
-                    Roll(col, lt, gxg, g, Cg, r0, r1);
+                    RollOrSpread(col, lt, gxg, g, Cg, r0, r1);
                 }
             }
         }
@@ -846,6 +853,77 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         var t = Avx512F.MaskLoad(src, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(m)).AsSingle(), zero);
         Avx512F.MaskStore(dst, first, Avx512F.MaskLoad(dst, first, zero) + Avx512F.PermuteVar16x32x2(t, low, zero));
         if (m > 8) Avx512F.MaskStore(dst + 16, second, Avx512F.MaskLoad(dst + 16, second, zero) + Avx512F.PermuteVar16x32x2(t, high, zero));
+    }
+
+    // A strided 1x1 layer without padding (ResNet's downsamples): each input element receives at most one column
+    // entry, so its input gradient is written row by row (Spread), with no clearing pass and no additions.
+    private static bool Spreads(ConvGeometry g) =>
+        g is { KD: 1, KH: 1, KW: 1, PD: 0, PH: 0, PW: 0, ID: 1, OD: 1 } && !g.IsPointwise;
+
+    // col2im of output rows [r0, r1) into input planes that BackwardInputImages cleared, or spread into them whole.
+    private static void RollOrSpread(T* col, long ld, T* x, ConvGeometry g, long channels, long r0, long r1)
+    {
+        if (Spreads(g)) Spread(col, ld, x, g, channels, r0, r1);
+        else Roll(col, ld, x, g, channels, r0, r1);
+    }
+
+    /// <summary>
+    /// The input rows of output rows [r0, r1) of a <see cref="Spreads"/> layer (rows [r0·SH, r1·SH), the last output row's
+    /// ending at the bottom of the image): x[c, oh·SH, ow·SW] = col[c·ld + (oh - r0)·OW + ow], every other element zero.
+    /// </summary>
+    private static void Spread(T* col, long ld, T* x, ConvGeometry g, long channels, long r0, long r1)
+    {
+        long OW = g.OW, IW = g.IW, SH = g.SH, SW = g.SW, ih1 = Math.Min(g.IH, r1 * SH);
+        T* srcEnd = col + (channels - 1) * ld + (r1 - r0) * OW;
+        for (long c = 0; c < channels; c++)
+        {
+            // A row's spill stays inside its plane: rows below this band are written by a later call.
+            T* src = col + c * ld, plane = x + c * g.InPlane, dstEnd = plane + g.InPlane;
+            for (long ih = r0 * SH; ih < ih1; ih++)
+            {
+                T* dst = plane + ih * IW;
+                long oh = ih / SH;
+                if (ih % SH != 0) Vec<T>.Clear(dst, IW);
+                else if (SW == 2 && typeof(T) == typeof(float) && Avx512F.IsSupported)
+                    ToEvenElements((float*)dst, IW, (float*)src + (oh - r0) * OW, OW, (float*)srcEnd, (float*)dstEnd);
+                else
+                {
+                    Vec<T>.Clear(dst, IW);
+                    for (long ow = 0; ow < OW; ow++) dst[ow * SW] = src[(oh - r0) * OW + ow];
+                }
+            }
+        }
+    }
+
+    // dst[2j] = src[j] for j < n and every other element of dst[0, width) zero (width is 2n - 1 or 2n). A row's last,
+    // partial step loads and stores whole vectors where they stay before srcEnd and dstEnd (masked accesses cost about
+    // three times plain ones here); what it writes past the row lands on rows of its plane written after it.
+    private static void ToEvenElements(float* dst, long width, float* src, long n, float* srcEnd, float* dstEnd)
+    {
+        var low = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
+        var high = Vector512.Create(8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15, 16);
+        var zero = Vector512<float>.Zero;
+        long j = 0;
+        for (; j + 16 <= n; j += 16)
+        {
+            var v = Vector512.Load(src + j);
+            Avx512F.PermuteVar16x32x2(v, low, zero).Store(dst + 2 * j);
+            Avx512F.PermuteVar16x32x2(v, high, zero).Store(dst + 2 * j + 16);
+        }
+        if (j == n) return;
+        int m = (int)(n - j), w = (int)(width - 2 * j);
+        var t = RowLoads.First(src + j, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(m)).AsSingle(), srcEnd);
+        if (dst + 2 * j + 32 <= dstEnd)
+        {
+            Avx512F.PermuteVar16x32x2(t, low, zero).Store(dst + 2 * j);
+            Avx512F.PermuteVar16x32x2(t, high, zero).Store(dst + 2 * j + 16);
+            return;
+        }
+        Avx512F.MaskStore(dst + 2 * j, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(w)).AsSingle(),
+            Avx512F.PermuteVar16x32x2(t, low, zero));
+        if (w > 16)
+            Avx512F.MaskStore(dst + 2 * j + 16, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(w - 16)).AsSingle(),
+                Avx512F.PermuteVar16x32x2(t, high, zero));
     }
 
     /// <summary>col2im of output rows [r0, r1) (column rows <paramref name="ld"/> apart): adds each entry back into the input element it came from.</summary>
