@@ -1,7 +1,11 @@
 """Runs Flint's and PyTorch's benchmarks in one go and prints one row per workload: both times, the ratio
 Flint/PyTorch (below 1 means Flint is faster), each side's throughput as a fraction of the measured hardware ceiling.
 
-    python3 bench/compare.py [filter ...]     (from the repository root)
+    python3 bench/compare.py [--rounds N] [filter ...]     (from the repository root)
+
+With --rounds N the two sides run alternately N times (Flint, PyTorch, Flint, ...) and each row keeps each side's
+fastest median over the rounds: on a shared machine whose speed drifts over minutes, one side would otherwise be
+timed in a slow stretch and the other in a fast one.
 
 Ceilings (measured by Flint's bench in the same run, best of its repeats): "flop" rows against the two-thread FMA
 loop, "flop64" rows against half of it (fp64 lanes), "flop1" rows against the one-thread loop, "byte" rows against
@@ -13,7 +17,11 @@ import subprocess
 import sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-filters = sys.argv[1:]
+args = sys.argv[1:]
+rounds = 1
+if args[:1] == ["--rounds"]:
+    rounds, args = int(args[1]), args[2:]
+filters = args
 
 
 def rows(cmd, env=None):
@@ -28,12 +36,22 @@ def load():
 
 subprocess.run(["dotnet", "build", "-c", "Release", "bench/Flint.Bench.csproj", "-v", "q", "-nologo"], cwd=root,
                check=True, capture_output=True)
+def fastest(best, new):
+    for name, r in new.items():
+        if name not in best or r["seconds"] < best[name]["seconds"]:
+            best[name] = r
+    return best
+
+
 print(f"load average before: {load()}", flush=True)
-flint = rows(["dotnet", "bench/bin/Release/net10.0/Flint.Bench.dll", *filters])
-print(f"load average after Flint: {load()}", flush=True)
 env = dict(os.environ, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2")
-torch = rows(["/usr/bin/python3", "bench/pytorch_bench.py", *filters], env)
-print(f"load average after PyTorch: {load()}  (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')})")
+flint, torch = {}, {}
+for n in range(rounds):
+    fastest(flint, rows(["dotnet", "bench/bin/Release/net10.0/Flint.Bench.dll", *filters]))
+    print(f"load average after Flint (round {n + 1} of {rounds}): {load()}", flush=True)
+    fastest(torch, rows(["/usr/bin/python3", "bench/pytorch_bench.py", *filters], env))
+    print(f"load average after PyTorch (round {n + 1} of {rounds}): {load()}  "
+          f"(OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')})", flush=True)
 
 
 def per_second(name):
