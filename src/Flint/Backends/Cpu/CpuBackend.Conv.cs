@@ -820,7 +820,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 
     // dst[j] = src[2j] for j < n: the stride-2 row gather of im2col (ResNet's 7x7 and 3x3 stride-2 layers), sixteen
     // at a time from two loads, whole vectors but at the end of the image (`end`), past which nothing is read.
-    private static void EvenElements(float* dst, float* src, long n, float* end)
+    internal static void EvenElements(float* dst, float* src, long n, float* end)
     {
         var lanes = Vector512<int>.Indices;
         for (long j = 0; j < n; j += 16, src += 32, dst += 16)

