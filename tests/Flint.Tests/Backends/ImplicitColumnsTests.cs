@@ -6,8 +6,8 @@ namespace Flint.Tests.Backends;
 /// <summary>
 /// The implicit im2col operand of the small-plane convolution forward (<see cref="ImplicitColumns{T}"/>) packs exactly
 /// the panels that packing the unfolded matrix col^T would (the unfold itself is checked against PyTorch's), for any
-/// rows and steps a GEMM block asks: padding, strides 1 to 3, dilation, 1-D to 3-D, runs that cross output rows and
-/// images, partial panels and a thread's share of the rows; and the weight gradient's operands, the same columns with
+/// rows and steps a GEMM block asks: padding, strides 1 to 3 (rows split into even and odd columns at stride 2),
+/// dilation, 1-D to 3-D, runs that cross output rows and images, partial panels and a thread's share of the rows; and the weight gradient's operands, the same columns with
 /// lanes = taps (<see cref="ImplicitColumns{T}.ByTap"/>) and the output gradient's planes (<see cref="ImagePlanes{T}"/>).
 /// </summary>
 public unsafe class ImplicitColumnsTests
@@ -23,6 +23,10 @@ public unsafe class ImplicitColumnsTests
         [new long[] { 6, 6 }, new long[] { 3, 3 }, new long[] { 1, 1 }, new long[] { 0, 0 }, new long[] { 1, 1 }],
         [new long[] { 4, 5, 4 }, new long[] { 2, 3, 2 }, new long[] { 1, 2, 1 }, new long[] { 1, 1, 1 }, new long[] { 1, 1, 1 }],
         [new long[] { 19 }, new long[] { 5 }, new long[] { 2 }, new long[] { 2 }, new long[] { 1 }],
+        // column stride 2, rows split into even and odd columns: without padding, and with a dilation of 2 (every tap
+        // in the even half)
+        [new long[] { 9, 12 }, new long[] { 2, 3 }, new long[] { 2, 2 }, new long[] { 0, 0 }, new long[] { 1, 1 }],
+        [new long[] { 10, 13 }, new long[] { 3, 3 }, new long[] { 1, 2 }, new long[] { 1, 2 }, new long[] { 1, 2 }],
     ];
 
     [Theory]
