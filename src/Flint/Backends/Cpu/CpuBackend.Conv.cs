@@ -631,9 +631,6 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (g.N == 0 || g.L == 0) Fill(pgw, size, T.Zero);
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else if (DirectConvKernels<T>.AppliesWeight(g)) DirectConvKernels<T>.BackwardWeight(px, pgy, pgw, g);
-        // Stride-2 small planes read split rows on the implicit GEMM (the 32x32 3x3/2 layer 15% faster there than on
-        // the lanes, ResNet's even); at unit stride the lanes come first (LeNet's conv2 0.085 ms against 0.49 ms).
-        else if (SmallPlanes(g) && ImplicitColumns<T>.SplitsColumns(g)) BackwardWeightPositions(px, pgy, pgw, g);
         else if (LaneWeightKernels<T>.Applies(g)) LaneWeightKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else if (SmallPlanes(g)) BackwardWeightPositions(px, pgy, pgw, g);
         else
