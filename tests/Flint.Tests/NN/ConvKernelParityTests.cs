@@ -21,34 +21,28 @@ public class ConvKernelParityTests
     /// <summary>The strided layers' im2col and col2im (or spread) one band of a single output row at a time.</summary>
     [Theory]
     [MemberData(nameof(StridedCases))]
-    public void StridedLayersInRowBands(string id)
-    {
-        CpuBackend.ImageTileBytes = 1;
-        try
-        {
-            ParityRunner.Run("nn_conv_kernels", id, ConvParityTests.Op);
-        }
-        finally
-        {
-            CpuBackend.ImageTileBytes = CpuBackend.DefaultImageTileBytes;
-        }
-    }
+    public void StridedLayersInRowBands(string id) =>
+        RunWithTilesOfOneByte(id, v => CpuBackend.ImageTileBytes = v, CpuBackend.DefaultImageTileBytes);
 
     public static IEnumerable<object[]> SmallPlaneCases => Cases.Where(c => ((string)c[0]).StartsWith("small_plane", StringComparison.Ordinal));
 
     /// <summary>The small-plane layers on tiles of one image each: the weight gradient then sums over several tiles.</summary>
     [Theory]
     [MemberData(nameof(SmallPlaneCases))]
-    public void SmallPlanesInOneImageTiles(string id)
+    public void SmallPlanesInOneImageTiles(string id) =>
+        RunWithTilesOfOneByte(id, v => CpuBackend.BatchTileBytes = v, CpuBackend.DefaultBatchTileBytes);
+
+    // Runs a case with a tile budget (set through `setTileBytes`) of one byte, the fewest images or rows per tile.
+    private static void RunWithTilesOfOneByte(string id, Action<long> setTileBytes, long defaultBytes)
     {
-        CpuBackend.BatchTileBytes = 1;
+        setTileBytes(1);
         try
         {
             ParityRunner.Run("nn_conv_kernels", id, ConvParityTests.Op);
         }
         finally
         {
-            CpuBackend.BatchTileBytes = CpuBackend.DefaultBatchTileBytes;
+            setTileBytes(defaultBytes);
         }
     }
 }
