@@ -49,6 +49,22 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
         {
             T* srow = stage + oh * ld * ogPad, yrow = y + oh * OW;
             long o = 0;
+            if (typeof(T) == typeof(float) && Avx512F.IsSupported && L <= int.MaxValue)
+                for (; o + 16 <= Og; o += 16)
+                {
+                    // Sixteen channels by sixteen positions per transpose: the 32x32 64-channel forward spent 11.5% of
+                    // its CPU in 8 x 8 ones, 8.8% in these.
+                    float* s = (float*)srow + o, d = (float*)yrow + o * L;
+                    long p = 0;
+                    for (; p + 16 <= OW; p += 16) Transpose16(s + p * ogPad, ogPad, d + p, L);
+                    for (; p + 8 <= OW; p += 8)
+                    {
+                        LaneWeightKernels<T>.Transpose8x8(s + p * ogPad, ogPad, d + p, L);
+                        LaneWeightKernels<T>.Transpose8x8(s + p * ogPad + 8, ogPad, d + 8 * L + p, L);
+                    }
+                    for (; p < OW; p++)
+                        for (long k = 0; k < 16; k++) d[k * L + p] = s[p * ogPad + k];
+                }
             if (typeof(T) == typeof(float) && Avx.IsSupported)
                 for (; o + 8 <= Og; o += 8)
                 {
@@ -65,6 +81,15 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             }
         }
     }
+
+    // Sixteen positions' rows of sixteen channels (s, rows `ld` apart) into sixteen channel rows (d, `w` apart).
+    private static void Transpose16(float* s, long ld, float* d, long w) =>
+        GemmPacking.StoreTransposed(
+            Vector512.Load(s), Vector512.Load(s + ld), Vector512.Load(s + 2 * ld), Vector512.Load(s + 3 * ld),
+            Vector512.Load(s + 4 * ld), Vector512.Load(s + 5 * ld), Vector512.Load(s + 6 * ld), Vector512.Load(s + 7 * ld),
+            Vector512.Load(s + 8 * ld), Vector512.Load(s + 9 * ld), Vector512.Load(s + 10 * ld), Vector512.Load(s + 11 * ld),
+            Vector512.Load(s + 12 * ld), Vector512.Load(s + 13 * ld), Vector512.Load(s + 14 * ld), Vector512.Load(s + 15 * ld),
+            d, (int)w, 16);
 
     /// <summary>The horizontal stride of a register block, as a type so that unit stride compiles to constant offsets.</summary>
     private interface IStride
