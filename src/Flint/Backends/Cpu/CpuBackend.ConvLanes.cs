@@ -65,20 +65,7 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                     for (; p < OW; p++)
                         for (long k = 0; k < 16; k++) d[k * L + p] = s[p * ogPad + k];
                 }
-            if (typeof(T) == typeof(float) && Avx.IsSupported)
-                for (; o + 8 <= Og; o += 8)
-                {
-                    float* s = (float*)srow + o, d = (float*)yrow + o * L;
-                    long p = 0;
-                    for (; p + 8 <= OW; p += 8) LaneWeightKernels<T>.Transpose8x8(s + p * ogPad, ogPad, d + p, L);
-                    for (; p < OW; p++)
-                        for (long k = 0; k < 8; k++) d[k * L + p] = s[p * ogPad + k];
-                }
-            for (; o < Og; o++)
-            {
-                T* s = srow + o, d = yrow + o * L;
-                for (long p = 0; p < OW; p++, s += ogPad) d[p] = *s;
-            }
+            LaneWeightKernels<T>.TransposeMatrix(srow + o, ogPad, yrow + o * L, L, OW, Og - o);
         }
     }
 
@@ -124,11 +111,11 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             Vec<T>.Clear(wt, G * taps * ogPad);
             var bias = new T[G * ogPad];
             for (long gr = 0; gr < G; gr++)
-                for (long o = 0; o < Og; o++)
-                {
-                    for (long t = 0; t < taps; t++) wt[(gr * taps + t) * ogPad + o] = w[(gr * Og + o) * taps + t];
-                    if (b is not null) bias[gr * ogPad + o] = b[gr * Og + o];
-                }
+            {
+                LaneWeightKernels<T>.TransposeMatrix(w + gr * Og * taps, taps, wt + gr * taps * ogPad, ogPad, Og, taps);
+                if (b is not null)
+                    for (long o = 0; o < Og; o++) bias[gr * ogPad + o] = b[gr * Og + o];
+            }
             var offsets = new long[taps];
             for (long c = 0; c < Cg; c++)
                 for (long i = 0; i < g.KH; i++)

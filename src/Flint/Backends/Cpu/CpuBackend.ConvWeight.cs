@@ -92,6 +92,22 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
         Avx.Store(d + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
     }
 
+    /// <summary>d[c·ld + r] = s[r·ls + c] for r &lt; rows, c &lt; cols: 8 x 8 blocks in registers (float), the edges scalar.</summary>
+    internal static void TransposeMatrix(T* s, long ls, T* d, long ld, long rows, long cols)
+    {
+        long r = 0;
+        if (typeof(T) == typeof(float) && Avx.IsSupported)
+            for (; r + 8 <= rows; r += 8)
+            {
+                long c = 0;
+                for (; c + 8 <= cols; c += 8) Transpose8x8((float*)s + r * ls + c, ls, (float*)d + c * ld + r, ld);
+                for (; c < cols; c++)
+                    for (long i = r; i < r + 8; i++) d[c * ld + i] = s[i * ls + c];
+            }
+        for (; r < rows; r++)
+            for (long c = 0; c < cols; c++) d[c * ld + r] = s[r * ls + c];
+    }
+
     private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
     {
         public static void Run(T* x, T* gy, T* gw, ConvGeometry g)
@@ -146,20 +162,12 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
             Parallelism.For((int)Math.Min(threads, blocks), (t, count) =>
             {
                 for (long u = blocks * t / count; u < blocks * (t + 1) / count; u++)
-                    Untranspose((T*)ap, (T*)agw, u / ((Og + 7) / 8), u % ((Og + 7) / 8) * 8, Og, taps, ogPad);
+                {
+                    long gr = u / ((Og + 7) / 8), o0 = u % ((Og + 7) / 8) * 8;
+                    TransposeMatrix((T*)ap + gr * taps * ogPad + o0, ogPad, (T*)agw + (gr * Og + o0) * taps, taps, taps, Math.Min(8, Og - o0));
+                }
             });
             GC.KeepAlive(partials);
-        }
-
-        // Output channels [o0, o0 + 8) of group gr of the summed partial [group][tap][ogPad] into gw [group][o][tap].
-        private static void Untranspose(T* sum, T* gw, long gr, long o0, long Og, long taps, long ogPad)
-        {
-            T* s = sum + gr * taps * ogPad + o0, d = gw + (gr * Og + o0) * taps;
-            long k = 0;
-            if (typeof(T) == typeof(float) && Avx.IsSupported && o0 + 8 <= Og)
-                for (; k + 8 <= taps; k += 8) Transpose8x8((float*)s + k * ogPad, ogPad, (float*)d + k, taps);
-            for (long o = 0; o < Math.Min(8, Og - o0); o++)
-                for (long j = k; j < taps; j++) d[o * taps + j] = s[j * ogPad + o];
         }
 
         // gy[n] [O, L] into [groups, L, ogPad]: channel o of group gr at position p in lane o of row gr · L + p, padding lanes zero.
@@ -167,24 +175,7 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
         {
             long L = g.L, Og = g.Og, G = g.Groups;
             if (ogPad != Og) Vec<T>.Clear(dst, G * L * ogPad);
-            for (long gr = 0; gr < G; gr++)
-            {
-                long o = 0;
-                if (typeof(T) == typeof(float) && Avx.IsSupported)
-                    for (; o + 8 <= Og; o += 8)
-                    {
-                        float* s = (float*)gy + (gr * Og + o) * L, d = (float*)dst + gr * L * ogPad + o;
-                        long p = 0;
-                        for (; p + 8 <= L; p += 8) Transpose8x8(s + p, L, d + p * ogPad, ogPad);
-                        for (; p < L; p++)
-                            for (long k = 0; k < 8; k++) d[p * ogPad + k] = s[k * L + p];
-                    }
-                for (; o < Og; o++)
-                {
-                    T* s = gy + (gr * Og + o) * L, d = dst + gr * L * ogPad + o;
-                    for (long p = 0; p < L; p++, d += ogPad) *d = s[p];
-                }
-            }
+            for (long gr = 0; gr < G; gr++) TransposeMatrix(gy + gr * Og * L, L, dst + gr * L * ogPad, ogPad, Og, L);
         }
 
         // Every tap of one group and one vector of its output channels, in blocks of kernel rows (row = c · KH + kh).
