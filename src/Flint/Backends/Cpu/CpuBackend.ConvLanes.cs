@@ -123,6 +123,9 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                         offsets[(c * g.KH + i) * g.KW + j] = c * plane + i * g.DH * width + j * g.DW;
             int threads = (int)Math.Max(1, Math.Min(g.N, Parallelism.ThreadsFor(g.N * g.O * g.K * L, 1L << 18)));
             nint ax = (nint)x, ay = (nint)y, awt = (nint)wt;
+            // Images are handed out one at a time rather than in fixed halves: a thread that starts late (woken from
+            // the pool) or is descheduled leaves its share to the other instead of making it wait.
+            long next = -1;
             Parallelism.For(threads, (t, count) =>
             {
                 T* xbuf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, xImage + slack + stageRows * ogPad);
@@ -131,7 +134,7 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                 T* pw = (T*)awt;
                 fixed (T* pb = bias)
                 fixed (long* po = offsets)
-                    for (long n = g.N * t / count; n < g.N * (t + 1) / count; n++)
+                    for (long n = Interlocked.Increment(ref next); n < g.N; n = Interlocked.Increment(ref next))
                     {
                         for (long c = 0; c < g.C; c++)
                             DirectConvKernels<T>.Border((T*)ax + (n * g.C + c) * g.InPlane, g.IH, g.IW, xbuf + c * plane, rows, width, g.PH, g.PW);
