@@ -229,24 +229,18 @@ internal sealed class TorchZipReader
         int parts = source.ConcurrentReads ? Parallelism.ThreadsFor(size, ParallelReadGrain) : 1;
         var crcs = new uint[parts];
         nint adst = (nint)dst;
-        try
+        Parallelism.For(parts, (t, n) =>
         {
-            Parallelism.For(parts, (t, n) =>
+            var part = new Crc32();
+            for (long done = size * t / n, end = size * (t + 1) / n; done < end;)
             {
-                long start = size * t / n, end = size * (t + 1) / n;
-                for (long done = start; done < end;)
-                {
-                    var span = new Span<byte>((byte*)adst + done, (int)Math.Min(end - done, Array.MaxLength));
-                    source.Read(at + done, span);
-                    crcs[t] = Crc32Combine(crcs[t], Crc(span), span.Length);
-                    done += span.Length;
-                }
-            });
-        }
-        catch (AggregateException ae) when (ae.InnerException is { } inner)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
-        }
+                var span = new Span<byte>((byte*)adst + done, (int)Math.Min(end - done, Array.MaxLength));
+                source.Read(at + done, span);
+                part.Append(span);
+                done += span.Length;
+            }
+            crcs[t] = part.GetCurrentHashAsUInt32();
+        });
         uint crc = 0;
         for (int t = 0; t < parts; t++) crc = Crc32Combine(crc, crcs[t], size * (t + 1) / parts - size * t / parts);
         return crc;

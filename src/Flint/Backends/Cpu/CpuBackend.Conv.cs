@@ -833,12 +833,15 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         }
     }
 
+    // Permutations that spread sixteen values over the even lanes of two vectors (index 16: a zero operand's lane).
+    private static readonly Vector512<int> SpreadLow = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
+    private static readonly Vector512<int> SpreadHigh = Vector512.Create(8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15, 16);
+
     // dst[2j] += src[j] for j < n: the stride-2 row scatter of col2im, sixteen at a time spread over two vectors (odd
     // lanes add zero); masked only in the row's last partial step, which must not write past its last element.
     private static void AddToEvenElements(float* dst, float* src, long n)
     {
-        var low = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
-        var high = Vector512.Create(8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15, 16);
+        Vector512<int> low = SpreadLow, high = SpreadHigh;
         var zero = Vector512<float>.Zero;
         long j = 0;
         for (; j + 16 <= n; j += 16, src += 16, dst += 32)
@@ -900,8 +903,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     // three times plain ones here); what it writes past the row lands on rows of its plane written after it.
     private static void ToEvenElements(float* dst, long width, float* src, long n, float* srcEnd, float* dstEnd)
     {
-        var low = Vector512.Create(0, 16, 1, 16, 2, 16, 3, 16, 4, 16, 5, 16, 6, 16, 7, 16);
-        var high = Vector512.Create(8, 16, 9, 16, 10, 16, 11, 16, 12, 16, 13, 16, 14, 16, 15, 16);
+        Vector512<int> low = SpreadLow, high = SpreadHigh;
         var zero = Vector512<float>.Zero;
         long j = 0;
         for (; j + 16 <= n; j += 16)

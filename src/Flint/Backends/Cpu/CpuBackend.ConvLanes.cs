@@ -57,13 +57,7 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                     float* s = (float*)srow + o, d = (float*)yrow + o * L;
                     long p = 0;
                     for (; p + 16 <= OW; p += 16) Transpose16(s + p * ogPad, ogPad, d + p, L);
-                    for (; p + 8 <= OW; p += 8)
-                    {
-                        LaneWeightKernels<T>.Transpose8x8(s + p * ogPad, ogPad, d + p, L);
-                        LaneWeightKernels<T>.Transpose8x8(s + p * ogPad + 8, ogPad, d + 8 * L + p, L);
-                    }
-                    for (; p < OW; p++)
-                        for (long k = 0; k < 16; k++) d[k * L + p] = s[p * ogPad + k];
+                    LaneWeightKernels<T>.TransposeMatrix(srow + o + p * ogPad, ogPad, yrow + o * L + p, L, OW - p, 16);
                 }
             LaneWeightKernels<T>.TransposeMatrix(srow + o, ogPad, yrow + o * L, L, OW, Og - o);
         }

@@ -158,12 +158,12 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
                 long a = size * t / count, b = size * (t + 1) / count;
                 for (int u = 1; u < threads; u++) Vec<T>.Add((T*)ap + a, (T*)ap + u * size + a, b - a);
             });
-            long blocks = G * ((Og + 7) / 8);
+            long perGroup = (Og + 7) / 8, blocks = G * perGroup;
             Parallelism.For((int)Math.Min(threads, blocks), (t, count) =>
             {
                 for (long u = blocks * t / count; u < blocks * (t + 1) / count; u++)
                 {
-                    long gr = u / ((Og + 7) / 8), o0 = u % ((Og + 7) / 8) * 8;
+                    long gr = u / perGroup, o0 = u % perGroup * 8;
                     TransposeMatrix((T*)ap + gr * taps * ogPad + o0, ogPad, (T*)agw + (gr * Og + o0) * taps, taps, taps, Math.Min(8, Og - o0));
                 }
             });

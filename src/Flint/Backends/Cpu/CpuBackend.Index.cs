@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 
 namespace Flint.Backends.Cpu;
 
@@ -61,14 +60,7 @@ internal sealed partial class CpuBackend
         public void Visit<T>() where T : unmanaged
         {
             var row = new IndexGatherRow<T> { ByteStrides = ByteStrides(strides, output.dtype), Bounds = bounds };
-            try
-            {
-                StridedLoop.Run(row, IndexOperands(output, src, indices));
-            }
-            catch (AggregateException ae) when (ae.InnerException is { } inner)
-            {
-                ExceptionDispatchInfo.Capture(inner).Throw();
-            }
+            StridedLoop.Run(row, IndexOperands(output, src, indices));
         }
     }
 

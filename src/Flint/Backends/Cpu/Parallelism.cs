@@ -31,7 +31,10 @@ internal static class Parallelism
         return (int)Math.Clamp(work / g, 1, numThreads);
     }
 
-    /// <summary>Runs <paramref name="body"/>(t, count) for t in [0, count) on count threads, the caller taking one.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(t, count) for t in [0, count) on count threads, the caller taking one. An exception
+    /// a thread throws is rethrown as itself (not wrapped in an AggregateException), as it would be on one thread.
+    /// </summary>
     public static void For(int count, Action<int, int> body)
     {
         if (count <= 1)
@@ -39,12 +42,19 @@ internal static class Parallelism
             body(0, 1);
             return;
         }
-        System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, t =>
+        try
         {
-            var outer = inParallelRegion;
-            inParallelRegion = true;
-            try { body(t, count); }
-            finally { inParallelRegion = outer; }
-        });
+            System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, t =>
+            {
+                var outer = inParallelRegion;
+                inParallelRegion = true;
+                try { body(t, count); }
+                finally { inParallelRegion = outer; }
+            });
+        }
+        catch (AggregateException ae) when (ae.InnerException is { } inner)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+        }
     }
 }
