@@ -216,6 +216,20 @@ parts = [torch.randn(1, 28, 28) for _ in range(64)]
 run("small/stack_64x1x28x28", lambda: torch.stack(parts), 64, "sample")
 
 # ---- 5. Thread scaling
+def openblas_threads():
+    """OpenBLAS's own thread-count setter: torch.set_num_threads does not reach OpenBLAS's pthreads, so without it the
+    one-thread matmul ran on two cores (measured: CPU time twice the wall time)."""
+    import ctypes
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line and ".so" in line}
+    for path in paths:
+        lib = ctypes.CDLL(path)
+        if hasattr(lib, "openblas_set_num_threads"):
+            return lib.openblas_set_num_threads
+    return lambda n: None
+
+
+set_blas_threads = openblas_threads()
 m1, m2 = torch.randn(2048, 2048), torch.randn(2048, 2048)
 big = torch.randn(16 << 20)
 tx, tw = torch.randn(32, 64, 32, 32), torch.randn(64, 64, 3, 3)
@@ -225,10 +239,12 @@ for threads in (1, 2):
     def on(f, t=threads):
         def body():
             torch.set_num_threads(t)
+            set_blas_threads(t)
             try:
                 f()
             finally:
                 torch.set_num_threads(2)
+                set_blas_threads(2)
         return body
 
     unit = "flop1" if threads == 1 else "flop"
