@@ -77,5 +77,11 @@ for dt in (torch.float32, torch.float64):
     # few output channels, wide rows, and odd widths around the vector length
     conv("o6_wide", F.conv2d, [r(3, 2, 9, 37), r(6, 2, 3, 5), r(6)], {"padding": 1})
     conv("o10_w17", F.conv2d, [r(2, 7, 6, 21), r(10, 7, 3, 5), r(10)], {}, small=True)
+    # images in vector lanes (a vector of images per thread): a partial last group, rows of 10 (blocks of 3, 3, 3, 1)
+    # and 14 (input gradient: 4, 4, 4, 2), padding with dilation, and padding wider than the kernel (negative borders
+    # in the input gradient)
+    conv("images_lenet2", F.conv2d, [r(33, 6, 6, 14), r(16, 6, 5, 5), r(16)], {})
+    conv("images_pad_dil", F.conv2d, [r(34, 2, 3, 12), r(13, 2, 3, 4), r(13)], {"padding": [2, 1], "dilation": [1, 2]})
+    conv("images_wide_pad", F.conv2d, [r(33, 4, 3, 4), r(8, 4, 3, 3)], {"padding": 3})
 
 f.save()

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Backends.Cpu;
 
@@ -77,6 +78,19 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
     private struct C6 : IChannels { public static int Value => 6; }
     private struct C8 : IChannels { public static int Value => 8; }
 
+    /// <summary>A register block's vector count (1 to 6), as a type for the same reason.</summary>
+    private interface IVectors
+    {
+        static abstract int Value { get; }
+    }
+
+    private struct P1 : IVectors { public static int Value => 1; }
+    private struct P2 : IVectors { public static int Value => 2; }
+    private struct P3 : IVectors { public static int Value => 3; }
+    private struct P4 : IVectors { public static int Value => 4; }
+    private struct P5 : IVectors { public static int Value => 5; }
+    private struct P6 : IVectors { public static int Value => 6; }
+
     private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
     {
         /// <summary>
@@ -94,8 +108,8 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
             long outH = backward ? g.IH : g.OH, outW = backward ? g.IW : g.OW;
             long top = backward ? (g.KH - 1) * g.DH - g.PH : g.PH, left = backward ? (g.KW - 1) * g.DW - g.PW : g.PW;
             long kh = g.KH, kw = g.KW, taps = kh * kw, steps = cin * taps;
-            int ob = Channels(cout);
-            long block = Vectors(ob) * TS.Count, blocks = (cout + ob - 1) / ob;
+            int ob = Channels(cout), pv = Vectors(ob);
+            long block = pv * TS.Count, blocks = (cout + ob - 1) / ob;
             long width = outW + (kw - 1) * g.DW, rows = outH + (kh - 1) * g.DH, plane = rows * width;
             long span = outH * width, spanPad = (span + block - 1) / block * block;
             // The last block reads up to this far past the bordered planes (into zeros).
@@ -103,25 +117,30 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
             // Weights as [block][cin][kh][kw][ob], zero past cout; the backward kernel is flipped and channel-swapped.
             var wt = new T[blocks * steps * ob];
             for (long o = 0; o < cout; o++)
+            {
+                // This runs before the threads start: no division per element.
+                long at = o / ob * steps * ob + o % ob;
                 for (long c = 0; c < cin; c++)
-                    for (long t = 0; t < taps; t++)
-                    {
-                        T v = backward ? w[(c * g.C + o) * taps + taps - 1 - t] : w[(o * g.C + c) * taps + t];
-                        wt[((o / ob * cin + c) * taps + t) * ob + o % ob] = v;
-                    }
+                {
+                    T* src = backward ? w + (c * g.C + o) * taps + taps - 1 : w + (o * g.C + c) * taps;
+                    for (long t = 0; t < taps; t++, at += ob) wt[at] = backward ? src[-t] : src[t];
+                }
+            }
             var bias = new T[blocks * ob];
             if (b is not null)
                 for (long o = 0; o < cout; o++) bias[o] = b[o];
-            // Offset of each (c, i, j) tap within the bordered planes.
-            var offsets = new long[steps];
-            for (long c = 0; c < cin; c++)
-                for (long i = 0; i < kh; i++)
-                    for (long j = 0; j < kw; j++)
-                        offsets[(c * kh + i) * kw + j] = c * plane + i * g.DH * width + j * g.DW;
+            int threads = (int)Math.Max(1, Math.Min(g.N, Parallelism.ThreadsFor(g.N * cout * cin * outH * outW * taps, 1L << 18)));
+            // Images in lanes when every thread gets a full vector of them (and an image's output fits the int strides of
+            // the transposes).
+            if (g.N >= TS.Count * threads && cout * outH * outW <= int.MaxValue)
+            {
+                RunImages(input, output, g, backward, ob, wt, bias, threads);
+                return;
+            }
+            var offsets = Offsets(g, cin, rows, width, 1);
             long planes = cin * plane;
-            int threads = (int)Math.Min(g.N, Parallelism.ThreadsFor(g.N * cout * cin * outH * outW * taps, 1L << 18));
             nint ai = (nint)input, ao = (nint)output;
-            Parallelism.For(Math.Max(threads, 1), (t, count) =>
+            Parallelism.For(threads, (t, count) =>
             {
                 T* buf = ConvWorkspace.Get<T>(ConvWorkspace.Plane, planes + slack + ob * spanPad);
                 T* stage = buf + planes + slack;
@@ -139,20 +158,132 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
                             long o0 = blk * ob, valid = Math.Min(ob, cout - o0);
                             T* wb = pw + blk * steps * ob;
                             for (long p = 0; p < span; p += block)
-                                switch (ob)
-                                {
-                                    case 1: Block<C1>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
-                                    case 2: Block<C2>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
-                                    case 4: Block<C4>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
-                                    case 6: Block<C6>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
-                                    default: Block<C8>(buf + p, po, steps, wb, pb + o0, stage + p, spanPad); break;
-                                }
+                                Block(ob, pv, buf + p, po, steps, wb, pb + o0, stage + p, spanPad);
                             for (long o = 0; o < valid; o++)
                                 for (long r = 0; r < outH; r++)
                                     Vec<T>.Copy(outN + ((o0 + o) * outH + r) * outW, stage + o * spanPad + r * width, outW);
                         }
                     }
             });
+        }
+
+        /// <summary>
+        /// <see cref="Run"/> with the images in vector lanes, for batches of at least a vector of images per thread:
+        /// each group of TS.Count images is transposed into bordered planes [cin][rows][width][image], where one vector
+        /// holds a position of every image, so a register block of consecutive positions of one output row wastes no
+        /// lanes on the columns past a row's end (LeNet's second layer computed 14-wide rows for 10 outputs in the flat
+        /// layout). The [cout][position][image] sums are transposed back into the output planes.
+        /// </summary>
+        private static void RunImages(T* input, T* output, ConvGeometry g, bool backward, int ob, T[] wt, T[] bias, int threads)
+        {
+            long V = TS.Count;
+            long cin = backward ? g.O : g.C, cout = backward ? g.C : g.O;
+            long inH = backward ? g.OH : g.IH, inW = backward ? g.OW : g.IW;
+            long outH = backward ? g.IH : g.OH, outW = backward ? g.IW : g.OW, L = outH * outW;
+            long top = backward ? (g.KH - 1) * g.DH - g.PH : g.PH, left = backward ? (g.KW - 1) * g.DW - g.PW : g.PW;
+            long width = outW + (g.KW - 1) * g.DW, rows = outH + (g.KH - 1) * g.DH, plane = rows * width;
+            long steps = cin * g.KH * g.KW, blocks = (cout + ob - 1) / ob, groups = (g.N + V - 1) / V;
+            long c0 = Math.Max(0, -left), c1 = Math.Min(inW, width - left);
+            long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
+            // A row's register blocks differ by at most one position (10 = 3 + 3 + 2 + 2, not 3 + 3 + 3 + 1).
+            long perRow = (outW + Vectors(ob) - 1) / Vectors(ob);
+            var offsets = Offsets(g, cin, rows, width, V);
+            nint ai = (nint)input, ao = (nint)output;
+            Parallelism.For((int)Math.Min(threads, groups), (t, count) =>
+            {
+                T* xt = ConvWorkspace.Get<T>(ConvWorkspace.Plane, (cin * plane + blocks * ob * L) * V);
+                T* stage = xt + cin * plane * V;
+                fixed (T* pw = wt)
+                fixed (T* pb = bias)
+                fixed (long* po = offsets)
+                    for (long grp = groups * t / count; grp < groups * (t + 1) / count; grp++)
+                    {
+                        long n0 = grp * V, images = Math.Min(V, g.N - n0);
+                        // Lanes of missing images hold zeros (stale values could be denormals, slow in every multiply).
+                        if (images < V) Vec<T>.Clear(xt, cin * plane * V);
+                        for (long c = 0; c < cin; c++)
+                            for (long br = 0; br < rows; br++)
+                            {
+                                T* row = xt + (c * rows + br) * width * V;
+                                long r = br - top;
+                                if ((ulong)r >= (ulong)inH || c1 <= c0)
+                                {
+                                    Vec<T>.Clear(row, width * V);
+                                    continue;
+                                }
+                                Vec<T>.Clear(row, start * V);
+                                Vec<T>.Clear(row + end * V, (width - end) * V);
+                                T* src = (T*)ai + (n0 * cin + c) * inH * inW + r * inW + c0;
+                                if (typeof(T) == typeof(float) && V == 16) TransposeImages((float*)src, cin * inH * inW, (float*)row + start * V, images, end - start);
+                                else LaneWeightKernels<T>.TransposeMatrix(src, cin * inH * inW, row + start * V, V, images, end - start);
+                            }
+                        for (long blk = 0; blk < blocks; blk++)
+                        {
+                            long o0 = blk * ob;
+                            for (long oh = 0; oh < outH; oh++)
+                                for (long q = 0, ow = 0; q < perRow; q++)
+                                {
+                                    long k = outW / perRow + (q < outW % perRow ? 1 : 0);
+                                    Block(ob, (int)k, xt + (oh * width + ow) * V, po, steps, pw + blk * steps * ob, pb + o0,
+                                        stage + (o0 * L + oh * outW + ow) * V, L * V);
+                                    ow += k;
+                                }
+                        }
+                        for (long o = 0; o < cout; o++)
+                        {
+                            T* so = stage + o * L * V, yo = (T*)ao + (n0 * cout + o) * L;
+                            long p = typeof(T) == typeof(float) && V == 16 ? UntransposeImages((float*)so, (float*)yo, cout * L, L, images) : 0;
+                            LaneWeightKernels<T>.TransposeMatrix(so + p * V, V, yo + p, cout * L, L - p, images);
+                        }
+                    }
+            });
+        }
+
+        /// <summary>
+        /// d[col·16 + i] = s[i·ls + col] for col &lt; cols and i &lt; 16 (zero for i ≥ images): a row of each of 16 images into
+        /// 16-image vectors, 16 columns per in-register transpose (scalar 8 x 8 edges cost a fifth of LeNet's layer).
+        /// </summary>
+        private static void TransposeImages(float* s, long ls, float* d, long images, long cols)
+        {
+            for (long c = 0; c < cols; c += 16)
+            {
+                int k = (int)Math.Min(16, cols - c);
+                var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(k)).AsSingle();
+                float* p = s + c;
+                Vector512<float> Row(long i) => i >= images ? Vector512<float>.Zero
+                    : k == 16 ? Vector512.Load(p + i * ls) : Avx512F.MaskLoad(p + i * ls, mask, Vector512<float>.Zero);
+                GemmPacking.StoreTransposed(Row(0), Row(1), Row(2), Row(3), Row(4), Row(5), Row(6), Row(7),
+                    Row(8), Row(9), Row(10), Row(11), Row(12), Row(13), Row(14), Row(15), d + c * 16, 16, k);
+            }
+        }
+
+        /// <summary>
+        /// y[i·ld + p] = s[p·16 + i] for i &lt; images and p in whole blocks of 16 positions; returns the positions done.
+        /// </summary>
+        private static long UntransposeImages(float* s, float* y, long ld, long positions, long images)
+        {
+            long p = 0;
+            for (; p + 16 <= positions; p += 16)
+            {
+                float* b = s + p * 16;
+                GemmPacking.StoreTransposed(Vector512.Load(b), Vector512.Load(b + 16), Vector512.Load(b + 32), Vector512.Load(b + 48),
+                    Vector512.Load(b + 64), Vector512.Load(b + 80), Vector512.Load(b + 96), Vector512.Load(b + 112),
+                    Vector512.Load(b + 128), Vector512.Load(b + 144), Vector512.Load(b + 160), Vector512.Load(b + 176),
+                    Vector512.Load(b + 192), Vector512.Load(b + 208), Vector512.Load(b + 224), Vector512.Load(b + 240),
+                    y + p, (int)ld, (int)images);
+            }
+            return p;
+        }
+
+        /// <summary>The offset of each (c, i, j) tap within bordered planes of rows x width positions, each <paramref name="unit"/> elements.</summary>
+        private static long[] Offsets(ConvGeometry g, long cin, long rows, long width, long unit)
+        {
+            var offsets = new long[cin * g.KH * g.KW];
+            for (long c = 0; c < cin; c++)
+                for (long i = 0; i < g.KH; i++)
+                    for (long j = 0; j < g.KW; j++)
+                        offsets[(c * g.KH + i) * g.KW + j] = ((c * rows + i * g.DH) * width + j * g.DW) * unit;
+            return offsets;
         }
 
         // Output channels per register block: the size among 1, 2, 4, 6, 8 that wastes fewest channels (larger on ties).
@@ -264,15 +395,41 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
             }
         }
 
+        /// <summary>Runs <see cref="Block{TC, TP}"/> for ob channels (1, 2, 4, 6 or 8) and pv vectors (1 to 6).</summary>
+        private static void Block(int ob, int pv, T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld)
+        {
+            switch (ob)
+            {
+                case 1: Block<C1>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                case 2: Block<C2>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                case 4: Block<C4>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                case 6: Block<C6>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                default: Block<C8>(pv, src, offsets, steps, w, bias, dst, ld); break;
+            }
+        }
+
+        private static void Block<TC>(int pv, T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld) where TC : struct, IChannels
+        {
+            switch (pv)
+            {
+                case 1: Block<TC, P1>(src, offsets, steps, w, bias, dst, ld); break;
+                case 2: Block<TC, P2>(src, offsets, steps, w, bias, dst, ld); break;
+                case 3: Block<TC, P3>(src, offsets, steps, w, bias, dst, ld); break;
+                case 4: Block<TC, P4>(src, offsets, steps, w, bias, dst, ld); break;
+                case 5: Block<TC, P5>(src, offsets, steps, w, bias, dst, ld); break;
+                default: Block<TC, P6>(src, offsets, steps, w, bias, dst, ld); break;
+            }
+        }
+
         /// <summary>
-        /// One block of positions x <typeparamref name="TC"/> output channels: sums start from the bias, every step adds
+        /// One block of <typeparamref name="TP"/> vectors x <typeparamref name="TC"/> output channels: sums start from the bias, every step adds
         /// the channel's weight times the input vectors at the step's offset, and the sums are stored to
         /// <paramref name="dst"/> (channel rows <paramref name="ld"/> apart).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Block<TC>(T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld) where TC : struct, IChannels
+        private static void Block<TC, TP>(T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld) where TC : struct, IChannels where TP : struct, IVectors
         {
-            int oc = TC.Value, pv = Vectors(TC.Value);
+            int oc = TC.Value, pv = TP.Value;
             long V = TS.Count;
             TV a00 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a01 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a02 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a03 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a04 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero, a05 = oc > 0 ? TS.Splat(bias[0]) : TS.Zero;
             TV a10 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a11 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a12 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a13 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a14 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero, a15 = oc > 1 ? TS.Splat(bias[1]) : TS.Zero;
