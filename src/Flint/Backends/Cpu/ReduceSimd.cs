@@ -11,36 +11,43 @@ internal interface ISumMap
 {
     static abstract Vector512<double> Map(Vector512<double> v);
     static abstract double Map(double v);
+
+    /// <summary>The map in float32, for maps that are exact there (every one but the square).</summary>
+    static abstract Vector512<float> Map(Vector512<float> v);
 }
 
 internal readonly struct IdentityMap : ISumMap
 {
     public static Vector512<double> Map(Vector512<double> v) => v;
     public static double Map(double v) => v;
+    public static Vector512<float> Map(Vector512<float> v) => v;
 }
 
 internal readonly struct NanZeroMap : ISumMap
 {
     public static Vector512<double> Map(Vector512<double> v) => Vector512.ConditionalSelect(Vector512.Equals(v, v), v, Vector512<double>.Zero);
     public static double Map(double v) => double.IsNaN(v) ? 0 : v;
+    public static Vector512<float> Map(Vector512<float> v) => Vector512.ConditionalSelect(Vector512.Equals(v, v), v, Vector512<float>.Zero);
 }
 
 internal readonly struct AbsMap : ISumMap
 {
     public static Vector512<double> Map(Vector512<double> v) => Vector512.Abs(v);
     public static double Map(double v) => Math.Abs(v);
+    public static Vector512<float> Map(Vector512<float> v) => Vector512.Abs(v);
 }
 
 internal readonly struct SquareMap : ISumMap
 {
     public static Vector512<double> Map(Vector512<double> v) => v * v;
     public static double Map(double v) => v * v;
+    public static Vector512<float> Map(Vector512<float> v) => throw new NotSupportedException("squares are summed in float64");
 }
 
 /// <summary>
 /// AVX-512 reductions of one contiguous run of float32 or float64 values, as torch.sum / nansum / norm / amax / amin
-/// reduce along a contiguous dim: sums widen float32 to float64 per element and keep eight independent float64
-/// accumulators (no serial add chain, and more accurate than PyTorch's float32 cascade); max and min keep four
+/// reduce along a contiguous dim: sums keep independent float64 accumulators (no serial add chain, and more accurate
+/// than PyTorch's float32 cascade), fed by float32 partials of 16 values per lane for float32 rows; max and min keep four
 /// vector accumulators and a NaN flag, so that a NaN anywhere makes the result NaN as in PyTorch.
 /// </summary>
 internal static unsafe class ReduceSimd
@@ -117,6 +124,7 @@ internal static unsafe class ReduceSimd
     // Eight float64 vectors (64 float32 or float64 elements) a step.
     private static double Sum<TS, TMap>(TS* x, long n) where TS : unmanaged where TMap : ISumMap
     {
+        if (typeof(TS) == typeof(float) && typeof(TMap) != typeof(SquareMap) && n >= Block) return SumBlocks<TMap>((float*)x, n);
         var a0 = Vector512<double>.Zero;
         var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
         long i = 0;
@@ -135,6 +143,36 @@ internal static unsafe class ReduceSimd
         double s = Vector512.Sum((a0 + a1) + (a2 + a3) + ((a4 + a5) + (a6 + a7)));
         for (; i < n; i++) s += Scalar<TS, TMap>(x, i);
         return s;
+    }
+
+    private const int Block = 1024;
+
+    // float32 sums in blocks: each lane adds 16 of a block's values in float32, then the block's partial sums are widened
+    // and added in float64. A quarter of the instructions per byte of widening every element: a memory-bound float32 sum
+    // ran 20% slower than PyTorch's all-float32 one (fewer loads in flight), and each float32 partial of 16 values keeps
+    // the result far closer to the exact sum than PyTorch's.
+    private static double SumBlocks<TMap>(float* x, long n) where TMap : ISumMap
+    {
+        var d0 = Vector512<double>.Zero;
+        var d1 = d0; var d2 = d0; var d3 = d0;
+        long i = 0;
+        for (; i + Block <= n; i += Block)
+        {
+            var a0 = Vector512<float>.Zero;
+            var a1 = a0; var a2 = a0; var a3 = a0;
+            for (long j = i; j < i + Block; j += 64)
+            {
+                a0 += TMap.Map(Vector512.Load(x + j));
+                a1 += TMap.Map(Vector512.Load(x + j + 16));
+                a2 += TMap.Map(Vector512.Load(x + j + 32));
+                a3 += TMap.Map(Vector512.Load(x + j + 48));
+            }
+            d0 += Avx512F.ConvertToVector512Double(a0.GetLower()) + Avx512F.ConvertToVector512Double(a0.GetUpper());
+            d1 += Avx512F.ConvertToVector512Double(a1.GetLower()) + Avx512F.ConvertToVector512Double(a1.GetUpper());
+            d2 += Avx512F.ConvertToVector512Double(a2.GetLower()) + Avx512F.ConvertToVector512Double(a2.GetUpper());
+            d3 += Avx512F.ConvertToVector512Double(a3.GetLower()) + Avx512F.ConvertToVector512Double(a3.GetUpper());
+        }
+        return Vector512.Sum((d0 + d1) + (d2 + d3)) + Sum<float, TMap>(x + i, n - i);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
