@@ -36,6 +36,11 @@ for dt in (torch.float32, torch.float64):
     wide[0, 1, 2:4, 10:12] = float("-inf")
     pool("max_pool2d_wide", "max_pool2d_with_indices", F.max_pool2d, [wide], {"kernel_size": 2, "return_indices": True},
          gradcheck=False)  # NaN and -inf inputs have no finite differences
+    # The 2x2 backward written row pair by row pair: a full last block of 16 windows beside an odd column and an odd
+    # row; planes split over two threads whose rows' last vectors would run into the other thread's first plane.
+    pool("max_pool2d_2x2_odd_full", "max_pool2d", F.max_pool2d, [r(2, 3, 5, 33)], {"kernel_size": 2}, gradcheck=False)
+    if dt == torch.float32:
+        pool("max_pool2d_2x2_threads", "max_pool2d", F.max_pool2d, [r(8, 8, 8, 130)], {"kernel_size": 2}, gradcheck=False)
     # The vectorised row path (float32): ResNet's 3x3 / 2 / 1 on rows of two full blocks and a partial one, plus
     # stride 1 with dilation and a 2-row window, with ties, all -inf windows and NaN.
     rows = (r(2, 2, 9, 75) * 4).round()

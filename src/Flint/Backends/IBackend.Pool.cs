@@ -22,6 +22,12 @@ internal partial interface IBackend
     /// </summary>
     void MaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g);
 
+    /// <summary>
+    /// The adjoint of <see cref="MaxPool2d"/>: gx [P, IH, IW] (overwritten) is the sum of gy [P, OH, OW] at the pool's
+    /// indices (contiguous; each within its window).
+    /// </summary>
+    void MaxPool2dBackward(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g);
+
     /// <summary>Average pooling of contiguous x [P, IH, IW] into y [P, OH, OW] (PyTorch's divisor rules).</summary>
     void AvgPool2d(Tensor x, Tensor y, PoolGeometry g);
 

@@ -264,17 +264,22 @@ internal static class Pooling
         var inShape = x.shape;
         if (Graph.Needs(x))
             Graph.Record(y, "MaxPool2DWithIndicesBackward0", [x], [indices], n =>
-                [ScatterPlanes(n.Grad, n.Saved(0), inShape, "MaxPool2DWithIndicesBackwardBackward0", "MaxPool2DWithIndicesBackward0")]);
+                [ScatterPlanes(n.Grad, n.Saved(0), inShape, "MaxPool2DWithIndicesBackwardBackward0", "MaxPool2DWithIndicesBackward0", g)]);
         return (y, indices);
     }
 
-    /// <summary>dst [*, S] (shape <paramref name="dstShape"/>) = Σ of src values at their plane index; records <paramref name="name"/>.</summary>
-    public static Tensor ScatterPlanes(Tensor src, Tensor indices, long[] dstShape, string name, string adjointName) =>
+    /// <summary>
+    /// dst [*, S] (shape <paramref name="dstShape"/>) = Σ of src values at their plane index; records <paramref name="name"/>.
+    /// Given the max pool's geometry <paramref name="pool"/> (its own indices), the backend's max-pool backward runs it.
+    /// </summary>
+    public static Tensor ScatterPlanes(Tensor src, Tensor indices, long[] dstShape, string name, string adjointName, PoolGeometry? pool = null) =>
         LinearOp.Apply(src, [indices], t =>
         {
             var dst = Tensor.Allocate((long[])dstShape.Clone(), t.dtype, t.Device);
-            t.Backend.PlaneScatter(Planes(t.Contiguous(), indices), Planes(indices.Contiguous(), indices), Planes(dst, indices), true,
-                i => new ArgumentException($"Found an invalid max index: {i}"));
+            if (pool is not null) t.Backend.MaxPool2dBackward(t.Contiguous(), indices.Contiguous(), dst, pool);
+            else
+                t.Backend.PlaneScatter(Planes(t.Contiguous(), indices), Planes(indices.Contiguous(), indices), Planes(dst, indices), true,
+                    i => new ArgumentException($"Found an invalid max index: {i}"));
             return dst;
         }, name, (g, saved) => GatherPlanes(g, saved[0], adjointName, name));
 

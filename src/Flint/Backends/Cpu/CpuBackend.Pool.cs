@@ -34,6 +34,21 @@ internal sealed partial class CpuBackend
         }
     }
 
+    public void MaxPool2dBackward(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g)
+    {
+        if (gx.dtype == DType.Float32 && MaxPool2x2BackwardF32.Applies(g))
+        {
+            MaxPool2x2BackwardF32.Run(gy, indices, gx, g);
+            return;
+        }
+        long inPlane = g.IH * g.IW, outPlane = g.OH * g.OW;
+        PlaneScatter(View(gy, g.Planes, outPlane), View(indices, g.Planes, outPlane), View(gx, g.Planes, inPlane), true,
+            i => new ArgumentException($"Found an invalid max index: {i}"));
+    }
+
+    private static Tensor View(Tensor contiguous, long planes, long per) =>
+        new(contiguous.storage, [planes, per], [per, 1], contiguous.offset, contiguous.dtype, contiguous.version);
+
     public void AvgPool2d(Tensor x, Tensor y, PoolGeometry g) => Average(x, y, g, adaptive: false, backward: false);
 
     public void AvgPool2dBackward(Tensor gy, Tensor gx, PoolGeometry g) => Average(gy, gx, g, adaptive: false, backward: true);
@@ -388,6 +403,98 @@ internal static unsafe class MaxPool2x2F32
         var wins = Vector512.GreaterThan(v, max) | ~Vector512.Equals(v, v);
         max = Vector512.ConditionalSelect(wins, v, max);
         which = Vector512.ConditionalSelect(wins.AsInt32(), Vector512.Create(position), which);
+    }
+}
+
+/// <summary>
+/// The backward of the 2x2, stride-2 max pool of float32 with AVX-512: each input position lies in at most one window,
+/// so each pair of input rows is written once, whole, from sixteen windows' gradients and indices at a time (each value
+/// goes to the window position its index names, zeros elsewhere), with no clearing pass and no scalar scatter. Rows are
+/// written in address order and a row's last vectors may run past its end into rows written after it (LeNet's rows are
+/// 28 and 10 wide), but never past the end of the thread's planes.
+/// </summary>
+internal static unsafe class MaxPool2x2BackwardF32
+{
+    private static readonly Vector512<int> Low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    private static readonly Vector512<int> High = Low + Vector512.Create(8);
+
+    /// <summary>
+    /// Whether this pool's backward runs here: rows of 16 or more (each row's 32-value stores rewrite narrower rows
+    /// several times over: LeNet's 10-wide ones took 0.031 -> 0.05-0.07 ms, its 28-wide ones 8% less).
+    /// </summary>
+    public static bool Applies(PoolGeometry g) =>
+        Avx512F.IsSupported && g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 }
+        && 2 * g.OH <= g.IH && 2 * g.OW <= g.IW && g.IW >= 16 && g.IH * g.IW <= int.MaxValue;
+
+    public static void Run(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g)
+    {
+        nint ay = (nint)gy.Ptr, ai = (nint)indices.Ptr, ax = (nint)gx.Ptr;
+        long inPlane = g.IH * g.IW, outPlane = g.OH * g.OW;
+        Parallelism.For((int)Math.Min(Math.Max(g.Planes, 1), Parallelism.ThreadsFor(g.Planes * inPlane)), (t, count) =>
+        {
+            long p0 = g.Planes * t / count, p1 = g.Planes * (t + 1) / count;
+            float* end = (float*)ax + p1 * inPlane;
+            for (long p = p0; p < p1; p++)
+                Plane((float*)ay + p * outPlane, (long*)ai + p * outPlane, (float*)ax + p * inPlane, end, (int)g.IH, (int)g.IW, (int)g.OH, (int)g.OW);
+        });
+        GC.KeepAlive(gy); GC.KeepAlive(indices); GC.KeepAlive(gx);
+    }
+
+    private static void Plane(float* gy, long* ip, float* gx, float* end, int ih, int iw, int oh, int ow)
+    {
+        for (int r = 0; r < oh; r++)
+        {
+            float* top = gx + 2 * r * iw;
+            // The top row whole, then the bottom one: a row's last vectors run into the rows after it.
+            for (int half = 0; half < 2; half++)
+                for (int c = 0; c < ow; c += 16)
+                {
+                    int n = Math.Min(16, ow - c);
+                    var valid = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(n));
+                    var g = n == 16 ? Vector512.Load(gy + r * ow + c) : Avx512F.MaskLoad(gy + r * ow + c, valid.AsSingle(), Vector512<float>.Zero);
+                    // Plus zero: a -0 gradient lands as +0, as PyTorch's zero-fill-and-add gives.
+                    g += Vector512<float>.Zero;
+                    // Each window's index minus this row's position at the window's left column: 0 or 1 when its maximum is on this row.
+                    var at = Indices(ip + r * ow + c, n) - Vector512.Create((2 * r + half) * iw + 2 * c) - RowLoads.Even;
+                    Pair(top + half * iw + 2 * c, end, Vector512.ConditionalSelect(Vector512.Equals(at, Vector512<int>.Zero).AsSingle(), g, default),
+                        Vector512.ConditionalSelect(Vector512.Equals(at, Vector512<int>.One).AsSingle(), g, default));
+                }
+            // An odd last column is in no window (whole-vector stores leave it zero only when the row's last block is partial).
+            if ((iw & 1) != 0)
+            {
+                top[iw - 1] = 0;
+                top[2 * iw - 1] = 0;
+            }
+        }
+        // An odd last row is in no window.
+        if (2 * oh < ih) new Span<float>(gx + 2 * oh * iw, iw).Clear();
+    }
+
+    // Sixteen windows' int64 indices narrowed to int32 (the plane fits in int); lanes past n are not read.
+    private static Vector512<int> Indices(long* ip, int n)
+    {
+        if (n == 16)
+            return Vector512.Create(Avx512F.ConvertToVector256Int32(Vector512.Load(ip)), Avx512F.ConvertToVector256Int32(Vector512.Load(ip + 8)));
+        var zero = Vector512<long>.Zero;
+        var lo = Avx512F.MaskLoad(ip, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n)), zero);
+        var hi = Avx512F.MaskLoad(ip + 8, Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)n - 8)), zero);
+        return Vector512.Create(Avx512F.ConvertToVector256Int32(lo), Avx512F.ConvertToVector256Int32(hi));
+    }
+
+    // Even and odd columns interleaved into 32 values at d, clipped at end.
+    private static void Pair(float* d, float* end, Vector512<float> even, Vector512<float> odd)
+    {
+        var first = Avx512F.PermuteVar16x32x2(even, Low, odd);
+        var second = Avx512F.PermuteVar16x32x2(even, High, odd);
+        long room = end - d;
+        if (room >= 32)
+        {
+            first.Store(d);
+            second.Store(d + 16);
+            return;
+        }
+        Avx512F.MaskStore(d, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)room)).AsSingle(), first);
+        if (room > 16) Avx512F.MaskStore(d + 16, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)room - 16)).AsSingle(), second);
     }
 }
 
