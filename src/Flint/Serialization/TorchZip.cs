@@ -231,15 +231,15 @@ internal sealed class TorchZipReader
         nint adst = (nint)dst;
         Parallelism.For(parts, (t, n) =>
         {
-            var part = new Crc32();
+            uint part = 0;
             for (long done = size * t / n, end = size * (t + 1) / n; done < end;)
             {
                 var span = new Span<byte>((byte*)adst + done, (int)Math.Min(end - done, Array.MaxLength));
                 source.Read(at + done, span);
-                part.Append(span);
+                part = Crc32Combine(part, Crc32Folding.Hash(span), span.Length);
                 done += span.Length;
             }
-            crcs[t] = part.GetCurrentHashAsUInt32();
+            crcs[t] = part;
         });
         uint crc = 0;
         for (int t = 0; t < parts; t++) crc = Crc32Combine(crc, crcs[t], size * (t + 1) / parts - size * t / parts);
@@ -408,31 +408,29 @@ internal sealed class TorchZipWriter
     {
         long size = storage.ByteCount;
         var offset = Begin(name, size, out var nameBytes);
-        var crc = new Crc32();
         if (storage is CpuStorage cpu)
         {
             var span = cpu.Bytes;
-            crc.Append(span);
             Put(span);
+            End(nameBytes, offset, size, Crc32Folding.Hash(span));
+            return;
         }
-        else
+        var crc = new Crc32();
+        var chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(size, 1), 1 << 22));
+        try
         {
-            var chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(size, 1), 1 << 22));
-            try
+            for (long done = 0; done < size;)
             {
-                for (long done = 0; done < size;)
-                {
-                    var n = (int)Math.Min(chunk.Length, size - done);
-                    storage.CopyToHost(done, chunk.AsSpan(0, n));
-                    crc.Append(chunk.AsSpan(0, n));
-                    Put(chunk.AsSpan(0, n));
-                    done += n;
-                }
+                var n = (int)Math.Min(chunk.Length, size - done);
+                storage.CopyToHost(done, chunk.AsSpan(0, n));
+                crc.Append(chunk.AsSpan(0, n));
+                Put(chunk.AsSpan(0, n));
+                done += n;
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
         End(nameBytes, offset, size, crc.GetCurrentHashAsUInt32());
     }
