@@ -66,31 +66,6 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
         }
     }
 
-    /// <summary>A register block's output channel count, as a type so that each size gets its own compiled kernel.</summary>
-    private interface IChannels
-    {
-        static abstract int Value { get; }
-    }
-
-    private struct C1 : IChannels { public static int Value => 1; }
-    private struct C2 : IChannels { public static int Value => 2; }
-    private struct C4 : IChannels { public static int Value => 4; }
-    private struct C6 : IChannels { public static int Value => 6; }
-    private struct C8 : IChannels { public static int Value => 8; }
-
-    /// <summary>A register block's vector count (1 to 6), as a type for the same reason.</summary>
-    private interface IVectors
-    {
-        static abstract int Value { get; }
-    }
-
-    private struct P1 : IVectors { public static int Value => 1; }
-    private struct P2 : IVectors { public static int Value => 2; }
-    private struct P3 : IVectors { public static int Value => 3; }
-    private struct P4 : IVectors { public static int Value => 4; }
-    private struct P5 : IVectors { public static int Value => 5; }
-    private struct P6 : IVectors { public static int Value => 6; }
-
     private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
     {
         /// <summary>
@@ -400,24 +375,24 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
         {
             switch (ob)
             {
-                case 1: Block<C1>(pv, src, offsets, steps, w, bias, dst, ld); break;
-                case 2: Block<C2>(pv, src, offsets, steps, w, bias, dst, ld); break;
-                case 4: Block<C4>(pv, src, offsets, steps, w, bias, dst, ld); break;
-                case 6: Block<C6>(pv, src, offsets, steps, w, bias, dst, ld); break;
-                default: Block<C8>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                case 1: Block<Count1>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                case 2: Block<Count2>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                case 4: Block<Count4>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                case 6: Block<Count6>(pv, src, offsets, steps, w, bias, dst, ld); break;
+                default: Block<Count8>(pv, src, offsets, steps, w, bias, dst, ld); break;
             }
         }
 
-        private static void Block<TC>(int pv, T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld) where TC : struct, IChannels
+        private static void Block<TC>(int pv, T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld) where TC : struct, ICount
         {
             switch (pv)
             {
-                case 1: Block<TC, P1>(src, offsets, steps, w, bias, dst, ld); break;
-                case 2: Block<TC, P2>(src, offsets, steps, w, bias, dst, ld); break;
-                case 3: Block<TC, P3>(src, offsets, steps, w, bias, dst, ld); break;
-                case 4: Block<TC, P4>(src, offsets, steps, w, bias, dst, ld); break;
-                case 5: Block<TC, P5>(src, offsets, steps, w, bias, dst, ld); break;
-                default: Block<TC, P6>(src, offsets, steps, w, bias, dst, ld); break;
+                case 1: Block<TC, Count1>(src, offsets, steps, w, bias, dst, ld); break;
+                case 2: Block<TC, Count2>(src, offsets, steps, w, bias, dst, ld); break;
+                case 3: Block<TC, Count3>(src, offsets, steps, w, bias, dst, ld); break;
+                case 4: Block<TC, Count4>(src, offsets, steps, w, bias, dst, ld); break;
+                case 5: Block<TC, Count5>(src, offsets, steps, w, bias, dst, ld); break;
+                default: Block<TC, Count6>(src, offsets, steps, w, bias, dst, ld); break;
             }
         }
 
@@ -427,7 +402,7 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
         /// <paramref name="dst"/> (channel rows <paramref name="ld"/> apart).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Block<TC, TP>(T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld) where TC : struct, IChannels where TP : struct, IVectors
+        private static void Block<TC, TP>(T* src, long* offsets, long steps, T* w, T* bias, T* dst, long ld) where TC : struct, ICount where TP : struct, ICount
         {
             int oc = TC.Value, pv = TP.Value;
             long V = TS.Count;

@@ -52,20 +52,6 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
         else Impl<V256<T>, Vector256<T>>.Run(x, gy, gw, g);
     }
 
-    private interface IWidth
-    {
-        static abstract int Value { get; }
-    }
-
-    private struct W1 : IWidth { public static int Value => 1; }
-    private struct W2 : IWidth { public static int Value => 2; }
-    private struct W3 : IWidth { public static int Value => 3; }
-    private struct W4 : IWidth { public static int Value => 4; }
-    private struct W5 : IWidth { public static int Value => 5; }
-    private struct W6 : IWidth { public static int Value => 6; }
-    private struct W7 : IWidth { public static int Value => 7; }
-    private struct W8 : IWidth { public static int Value => 8; }
-
     /// <summary>The 8 x 8 float block at s (rows ls apart) transposed into d (rows ld apart).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Transpose8x8(float* s, long ls, float* d, long ld)
@@ -184,23 +170,23 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
         {
             switch (g.KW)
             {
-                case 1: Rows<W1>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
-                case 2: Rows<W2>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
-                case 3: Rows<W3>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
-                case 4: Rows<W4>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
-                case 5: Rows<W5>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
-                case 6: Rows<W6>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
-                case 7: Rows<W7>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
-                default: Rows<W8>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
+                case 1: Rows<Count1>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
+                case 2: Rows<Count2>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
+                case 3: Rows<Count3>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
+                case 4: Rows<Count4>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
+                case 5: Rows<Count5>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
+                case 6: Rows<Count6>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
+                case 7: Rows<Count7>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
+                default: Rows<Count8>(x, xImage, plane, width, gyT, gImage, lanes, images, g, part, ogPad); break;
             }
         }
 
         // Kernel rows per pass: at most 24 accumulators (8 rows of up to 3 taps, 4 rows of up to 6, 3 rows of 7 or 8).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static int RowsPerPass<TW>() where TW : struct, IWidth => TW.Value <= 3 ? 8 : TW.Value <= 6 ? 4 : 3;
+        private static int RowsPerPass<TW>() where TW : struct, ICount => TW.Value <= 3 ? 8 : TW.Value <= 6 ? 4 : 3;
 
         private static void Rows<TW>(T* x, long xImage, long plane, long width, T* gyT, long gImage, long lanes, long images,
-            ConvGeometry g, T* part, long ogPad) where TW : struct, IWidth
+            ConvGeometry g, T* part, long ogPad) where TW : struct, ICount
         {
             long KH = g.KH, total = g.Cg * KH, R = RowsPerPass<TW>();
             long rowStep = g.SH * width, dh = g.DH * width;
@@ -232,7 +218,7 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
             valid ? x + (row / KH) * plane + (row % KH) * dh : first;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static TV Step<TW>(int i, T* q0, T* q1, T* q2, T* q3, T* q4, T* q5, T* q6, T* q7, TV gv, TV a) where TW : struct, IWidth
+        private static TV Step<TW>(int i, T* q0, T* q1, T* q2, T* q3, T* q4, T* q5, T* q6, T* q7, TV gv, TV a) where TW : struct, ICount
         {
             int w = TW.Value;
             if (i >= RowsPerPass<TW>() * w) return a;
@@ -247,7 +233,7 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Pass<TW>(T* x0, T* x1, T* x2, T* x3, T* x4, T* x5, T* x6, T* x7, long xImage, long rowStep, long sw, long oh, long ow,
-            T* gyT, long gImage, long lanes, long images, T* part, long ogPad, long used) where TW : struct, IWidth
+            T* gyT, long gImage, long lanes, long images, T* part, long ogPad, long used) where TW : struct, ICount
         {
             TV a0 = TS.Zero, a1 = TS.Zero, a2 = TS.Zero, a3 = TS.Zero, a4 = TS.Zero, a5 = TS.Zero, a6 = TS.Zero, a7 = TS.Zero;
             TV a8 = TS.Zero, a9 = TS.Zero, a10 = TS.Zero, a11 = TS.Zero, a12 = TS.Zero, a13 = TS.Zero, a14 = TS.Zero, a15 = TS.Zero;
