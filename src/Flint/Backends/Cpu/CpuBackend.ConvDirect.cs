@@ -7,10 +7,11 @@ namespace Flint.Backends.Cpu;
 
 /// <summary>
 /// Direct unit-stride convolution for few channels (LeNet-sized layers), where an im2col GEMM would be a handful of
-/// rows long and the unrolling would cost more than the arithmetic. Each image's input planes are copied into
-/// zero-bordered buffers, read as one flat run of positions across row ends; a block of 1 to 8 output channels x 3 to 6
-/// vectors of positions is summed in registers, each loaded input vector feeding every channel of the block.
-/// The input gradient is the same correlation of the bordered output gradient with the flipped, channel-swapped kernel.
+/// rows long and the unrolling would cost more than the arithmetic. A block of 1 to 8 output channels x 1 to 6 vectors
+/// is summed in registers, each loaded input vector feeding every channel of the block. With a vector of images per
+/// thread, a vector holds one position of as many images (bordered planes [channel][row][column][image]); otherwise
+/// each image's bordered planes are read as one flat run of positions across row ends. The input gradient is the same
+/// correlation of the bordered output gradient with the flipped, channel-swapped kernel.
 /// </summary>
 internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T>
 {
