@@ -210,7 +210,7 @@ internal static unsafe class ReduceSimd
             var v1 = Vector512.Load(x + i + w);
             var v2 = Vector512.Load(x + i + 2 * w);
             var v3 = Vector512.Load(x + i + 3 * w);
-            nan |= ~(Vector512.Equals(v0, v0) & Vector512.Equals(v1, v1)) | ~(Vector512.Equals(v2, v2) & Vector512.Equals(v3, v3));
+            nan |= Unordered(v0, v1) | Unordered(v2, v3);
             a0 = max ? Vector512.MaxNative(a0, v0) : Vector512.MinNative(a0, v0);
             a1 = max ? Vector512.MaxNative(a1, v1) : Vector512.MinNative(a1, v1);
             a2 = max ? Vector512.MaxNative(a2, v2) : Vector512.MinNative(a2, v2);
@@ -226,6 +226,13 @@ internal static unsafe class ReduceSimd
         for (int k = 1; k < w; k++) s = max ? T.Max(s, a0.GetElement(k)) : T.Min(s, a0.GetElement(k));
         return s;
     }
+
+    // Lanes where a or b is NaN, in one comparison (a quarter of the instructions of testing each for v == v).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Unordered<T>(Vector512<T> a, Vector512<T> b) =>
+        typeof(T) == typeof(float) ? Avx512F.CompareUnordered(a.AsSingle(), b.AsSingle()).As<float, T>()
+        : typeof(T) == typeof(double) ? Avx512F.CompareUnordered(a.AsDouble(), b.AsDouble()).As<double, T>()
+        : ~(Vector512.Equals(a, a) & Vector512.Equals(b, b));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step<T>(ref Vector512<T> a, ref Vector512<T> nan, Vector512<T> v, bool max)
