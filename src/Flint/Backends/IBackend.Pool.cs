@@ -23,10 +23,10 @@ internal partial interface IBackend
     void MaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g);
 
     /// <summary>
-    /// The adjoint of <see cref="MaxPool2d"/>: gx [P, IH, IW] (overwritten) is the sum of gy [P, OH, OW] at the pool's
-    /// indices (contiguous; each within its window).
+    /// The adjoint of <see cref="MaxPool2d"/>: <see cref="PlaneScatter"/> with accumulation of gy [P, OH·OW] at the
+    /// pool's indices into gx [P, IH·IW], where the pool's geometry <paramref name="g"/> may allow a faster kernel.
     /// </summary>
-    void MaxPool2dBackward(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g);
+    void MaxPool2dBackward(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g, Func<long, Exception> outOfRange);
 
     /// <summary>Average pooling of contiguous x [P, IH, IW] into y [P, OH, OW] (PyTorch's divisor rules).</summary>
     void AvgPool2d(Tensor x, Tensor y, PoolGeometry g);

@@ -276,10 +276,10 @@ internal static class Pooling
         LinearOp.Apply(src, [indices], t =>
         {
             var dst = Tensor.Allocate((long[])dstShape.Clone(), t.dtype, t.Device);
-            if (pool is not null) t.Backend.MaxPool2dBackward(t.Contiguous(), indices.Contiguous(), dst, pool);
-            else
-                t.Backend.PlaneScatter(Planes(t.Contiguous(), indices), Planes(indices.Contiguous(), indices), Planes(dst, indices), true,
-                    i => new ArgumentException($"Found an invalid max index: {i}"));
+            var (src, index, planes) = (Planes(t.Contiguous(), indices), Planes(indices.Contiguous(), indices), Planes(dst, indices));
+            Func<long, Exception> outOfRange = i => new ArgumentException($"Found an invalid max index: {i}");
+            if (pool is not null) t.Backend.MaxPool2dBackward(src, index, planes, pool, outOfRange);
+            else t.Backend.PlaneScatter(src, index, planes, true, outOfRange);
             return dst;
         }, name, (g, saved) => GatherPlanes(g, saved[0], adjointName, name));
 

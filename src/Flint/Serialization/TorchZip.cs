@@ -188,7 +188,7 @@ internal sealed class TorchZipReader
             throw new CheckpointFormatException($"zip entry '{e.Name}' of {e.Size} bytes is larger than such a record can be");
         var bytes = new byte[e.Size];
         source.Read(DataOffset(e), bytes);
-        CheckCrc(e, Crc(bytes));
+        CheckCrc(e, Crc32Folding.Hash(bytes));
         return bytes;
     }
 
@@ -284,13 +284,6 @@ internal sealed class TorchZipReader
         {
             for (int n = 0; n < 32; n++) square[n] = Times(matrix, matrix[n]);
         }
-    }
-
-    private static uint Crc(ReadOnlySpan<byte> data)
-    {
-        var crc = new Crc32();
-        crc.Append(data);
-        return crc.GetCurrentHashAsUInt32();
     }
 
     private static void CheckCrc(ZipEntry e, uint actual)
@@ -397,24 +390,20 @@ internal sealed class TorchZipWriter
     public void Write(string name, ReadOnlySpan<byte> data)
     {
         var offset = Begin(name, data.Length, out var nameBytes);
-        var crc = new Crc32();
-        crc.Append(data);
         Put(data);
-        End(nameBytes, offset, data.Length, crc.GetCurrentHashAsUInt32());
+        End(nameBytes, offset, data.Length, Crc32Folding.Hash(data));
     }
 
     /// <summary>Writes a storage's bytes, streamed from its memory (CPU) or in chunks through the host.</summary>
     public void Write(string name, Storage storage)
     {
-        long size = storage.ByteCount;
-        var offset = Begin(name, size, out var nameBytes);
         if (storage is CpuStorage cpu)
         {
-            var span = cpu.Bytes;
-            Put(span);
-            End(nameBytes, offset, size, Crc32Folding.Hash(span));
+            Write(name, cpu.Bytes);
             return;
         }
+        long size = storage.ByteCount;
+        var offset = Begin(name, size, out var nameBytes);
         var crc = new Crc32();
         var chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(size, 1), 1 << 22));
         try

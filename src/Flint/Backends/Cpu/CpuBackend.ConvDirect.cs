@@ -50,8 +50,7 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
     /// <summary>Copies a plane into a zero-bordered buffer at (top, left); parts falling outside the buffer are dropped.</summary>
     internal static void Border(T* src, long inRows, long inCols, T* buf, long rows, long width, long top, long left)
     {
-        long c0 = Math.Max(0, -left), c1 = Math.Min(inCols, width - left);
-        long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
+        var (c0, c1, start, end) = BorderColumns(inCols, width, left);
         for (long br = 0; br < rows; br++)
         {
             T* row = buf + br * width;
@@ -67,29 +66,59 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
         }
     }
 
+    // Input columns [c0, c1) land at bordered columns [start, end) of a row `width` wide with `left` zero columns before
+    // the input (negative: input columns dropped).
+    private static (long C0, long C1, long Start, long End) BorderColumns(long inCols, long width, long left)
+    {
+        long c0 = Math.Max(0, -left), c1 = Math.Min(inCols, width - left);
+        long start = Math.Max(0, left + c0);
+        return (c0, c1, start, Math.Max(start, left + c1));
+    }
+
+    /// <summary>
+    /// The correlation one pass computes. Forward: in = x (C planes IH x IW), out = y (O planes OH x OW), bordered at
+    /// (PH, PW). Backward: in = gy (O planes), out = gx (C planes), bordered at ((KH-1)·DH - PH, (KW-1)·DW - PW) with the
+    /// flipped kernel. The bordered planes are rows x width, so that output position (r, col) reads rows r.. and
+    /// columns col.. of them.
+    /// </summary>
+    private readonly struct Sides
+    {
+        public readonly long Cin, Cout, InH, InW, OutH, OutW, Top, Left, Width, Rows;
+
+        public Sides(ConvGeometry g, bool backward)
+        {
+            Cin = backward ? g.O : g.C;
+            Cout = backward ? g.C : g.O;
+            InH = backward ? g.OH : g.IH;
+            InW = backward ? g.OW : g.IW;
+            OutH = backward ? g.IH : g.OH;
+            OutW = backward ? g.IW : g.OW;
+            Top = backward ? (g.KH - 1) * g.DH - g.PH : g.PH;
+            Left = backward ? (g.KW - 1) * g.DW - g.PW : g.PW;
+            Width = OutW + (g.KW - 1) * g.DW;
+            Rows = OutH + (g.KH - 1) * g.DH;
+        }
+    }
+
     private static class Impl<TS, TV> where TS : struct, ISimd<T, TV> where TV : unmanaged
     {
         /// <summary>
-        /// Forward: in = x (C planes IH x IW), out = y (O planes OH x OW), bordered at (PH, PW). Backward: in = gy
-        /// (O planes), out = gx (C planes), bordered at ((KH-1)·DH - PH, (KW-1)·DW - PW) with the flipped kernel.
-        /// Each image's bordered planes are read as one flat run of positions r·width + col (columns past the output
-        /// width are computed and dropped), so a block of several vectors of positions spans row ends; the block's
-        /// sums for a few output channels stay in registers over every tap and go to a staging buffer, whose valid
-        /// columns are then copied out row by row.
+        /// The pass <see cref="Sides"/> describes. Each image's bordered planes are read as one flat run of positions
+        /// r·width + col (columns past the output width are computed and dropped), so a block of several vectors of
+        /// positions spans row ends; the block's sums for a few output channels stay in registers over every tap and go
+        /// to a staging buffer, whose valid columns are then copied out row by row.
         /// </summary>
         public static void Run(T* input, T* w, T* b, T* output, ConvGeometry g, bool backward)
         {
-            long cin = backward ? g.O : g.C, cout = backward ? g.C : g.O;
-            long inH = backward ? g.OH : g.IH, inW = backward ? g.OW : g.IW;
-            long outH = backward ? g.IH : g.OH, outW = backward ? g.IW : g.OW;
-            long top = backward ? (g.KH - 1) * g.DH - g.PH : g.PH, left = backward ? (g.KW - 1) * g.DW - g.PW : g.PW;
-            long kh = g.KH, kw = g.KW, taps = kh * kw, steps = cin * taps;
+            var sides = new Sides(g, backward);
+            long cin = sides.Cin, cout = sides.Cout, inH = sides.InH, inW = sides.InW, outH = sides.OutH, outW = sides.OutW;
+            long top = sides.Top, left = sides.Left, width = sides.Width, rows = sides.Rows, plane = rows * width;
+            long taps = g.KH * g.KW, steps = cin * taps;
             int ob = Channels(cout), pv = Vectors(ob);
             long block = pv * TS.Count, blocks = (cout + ob - 1) / ob;
-            long width = outW + (kw - 1) * g.DW, rows = outH + (kh - 1) * g.DH, plane = rows * width;
             long span = outH * width, spanPad = (span + block - 1) / block * block;
             // The last block reads up to this far past the bordered planes (into zeros).
-            long slack = spanPad - span + (kw - 1) * g.DW;
+            long slack = spanPad - span + (g.KW - 1) * g.DW;
             // Weights as [block][cin][kh][kw][ob], zero past cout; the backward kernel is flipped and channel-swapped.
             var wt = new T[blocks * steps * ob];
             for (long o = 0; o < cout; o++)
@@ -110,7 +139,7 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
             // the transposes).
             if (g.N >= TS.Count * threads && cout * outH * outW <= int.MaxValue)
             {
-                RunImages(input, output, g, backward, ob, wt, bias, threads);
+                RunImages(input, output, g, sides, ob, wt, bias, threads);
                 return;
             }
             var offsets = Offsets(g, cin, rows, width, 1);
@@ -150,17 +179,13 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
         /// lanes on the columns past a row's end (LeNet's second layer computed 14-wide rows for 10 outputs in the flat
         /// layout). The [cout][position][image] sums are transposed back into the output planes.
         /// </summary>
-        private static void RunImages(T* input, T* output, ConvGeometry g, bool backward, int ob, T[] wt, T[] bias, int threads)
+        private static void RunImages(T* input, T* output, ConvGeometry g, Sides sides, int ob, T[] wt, T[] bias, int threads)
         {
             long V = TS.Count;
-            long cin = backward ? g.O : g.C, cout = backward ? g.C : g.O;
-            long inH = backward ? g.OH : g.IH, inW = backward ? g.OW : g.IW;
-            long outH = backward ? g.IH : g.OH, outW = backward ? g.IW : g.OW, L = outH * outW;
-            long top = backward ? (g.KH - 1) * g.DH - g.PH : g.PH, left = backward ? (g.KW - 1) * g.DW - g.PW : g.PW;
-            long width = outW + (g.KW - 1) * g.DW, rows = outH + (g.KH - 1) * g.DH, plane = rows * width;
+            long cin = sides.Cin, cout = sides.Cout, inH = sides.InH, inW = sides.InW, outH = sides.OutH, outW = sides.OutW, L = outH * outW;
+            long top = sides.Top, width = sides.Width, rows = sides.Rows, plane = rows * width;
             long steps = cin * g.KH * g.KW, blocks = (cout + ob - 1) / ob, groups = (g.N + V - 1) / V;
-            long c0 = Math.Max(0, -left), c1 = Math.Min(inW, width - left);
-            long start = Math.Max(0, left + c0), end = Math.Max(start, left + c1);
+            var (c0, c1, start, end) = BorderColumns(inW, width, sides.Left);
             // A row's register blocks differ by at most one position (10 = 3 + 3 + 2 + 2, not 3 + 3 + 3 + 1).
             long perRow = (outW + Vectors(ob) - 1) / Vectors(ob);
             var offsets = Offsets(g, cin, rows, width, V);
@@ -239,15 +264,7 @@ internal static unsafe class DirectConvKernels<T> where T : unmanaged, INumber<T
         private static long UntransposeImages(float* s, float* y, long ld, long positions, long images)
         {
             long p = 0;
-            for (; p + 16 <= positions; p += 16)
-            {
-                float* b = s + p * 16;
-                GemmPacking.StoreTransposed(Vector512.Load(b), Vector512.Load(b + 16), Vector512.Load(b + 32), Vector512.Load(b + 48),
-                    Vector512.Load(b + 64), Vector512.Load(b + 80), Vector512.Load(b + 96), Vector512.Load(b + 112),
-                    Vector512.Load(b + 128), Vector512.Load(b + 144), Vector512.Load(b + 160), Vector512.Load(b + 176),
-                    Vector512.Load(b + 192), Vector512.Load(b + 208), Vector512.Load(b + 224), Vector512.Load(b + 240),
-                    y + p, (int)ld, (int)images);
-            }
+            for (; p + 16 <= positions; p += 16) GemmPacking.Transpose16x16(s + p * 16, 16, y + p, (int)ld, (int)images);
             return p;
         }
 

@@ -56,21 +56,12 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                     // its CPU in 8 x 8 ones, 8.8% in these.
                     float* s = (float*)srow + o, d = (float*)yrow + o * L;
                     long p = 0;
-                    for (; p + 16 <= OW; p += 16) Transpose16(s + p * ogPad, ogPad, d + p, L);
+                    for (; p + 16 <= OW; p += 16) GemmPacking.Transpose16x16(s + p * ogPad, ogPad, d + p, (int)L, 16);
                     LaneWeightKernels<T>.TransposeMatrix(srow + o + p * ogPad, ogPad, yrow + o * L + p, L, OW - p, 16);
                 }
             LaneWeightKernels<T>.TransposeMatrix(srow + o, ogPad, yrow + o * L, L, OW, Og - o);
         }
     }
-
-    // Sixteen positions' rows of sixteen channels (s, rows `ld` apart) into sixteen channel rows (d, `w` apart).
-    private static void Transpose16(float* s, long ld, float* d, long w) =>
-        GemmPacking.StoreTransposed(
-            Vector512.Load(s), Vector512.Load(s + ld), Vector512.Load(s + 2 * ld), Vector512.Load(s + 3 * ld),
-            Vector512.Load(s + 4 * ld), Vector512.Load(s + 5 * ld), Vector512.Load(s + 6 * ld), Vector512.Load(s + 7 * ld),
-            Vector512.Load(s + 8 * ld), Vector512.Load(s + 9 * ld), Vector512.Load(s + 10 * ld), Vector512.Load(s + 11 * ld),
-            Vector512.Load(s + 12 * ld), Vector512.Load(s + 13 * ld), Vector512.Load(s + 14 * ld), Vector512.Load(s + 15 * ld),
-            d, (int)w, 16);
 
     /// <summary>The horizontal stride of a register block, as a type so that unit stride compiles to constant offsets.</summary>
     private interface IStride

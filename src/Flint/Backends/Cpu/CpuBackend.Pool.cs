@@ -34,20 +34,11 @@ internal sealed partial class CpuBackend
         }
     }
 
-    public void MaxPool2dBackward(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g)
+    public void MaxPool2dBackward(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g, Func<long, Exception> outOfRange)
     {
-        if (gx.dtype == DType.Float32 && MaxPool2x2BackwardF32.Applies(g))
-        {
-            MaxPool2x2BackwardF32.Run(gy, indices, gx, g);
-            return;
-        }
-        long inPlane = g.IH * g.IW, outPlane = g.OH * g.OW;
-        PlaneScatter(View(gy, g.Planes, outPlane), View(indices, g.Planes, outPlane), View(gx, g.Planes, inPlane), true,
-            i => new ArgumentException($"Found an invalid max index: {i}"));
+        if (gx.dtype == DType.Float32 && MaxPool2x2BackwardF32.Applies(g)) MaxPool2x2BackwardF32.Run(gy, indices, gx, g);
+        else PlaneScatter(gy, indices, gx, true, outOfRange);
     }
-
-    private static Tensor View(Tensor contiguous, long planes, long per) =>
-        new(contiguous.storage, [planes, per], [per, 1], contiguous.offset, contiguous.dtype, contiguous.version);
 
     public void AvgPool2d(Tensor x, Tensor y, PoolGeometry g) => Average(x, y, g, adaptive: false, backward: false);
 
@@ -132,9 +123,7 @@ internal static unsafe class PoolKernels<T> where T : unmanaged, INumber<T>
     {
         nint ax = (nint)x.Ptr, ay = (nint)y.Ptr, ai = (nint)indices.Ptr;
         long inPlane = g.IH * g.IW, outPlane = g.OH * g.OW;
-        // LeNet's and most CNNs' pooling: a 2x2 window, stride 2, no padding or dilation.
-        bool pairs = !adaptive && g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 } &&
-                     2 * g.OH <= g.IH && 2 * g.OW <= g.IW;
+        bool pairs = !adaptive && MaxPool2x2F32.Pairs(g);
         Parallelism.For(Threads(g, g.Planes * outPlane * g.KH * g.KW), (t, count) =>
         {
             for (long p = g.Planes * t / count; p < g.Planes * (t + 1) / count; p++)
@@ -347,6 +336,10 @@ internal static unsafe class MaxPool2x2F32
 {
     private static readonly Vector512<int> Even = RowLoads.Even, Odd = Even + Vector512<int>.One;
 
+    /// <summary>A 2x2 window, stride 2, no padding or dilation, windows inside the input (LeNet's and most CNNs' pooling).</summary>
+    public static bool Pairs(PoolGeometry g) =>
+        g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 } && 2 * g.OH <= g.IH && 2 * g.OW <= g.IW;
+
     public static void Plane(float* xp, float* yp, long* ip, int iw, int oh, int ow)
     {
         float* end = xp + 2 * oh * iw;
@@ -423,8 +416,7 @@ internal static unsafe class MaxPool2x2BackwardF32
     /// several times over: LeNet's 10-wide ones took 0.031 -> 0.05-0.07 ms, its 28-wide ones 8% less).
     /// </summary>
     public static bool Applies(PoolGeometry g) =>
-        Avx512F.IsSupported && g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 }
-        && 2 * g.OH <= g.IH && 2 * g.OW <= g.IW && g.IW >= 16 && g.IH * g.IW <= int.MaxValue;
+        Avx512F.IsSupported && MaxPool2x2F32.Pairs(g) && g.IW >= 16 && g.IH * g.IW <= int.MaxValue;
 
     public static void Run(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g)
     {

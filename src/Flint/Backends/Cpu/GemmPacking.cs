@@ -149,6 +149,15 @@ internal static unsafe class GemmPacking
         return k;
     }
 
+    /// <summary>The 16 x 16 block at s (rows ld apart) transposed: its first <paramref name="steps"/> columns stored at d + t·w.</summary>
+    internal static void Transpose16x16(float* s, long ld, float* d, int w, int steps) =>
+        StoreTransposed(
+            Vector512.Load(s), Vector512.Load(s + ld), Vector512.Load(s + 2 * ld), Vector512.Load(s + 3 * ld),
+            Vector512.Load(s + 4 * ld), Vector512.Load(s + 5 * ld), Vector512.Load(s + 6 * ld), Vector512.Load(s + 7 * ld),
+            Vector512.Load(s + 8 * ld), Vector512.Load(s + 9 * ld), Vector512.Load(s + 10 * ld), Vector512.Load(s + 11 * ld),
+            Vector512.Load(s + 12 * ld), Vector512.Load(s + 13 * ld), Vector512.Load(s + 14 * ld), Vector512.Load(s + 15 * ld),
+            d, w, steps);
+
     /// <summary>
     /// The 16 x 16 block whose row i is r_i, transposed: its first <paramref name="steps"/> columns stored as steps of a
     /// panel, column t at d + t·w. Stores ascend, so that where the panel is narrower than 16 (w = 14) each store's spill

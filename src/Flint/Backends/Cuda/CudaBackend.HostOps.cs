@@ -78,8 +78,8 @@ internal sealed partial class CudaBackend
     // ---- pooling (IBackend.Pool.cs)
     public void MaxPool2d(Tensor x, Tensor y, Tensor indices, PoolGeometry g) => Host(h => Cpu.MaxPool2d(h[x], h[y], h[indices], g));
 
-    public void MaxPool2dBackward(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g) =>
-        Host(h => Cpu.MaxPool2dBackward(h[gy], h[indices], h[gx], g));
+    public void MaxPool2dBackward(Tensor gy, Tensor indices, Tensor gx, PoolGeometry g, Func<long, Exception> outOfRange) =>
+        Host(h => Cpu.MaxPool2dBackward(h[gy], h[indices], h[gx], g, outOfRange));
 
     public void AvgPool2d(Tensor x, Tensor y, PoolGeometry g) => Host(h => Cpu.AvgPool2d(h[x], h[y], g));
 
