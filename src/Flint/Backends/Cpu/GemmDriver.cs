@@ -191,6 +191,9 @@ internal static unsafe class GemmDriver
     /// <summary>
     /// All of B [k, n] packed as <see cref="Loops"/> packs it block by block, the blocks one after another (block (jc, pc)
     /// at jc·k + pc·RoundUp(nc, NR)), into the calling thread's shared slot; the panels are packed by all threads.
+    /// Each thread packs a panel's passes one after another, so that the lanes of a convolution's weights [O, K] are
+    /// read as long runs rather than 1 KB pieces 18 KB apart (ResNet's 512-channel 3x3 forward: packing 10.8% -> 8% of
+    /// its CPU).
     /// </summary>
     private static T* PackB<T, TB>(TB b, long n, long k, int nr, Blocking blocks) where T : unmanaged where TB : struct, IGemmOperand<TB>
     {
@@ -201,7 +204,7 @@ internal static unsafe class GemmDriver
         {
             for (long u = panels * passes * t / count; u < panels * passes * (t + 1) / count; u++)
             {
-                long pc = u / panels * blocks.Steps, j = u % panels * nr, jc = j / blocks.Columns * blocks.Columns;
+                long pc = u % passes * blocks.Steps, j = u / passes * nr, jc = j / blocks.Columns * blocks.Columns;
                 int kc = (int)Math.Min(blocks.Steps, k - pc), nc = (int)Math.Min(blocks.Columns, n - jc);
                 T* block = (T*)ad + jc * k + pc * RoundUp(nc, nr);
                 b.Pack(j, (int)Math.Min(nr, n - j), pc, kc, nr, block + (j - jc) * kc);
