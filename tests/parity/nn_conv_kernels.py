@@ -47,6 +47,11 @@ for dt in (torch.float32, torch.float64):
     # forward over several vectors of output channels at unit stride (pairs, and an odd vector count with padding lanes)
     conv("o64_unit", F.conv2d, [r(2, 5, 6, 7), r(64, 5, 3, 3), r(64)], {"padding": 1})
     conv("og40_c5_groups", F.conv2d, [r(2, 10, 6, 9), r(80, 5, 3, 3), r(80)], {"groups": 2, "dilation": [2, 1]})
+    # channels in lanes with each output row cut into blocks (two vectors of channels per pass): rows of 31 (10, 10, 11;
+    # the input gradient too, 17 channels in a padded pair of vectors), a row of exactly one block, and stride 2
+    conv("lanes_rows_split", F.conv2d, [r(2, 17, 5, 31), r(64, 17, 3, 3), r(64)], {"padding": 1})
+    conv("lanes_rows_14", F.conv2d, [r(2, 17, 3, 14), r(32, 17, 3, 3), r(32)], {"padding": 1})
+    conv("lanes_rows_stride", F.conv2d, [r(2, 6, 7, 61), r(32, 6, 3, 3), r(32)], {"stride": 2, "padding": 1})
     # kernel rows of 1, 7 and 8 taps
     conv("kw1", F.conv2d, [r(2, 3, 6, 5), r(16, 3, 3, 1), r(16)], {"padding": [1, 0]}, small=True)
     conv("kw7", F.conv2d, [r(3, 2, 5, 12), r(12, 2, 1, 7), r(12)], {"padding": [0, 3]})
