@@ -52,6 +52,9 @@ for dt in (torch.float32, torch.float64):
     conv("lanes_rows_split", F.conv2d, [r(2, 17, 5, 31), r(64, 17, 3, 3), r(64)], {"padding": 1})
     conv("lanes_rows_14", F.conv2d, [r(2, 17, 3, 14), r(32, 17, 3, 3), r(32)], {"padding": 1})
     conv("lanes_rows_stride", F.conv2d, [r(2, 6, 7, 61), r(32, 6, 3, 3), r(32)], {"stride": 2, "padding": 1})
+    # one vector of channels per pass (16, 17, 17 in float32), and three vectors (a pair, then one) on rows of 20
+    conv("lanes_rows_one_vector", F.conv2d, [r(2, 16, 4, 50), r(32, 8, 3, 3), r(32)], {"groups": 2, "padding": 1})
+    conv("lanes_rows_three_vectors", F.conv2d, [r(2, 10, 3, 20), r(80, 5, 3, 3), r(80)], {"groups": 2, "padding": 1})
     # kernel rows of 1, 7 and 8 taps
     conv("kw1", F.conv2d, [r(2, 3, 6, 5), r(16, 3, 3, 1), r(16)], {"padding": [1, 0]}, small=True)
     conv("kw7", F.conv2d, [r(3, 2, 5, 12), r(12, 2, 1, 7), r(12)], {"padding": [0, 3]})

@@ -83,16 +83,16 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             long V = TS.Count, G = g.Groups, Cg = g.Cg, Og = g.Og, OH = g.OH, OW = g.OW, L = g.L;
             long ogPad = (Og + V - 1) / V * V, taps = Cg * g.KH * g.KW;
             int P = ogPad > V ? Narrow : Wide;
-            if (ogPad > 2 * V) P = Narrow;
             long rows = g.IH + 2 * g.PH, width = g.IW + 2 * g.PW, plane = rows * width, xImage = g.C * plane;
-            // A row's last block computes up to 23 positions past the row: reads past the planes, writes past L.
-            long slack = Wide * g.SW + (g.KW - 1) * g.DW + width;
-            bool flat = g.SH == 1 && g.SW == 1;
-            // Where every pass takes two vectors of channels and a row holds a full block, each output row is cut into
-            // blocks of near-equal size (32 = 11 + 11 + 10): no sums for the border columns that a flat run computes and
-            // drops (6% of the 32x32 64-channel layer's), nor for a last partial block.
-            bool splitRows = ogPad % (2 * V) == 0 && (!flat || OW >= Narrow);
-            long ld = flat && !splitRows ? width : OW;
+            // A flat run's last block computes up to 23 positions past the planes' rows: reads past the planes, writes
+            // past L.
+            long slack = Wide + (g.KW - 1) * g.DW + width;
+            // Each output row is cut into blocks of near-equal size (32 = 11 + 11 + 10 two-vector blocks, 16 + 16 one-vector
+            // ones): no sums for the border columns that a flat run computes and drops (6% of the 32x32 64-channel
+            // layer's), nor for a last partial block. Unit-stride rows narrower than a block run flat instead, across row
+            // ends.
+            bool flat = g.SH == 1 && g.SW == 1 && OW < P;
+            long ld = flat ? width : OW;
             long stageRows = OH * ld + Wide;
             // Weights as [group][tap][ogPad] and bias as [group][ogPad], zero in the padding lanes.
             // Pooled (a managed array this size would land on the large-object heap at every call).
@@ -135,10 +135,16 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                             {
                                 bool two = ogPad - ob >= 2 * V;
                                 T* wo = wg + ob, bo = bg + ob, so = stage + ob;
-                                if (splitRows)
+                                if (flat)
+                                {
+                                    // Positions p = oh·width + ow run on across row ends (columns past OW dropped).
+                                    for (long p = 0; p < OH * width; p += P)
+                                        Block(xg + p, 1, po, taps, wo, bo, so + p * ogPad, ogPad, two, P);
+                                }
+                                else
                                     for (long oh = 0; oh < OH; oh++)
                                     {
-                                        long blocks = (OW + Narrow - 1) / Narrow;
+                                        long blocks = (OW + P - 1) / P;
                                         for (long k = 0, ow = 0; k < blocks; k++)
                                         {
                                             int positions = (int)(OW * (k + 1) / blocks - ow);
@@ -146,16 +152,6 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                                             ow += positions;
                                         }
                                     }
-                                else if (flat)
-                                {
-                                    // Unit strides: positions p = oh·width + ow run on across row ends (columns past OW dropped).
-                                    for (long p = 0; p < OH * width; p += P)
-                                        Block(xg + p, 1, po, taps, wo, bo, so + p * ogPad, ogPad, two, P);
-                                }
-                                else
-                                    for (long oh = 0; oh < OH; oh++)
-                                        for (long ow = 0; ow < OW; ow += P)
-                                            Block(xg + oh * g.SH * width + ow * g.SW, g.SW, po, taps, wo, bo, so + (oh * OW + ow) * ogPad, ogPad, two, P);
                             }
                             Untranspose(stage, ld, (T*)ay + (n * g.O + gr * Og) * L, OH, OW, Og, ogPad);
                         }
@@ -164,19 +160,43 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
             GC.KeepAlive(wtensor);
         }
 
-        // One block of `positions` positions: two vectors of channels (up to 14 positions), or one (24 positions, also where
-        // the other blocks of this convolution are 14 wide).
+        // One block of `positions` positions: two vectors of channels (up to 14 positions) or one (up to 24).
         private static void Block(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld, bool two, int positions)
         {
             if (two && sw == 1) Block2<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
             else if (two) Block2<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
-            else if (positions == Wide && sw == 1) Block1<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld);
-            else if (positions == Wide) Block1<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld);
-            else
+            else if (sw == 1) Block1<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
+            else Block1<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
+        }
+
+        private static void Block1<TW>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld, int positions) where TW : struct, IStride
+        {
+            switch (positions)
             {
-                // A 24-position block over [0, 14) writes [14, 24) too, which the next block (or the staging slack) takes.
-                if (sw == 1) Block1<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld);
-                else Block1<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld);
+                case 1: Block1<TW, Count1>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 2: Block1<TW, Count2>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 3: Block1<TW, Count3>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 4: Block1<TW, Count4>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 5: Block1<TW, Count5>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 6: Block1<TW, Count6>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 7: Block1<TW, Count7>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 8: Block1<TW, Count8>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 9: Block1<TW, Count9>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 10: Block1<TW, Count10>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 11: Block1<TW, Count11>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 12: Block1<TW, Count12>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 13: Block1<TW, Count13>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 14: Block1<TW, Count14>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 15: Block1<TW, Count15>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 16: Block1<TW, Count16>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 17: Block1<TW, Count17>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 18: Block1<TW, Count18>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 19: Block1<TW, Count19>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 20: Block1<TW, Count20>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 21: Block1<TW, Count21>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 22: Block1<TW, Count22>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 23: Block1<TW, Count23>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                default: Block1<TW, Count24>(src, sw, offsets, taps, w, bias, dst, ld); break;
             }
         }
 
@@ -204,31 +224,66 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV Tap<TW>(T* p, int j, long sw, TV wv, TV a) where TW : struct, IStride => TS.Fma(TS.Splat(p[j * TW.Of(sw)]), wv, a);
 
-        /// <summary>24 positions (src + j·sw) x one vector of channels, stored to dst [24, V].</summary>
+        /// <summary><typeparamref name="TP"/> positions (src + j·sw, up to 24) x one vector of channels, stored to dst [positions, V].</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Block1<TW>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld) where TW : struct, IStride
+        private static void Block1<TW, TP>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld) where TW : struct, IStride where TP : struct, ICount
         {
-            long V = TS.Count;
+            int n = TP.Value;
             TV bv = TS.Load(bias);
-            TV a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv, a8 = bv, a9 = bv, a10 = bv, a11 = bv;
-            TV a12 = bv, a13 = bv, a14 = bv, a15 = bv, a16 = bv, a17 = bv, a18 = bv, a19 = bv, a20 = bv, a21 = bv, a22 = bv, a23 = bv;
+            TV a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv, a8 = bv, a9 = bv, a10 = bv, a11 = bv, a12 = bv, a13 = bv, a14 = bv, a15 = bv, a16 = bv, a17 = bv, a18 = bv, a19 = bv, a20 = bv, a21 = bv, a22 = bv, a23 = bv;
             for (long t = 0; t < taps; t++, w += ld)
             {
                 T* p = src + offsets[t];
                 TV wv = TS.Load(w);
-                a0 = Tap<TW>(p, 0, sw, wv, a0); a1 = Tap<TW>(p, 1, sw, wv, a1); a2 = Tap<TW>(p, 2, sw, wv, a2); a3 = Tap<TW>(p, 3, sw, wv, a3);
-                a4 = Tap<TW>(p, 4, sw, wv, a4); a5 = Tap<TW>(p, 5, sw, wv, a5); a6 = Tap<TW>(p, 6, sw, wv, a6); a7 = Tap<TW>(p, 7, sw, wv, a7);
-                a8 = Tap<TW>(p, 8, sw, wv, a8); a9 = Tap<TW>(p, 9, sw, wv, a9); a10 = Tap<TW>(p, 10, sw, wv, a10); a11 = Tap<TW>(p, 11, sw, wv, a11);
-                a12 = Tap<TW>(p, 12, sw, wv, a12); a13 = Tap<TW>(p, 13, sw, wv, a13); a14 = Tap<TW>(p, 14, sw, wv, a14); a15 = Tap<TW>(p, 15, sw, wv, a15);
-                a16 = Tap<TW>(p, 16, sw, wv, a16); a17 = Tap<TW>(p, 17, sw, wv, a17); a18 = Tap<TW>(p, 18, sw, wv, a18); a19 = Tap<TW>(p, 19, sw, wv, a19);
-                a20 = Tap<TW>(p, 20, sw, wv, a20); a21 = Tap<TW>(p, 21, sw, wv, a21); a22 = Tap<TW>(p, 22, sw, wv, a22); a23 = Tap<TW>(p, 23, sw, wv, a23);
+                a0 = Tap<TW>(p, 0, sw, wv, a0);
+                if (n > 1) a1 = Tap<TW>(p, 1, sw, wv, a1);
+                if (n > 2) a2 = Tap<TW>(p, 2, sw, wv, a2);
+                if (n > 3) a3 = Tap<TW>(p, 3, sw, wv, a3);
+                if (n > 4) a4 = Tap<TW>(p, 4, sw, wv, a4);
+                if (n > 5) a5 = Tap<TW>(p, 5, sw, wv, a5);
+                if (n > 6) a6 = Tap<TW>(p, 6, sw, wv, a6);
+                if (n > 7) a7 = Tap<TW>(p, 7, sw, wv, a7);
+                if (n > 8) a8 = Tap<TW>(p, 8, sw, wv, a8);
+                if (n > 9) a9 = Tap<TW>(p, 9, sw, wv, a9);
+                if (n > 10) a10 = Tap<TW>(p, 10, sw, wv, a10);
+                if (n > 11) a11 = Tap<TW>(p, 11, sw, wv, a11);
+                if (n > 12) a12 = Tap<TW>(p, 12, sw, wv, a12);
+                if (n > 13) a13 = Tap<TW>(p, 13, sw, wv, a13);
+                if (n > 14) a14 = Tap<TW>(p, 14, sw, wv, a14);
+                if (n > 15) a15 = Tap<TW>(p, 15, sw, wv, a15);
+                if (n > 16) a16 = Tap<TW>(p, 16, sw, wv, a16);
+                if (n > 17) a17 = Tap<TW>(p, 17, sw, wv, a17);
+                if (n > 18) a18 = Tap<TW>(p, 18, sw, wv, a18);
+                if (n > 19) a19 = Tap<TW>(p, 19, sw, wv, a19);
+                if (n > 20) a20 = Tap<TW>(p, 20, sw, wv, a20);
+                if (n > 21) a21 = Tap<TW>(p, 21, sw, wv, a21);
+                if (n > 22) a22 = Tap<TW>(p, 22, sw, wv, a22);
+                if (n > 23) a23 = Tap<TW>(p, 23, sw, wv, a23);
             }
-            TS.Store(a0, dst); TS.Store(a1, dst + ld); TS.Store(a2, dst + 2 * ld); TS.Store(a3, dst + 3 * ld);
-            TS.Store(a4, dst + 4 * ld); TS.Store(a5, dst + 5 * ld); TS.Store(a6, dst + 6 * ld); TS.Store(a7, dst + 7 * ld);
-            TS.Store(a8, dst + 8 * ld); TS.Store(a9, dst + 9 * ld); TS.Store(a10, dst + 10 * ld); TS.Store(a11, dst + 11 * ld);
-            TS.Store(a12, dst + 12 * ld); TS.Store(a13, dst + 13 * ld); TS.Store(a14, dst + 14 * ld); TS.Store(a15, dst + 15 * ld);
-            TS.Store(a16, dst + 16 * ld); TS.Store(a17, dst + 17 * ld); TS.Store(a18, dst + 18 * ld); TS.Store(a19, dst + 19 * ld);
-            TS.Store(a20, dst + 20 * ld); TS.Store(a21, dst + 21 * ld); TS.Store(a22, dst + 22 * ld); TS.Store(a23, dst + 23 * ld);
+            TS.Store(a0, dst);
+            if (n > 1) TS.Store(a1, dst + 1 * ld);
+            if (n > 2) TS.Store(a2, dst + 2 * ld);
+            if (n > 3) TS.Store(a3, dst + 3 * ld);
+            if (n > 4) TS.Store(a4, dst + 4 * ld);
+            if (n > 5) TS.Store(a5, dst + 5 * ld);
+            if (n > 6) TS.Store(a6, dst + 6 * ld);
+            if (n > 7) TS.Store(a7, dst + 7 * ld);
+            if (n > 8) TS.Store(a8, dst + 8 * ld);
+            if (n > 9) TS.Store(a9, dst + 9 * ld);
+            if (n > 10) TS.Store(a10, dst + 10 * ld);
+            if (n > 11) TS.Store(a11, dst + 11 * ld);
+            if (n > 12) TS.Store(a12, dst + 12 * ld);
+            if (n > 13) TS.Store(a13, dst + 13 * ld);
+            if (n > 14) TS.Store(a14, dst + 14 * ld);
+            if (n > 15) TS.Store(a15, dst + 15 * ld);
+            if (n > 16) TS.Store(a16, dst + 16 * ld);
+            if (n > 17) TS.Store(a17, dst + 17 * ld);
+            if (n > 18) TS.Store(a18, dst + 18 * ld);
+            if (n > 19) TS.Store(a19, dst + 19 * ld);
+            if (n > 20) TS.Store(a20, dst + 20 * ld);
+            if (n > 21) TS.Store(a21, dst + 21 * ld);
+            if (n > 22) TS.Store(a22, dst + 22 * ld);
+            if (n > 23) TS.Store(a23, dst + 23 * ld);
         }
 
         /// <summary>
