@@ -76,6 +76,12 @@ for dt in (torch.float32, torch.float64):
     conv("stride2_wide_rows", F.conv2d, [r(2, 3, 9, 71), r(40, 3, 3, 5), r(40)], {"stride": 2, "padding": [1, 2]})
     # stride-2 col2im rows (input gradients): full vector steps, then tails of 13 and 12 (both scatter vectors) and 8
     conv("stride2_col2im_tails", F.conv2d, [r(2, 8, 5, 57), r(24, 8, 3, 3), r(24)], {"stride": 2, "padding": 1})
+    # strided layers on output planes of 256 positions or more (per-image im2col and col2im): odd and even input sizes,
+    # stride 3 by rows with padding, padding as wide as the kernel, and 1-D stride 3
+    conv("stride2_large_3x3", F.conv2d, [r(3, 20, 33, 34), r(12, 20, 3, 3), r(12)], {"stride": 2, "padding": 1})
+    conv("stride3_large_5x4", F.conv2d, [r(2, 4, 40, 47), r(8, 4, 5, 4), r(8)], {"stride": [3, 2], "padding": [2, 1]})
+    conv("stride2_large_pad2", F.conv2d, [r(2, 3, 40, 40), r(4, 3, 3, 3)], {"stride": 2, "padding": 2})
+    conv("stride3_large_1d", F.conv1d, [r(2, 3, 900), r(5, 3, 4), r(5)], {"stride": 3, "padding": 1})
     conv("stride2_col2im_1x1", F.conv2d, [r(2, 8, 5, 47), r(24, 8, 1, 1)], {"stride": 2})
     # strided 1x1 input gradients written row by row: an even width (a full block and a tail of 12), groups, stride 3 by rows
     # and by columns
