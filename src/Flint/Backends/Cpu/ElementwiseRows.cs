@@ -13,6 +13,9 @@ internal static unsafe class Rows
 {
     public const int Chunk = 256;
 
+    /// <summary>Bytes per call of an in-place span kernel (TensorPrimitives streams its stores past 256 KB).</summary>
+    public const int InPlacePiece = 64 << 10;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<TC> Read<TS, TC>(byte* p, long stride, int m, TC* buf)
         where TS : unmanaged where TC : unmanaged
@@ -147,7 +150,14 @@ internal unsafe struct BinaryRow<TOp, TS, TC> : IRowKernel
         // Fast path: everything contiguous and of the compute type.
         if (Rows.IsDirect<TS, TC>(s[0]) && Rows.IsDirect<TS, TC>(s[1]) && Rows.IsDirect<TS, TC>(s[2]) && n <= int.MaxValue)
         {
-            Op.Apply(new ReadOnlySpan<TC>(p[1], (int)n), new ReadOnlySpan<TC>(p[2], (int)n), new Span<TC>(p[0], (int)n));
+            // In place, in pieces below TensorPrimitives' non-temporal threshold (256 KB): its streaming stores would
+            // evict each line just read, so that the next op on the tensor reads it from memory again.
+            long piece = p[0] == p[1] || p[0] == p[2] ? Rows.InPlacePiece / sizeof(TC) : n;
+            for (long i = 0; i < n; i += piece)
+            {
+                int m = (int)Math.Min(piece, n - i);
+                Op.Apply(new ReadOnlySpan<TC>(p[1] + i * sizeof(TC), m), new ReadOnlySpan<TC>(p[2] + i * sizeof(TC), m), new Span<TC>(p[0] + i * sizeof(TC), m));
+            }
             return;
         }
         TC* ba = stackalloc TC[Rows.Chunk];
