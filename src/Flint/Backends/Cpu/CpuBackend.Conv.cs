@@ -277,7 +277,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 
     /// <summary>
     /// Input gradient of a small-plane layer that is no forward convolution of gy (strided): col [K, count·L] =
-    /// w^T @ gy for a tile of whole images side by side, one GEMM with the weights packed once and wide panels,
+    /// w^T @ gy for a tile of whole images side by side (<see cref="ImageColumns{T}"/>), one GEMM with the weights packed once and wide panels,
     /// then folded back into each image. Planes of a full 16x16 stay on the per-image path (measured faster there:
     /// each image's columns stay in L2 between its GEMM and the fold).
     /// </summary>
@@ -285,13 +285,11 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     {
         long K = g.K, L = g.L, O = g.O, rows = g.OD * g.OH, nb = BatchTileImages(g, K * L);
         T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
-        T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, O * nb * L);
         nint acol = (nint)col, agx = (nint)gx;
         for (long i0 = 0; i0 < g.N; i0 += nb)
         {
             long count = Math.Min(nb, g.N - i0), ld = count * L, first = i0;
-            Stage(gy, stage, g, i0, count, 0, O);
-            Gemm.Run(w, 0, 1, K, stage, 0, ld, 1, col, 0, ld, 1, K, ld, O, false);
+            GemmDriver.RunPacked(new StridedOperand<T>(w, 1, K), new ImageColumns<T>(gy + i0 * O * L, O, L), col, ld, K, ld, O);
             int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * K * L));
             Parallelism.For(threads, (t, n) =>
             {
