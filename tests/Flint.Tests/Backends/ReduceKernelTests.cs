@@ -50,7 +50,7 @@ public class ReduceKernelTests
     {
         double rel = dt == DType.Float32 ? 1e-6 : 1e-12;
         foreach (var n in Lengths)
-            foreach (var rows in new[] { 1, 3 })
+            foreach (var rows in new[] { 1, 3, 37 })
             {
                 var v = Data(rows * n, n * 31 + rows);
                 var x = Torch.Tensor(v).To(dt).View(rows, n);
@@ -89,6 +89,27 @@ public class ReduceKernelTests
                 double expected = RefSum(v, 0, n, a => double.IsNaN(a) ? 0 : a);
                 Close(expected, x.Nansum().Item<double>(), RefSum(v, 0, n, a => double.IsNaN(a) ? 0 : Math.Abs(a)), 1e-6);
             }
+    }
+
+    /// <summary>Rows summed sixteen at a time (up to 256 values): NaN in some rows, skipped by nansum, kept by sum.</summary>
+    [Theory]
+    [InlineData(100)]
+    [InlineData(256)]
+    [InlineData(5)]
+    public void RowsWithNanInSixteenRowBatches(int n)
+    {
+        const int rows = 35;
+        var v = Data(rows * n, n);
+        foreach (var r in new[] { 0, 7, 16, 33 }) v[r * n + r % n] = float.NaN;
+        var x = Torch.Tensor(v).View(rows, n);
+        var sum = x.Sum(1).To(DType.Float64).ToArray<double>();
+        var nansum = x.Nansum(1).To(DType.Float64).ToArray<double>();
+        for (int r = 0; r < rows; r++)
+        {
+            double abs = RefSum(v, r * n, n, a => double.IsNaN(a) ? 0 : Math.Abs(a));
+            Close(RefSum(v, r * n, n, a => a), sum[r], abs, 1e-6);
+            Close(RefSum(v, r * n, n, a => double.IsNaN(a) ? 0 : a), nansum[r], abs, 1e-6);
+        }
     }
 
     [Fact]

@@ -108,9 +108,12 @@ internal sealed partial class CpuBackend
         where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
     {
         int threads = Parallelism.ThreadsFor(outer * rows);
+        bool batched = ReduceSimd.ServesRowSums<TOp, TS, TC>(rows);
         if (threads <= 1)
         {
-            for (long a = 0; a < outer; a++) output[a] = ReduceSimd.Row<TOp, TS, TC>(x + a * rows, rows);
+            if (batched) ReduceSimd.RowSums<TOp, TS, TC>(x, rows, output, outer);
+            else
+                for (long a = 0; a < outer; a++) output[a] = ReduceSimd.Row<TOp, TS, TC>(x + a * rows, rows);
             return;
         }
         nint px = (nint)x, po = (nint)output;
@@ -118,8 +121,10 @@ internal sealed partial class CpuBackend
         {
             Parallelism.For(threads, (t, count) =>
             {
-                for (long a = outer * t / count; a < outer * (t + 1) / count; a++)
-                    ((TC*)po)[a] = ReduceSimd.Row<TOp, TS, TC>((TS*)px + a * rows, rows);
+                long a0 = outer * t / count, a1 = outer * (t + 1) / count;
+                if (batched) ReduceSimd.RowSums<TOp, TS, TC>((TS*)px + a0 * rows, rows, (TC*)po + a0, a1 - a0);
+                else
+                    for (long a = a0; a < a1; a++) ((TC*)po)[a] = ReduceSimd.Row<TOp, TS, TC>((TS*)px + a * rows, rows);
             });
             return;
         }

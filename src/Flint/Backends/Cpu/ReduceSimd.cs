@@ -80,6 +80,74 @@ internal static unsafe class ReduceSimd
         return Unsafe.As<double, TC>(ref s);
     }
 
+    // Rows of at most this many float32 values are summed sixteen at a time (RowSums): each lane of a row's float32
+    // accumulator then adds at most 16 values, as in SumBlocks.
+    private const int ShortRow = 256;
+
+    /// <summary>True when <see cref="RowSums{TOp, TS, TC}"/> takes rows of <paramref name="n"/> values for the reduction TOp from TS into TC.</summary>
+    public static bool ServesRowSums<TOp, TS, TC>(long n) where TOp : struct, IReduceKernel =>
+        Serves<TOp, TS, TC>() && typeof(TS) == typeof(float) && IsSum<TOp>() && typeof(TOp) != typeof(SumSquaresKernel) && n <= ShortRow;
+
+    /// <summary>
+    /// output[r] = the reduction of x[r·n .. r·n + n) for r &lt; count, for rows that <see cref="ServesRowSums{TOp, TS, TC}"/>
+    /// accepts. Sixteen rows at a time: each row's values are added in one float32 vector, and the sixteen vectors are
+    /// widened to float64 and summed across their lanes together, a transposing tree of permutes and additions, so that
+    /// the horizontal sum costs a few instructions a row instead of a dozen (rows of 256: a sixth of the work per value).
+    /// </summary>
+    public static void RowSums<TOp, TS, TC>(TS* x, long n, TC* output, long count) where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged
+    {
+        if (typeof(TOp) == typeof(NanSumKernel)) RowSums<NanZeroMap>((float*)x, n, (double*)output, count);
+        else if (typeof(TOp) == typeof(SumAbsKernel)) RowSums<AbsMap>((float*)x, n, (double*)output, count);
+        else RowSums<IdentityMap>((float*)x, n, (double*)output, count);
+    }
+
+    private static void RowSums<TMap>(float* x, long n, double* output, long count) where TMap : ISumMap
+    {
+        long r = 0;
+        Span<Vector512<double>> d = stackalloc Vector512<double>[16];
+        var tail = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)(n % 16))).AsSingle();
+        long full = n / 16 * 16;
+        for (; r + 16 <= count; r += 16)
+        {
+            for (int q = 0; q < 16; q++)
+            {
+                float* row = x + (r + q) * n;
+                var a = Vector512<float>.Zero;
+                for (long j = 0; j < full; j += 16) a += TMap.Map(Vector512.Load(row + j));
+                if (full < n) a += TMap.Map(Avx512F.MaskLoad(row + full, tail, Vector512<float>.Zero));
+                d[q] = Avx512F.ConvertToVector512Double(a.GetLower()) + Avx512F.ConvertToVector512Double(a.GetUpper());
+            }
+            // Pairs of vectors of R rows with 2h partials each into one of 2R rows with h partials each.
+            for (int step = 0, width = 16; step < 3; step++, width /= 2)
+            {
+                Vector512<long> low = Tree[2 * step], high = Tree[2 * step + 1];
+                for (int q = 0; q < width / 2; q++)
+                    d[q] = Avx512F.PermuteVar8x64x2(d[2 * q], low, d[2 * q + 1]) + Avx512F.PermuteVar8x64x2(d[2 * q], high, d[2 * q + 1]);
+            }
+            d[0].Store(output + r);
+            d[1].Store(output + r + 8);
+        }
+        for (; r < count; r++) output[r] = Sum<float, TMap>(x + r * n, n);
+    }
+
+    // The permutes of RowSums' tree steps (h = 4, 2, 1), low and high.
+    private static readonly Vector512<long>[] Tree =
+        [TreeIndex(4, false), TreeIndex(4, true), TreeIndex(2, false), TreeIndex(2, true), TreeIndex(1, false), TreeIndex(1, true)];
+
+    // The permute of a tree step: output lane i (row i / h, partial i % h) takes the partial (low) or the partial h
+    // further on (high) of its row in the first operand (rows below R = 4 / h) or the second (index 8 and up).
+    private static Vector512<long> TreeIndex(int h, bool high)
+    {
+        Span<long> lanes = stackalloc long[8];
+        int rows = 4 / h;
+        for (int i = 0; i < 8; i++)
+        {
+            int q = i / h, k = i % h + (high ? h : 0);
+            lanes[i] = q < rows ? q * 2 * h + k : 8 + (q - rows) * 2 * h + k;
+        }
+        return Vector512.Create<long>(lanes);
+    }
+
     /// <summary>True when <see cref="Columns{TOp, TS}"/> serves the sum-like reduction TOp from TS into TC.</summary>
     public static bool ServesColumns<TOp, TS, TC>() where TOp : struct, IReduceKernel =>
         Avx512F.IsSupported && IsSum<TOp>() && typeof(TC) == typeof(double) && (typeof(TS) == typeof(float) || typeof(TS) == typeof(double));
