@@ -403,6 +403,8 @@ if not filters or any(f in "serialization/save_100MB serialization/load_100MB" f
     import tempfile
     state = {f"layer{i}.weight": torch.randn(1024, 1024) for i in range(25)}
     path = os.path.join(tempfile.gettempdir(), f"torch-bench-{os.getpid()}.pt")
+    # Written once up front (as bench/Workloads.cs does), so that a run filtered to the load row has a file to read.
+    torch.save(state, path)
     run("serialization/save_100MB", lambda: torch.save(state, path), 25.0 * 1024 * 1024 * 4, "byte")
     run("serialization/load_100MB", lambda: torch.load(path), 25.0 * 1024 * 1024 * 4, "byte")
     os.remove(path)

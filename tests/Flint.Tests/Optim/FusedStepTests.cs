@@ -9,6 +9,7 @@ namespace Flint.Tests.Optim;
 /// enough to be split over threads, so vector bodies, chunk edges and scalar tails are all exercised. Parameters, state and
 /// version counters must agree.
 /// </summary>
+[Collection("DefaultGenerator")]
 public class FusedStepTests
 {
     private static readonly Dictionary<string, Func<Tensor, Optimizer>> Makers = new()

@@ -9,6 +9,7 @@ namespace Flint.Tests.Plot;
 /// The scenarios' plots rendered to PNG and read back: sizes, where the data's pixels are, class colours, image
 /// pixels, and TensorBoard's add_figure.
 /// </summary>
+[Collection("DefaultGenerator")]
 public class PlotRenderTests
 {
     /// <summary>A rendered figure decoded as RGBA.</summary>

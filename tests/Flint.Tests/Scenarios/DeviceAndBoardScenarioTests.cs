@@ -4,6 +4,7 @@ using Flint.Tests.Board;
 namespace Flint.Tests.Scenarios;
 
 /// <summary>SCENARIOS.md G1 (devices) and V1 (SummaryWriter scalars) as assertions.</summary>
+[Collection("DefaultGenerator")]
 public class DeviceAndBoardScenarioTests
 {
     /// <summary>A storage that claims to live on a CUDA device, to build a tensor an op must refuse to mix.</summary>

@@ -4,6 +4,7 @@ using Flint.NN;
 namespace Flint.Tests.Scenarios;
 
 /// <summary>SCENARIOS.md M1, M3, M7 (structure) and P1-P3 (training programs) as assertions.</summary>
+[Collection("DefaultGenerator")]
 public class ModelScenarioTests
 {
     [Fact]

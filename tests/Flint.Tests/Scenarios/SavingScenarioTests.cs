@@ -4,6 +4,7 @@ using Flint.NN;
 namespace Flint.Tests.Scenarios;
 
 /// <summary>SCENARIOS.md S1-S4 (saving and loading) and P4, P7, P8 as assertions.</summary>
+[Collection("DefaultGenerator")]
 public class SavingScenarioTests
 {
     [Fact]

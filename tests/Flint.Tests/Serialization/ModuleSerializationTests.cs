@@ -5,6 +5,7 @@ using Flint.Serialization;
 namespace Flint.Tests.Serialization;
 
 /// <summary>Whole-model save and load (SCENARIOS.md S2): structure, weights, sharing and the limits.</summary>
+[Collection("DefaultGenerator")]
 public class ModuleSerializationTests
 {
     public enum Activation { Relu, Tanh }
