@@ -163,61 +163,61 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
         // One block of `positions` positions: two vectors of channels (up to 14 positions) or one (up to 24).
         private static void Block(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld, bool two, int positions)
         {
-            if (two && sw == 1) Block2<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
-            else if (two) Block2<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
-            else if (sw == 1) Block1<UnitStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
-            else Block1<AnyStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
+            if (two && sw == 1) Counted<TwoVectors, UnitStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
+            else if (two) Counted<TwoVectors, AnyStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
+            else if (sw == 1) Counted<OneVector, UnitStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
+            else Counted<OneVector, AnyStride>(src, sw, offsets, taps, w, bias, dst, ld, positions);
         }
 
-        private static void Block1<TW>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld, int positions) where TW : struct, IStride
+        /// <summary>A register block kernel, generic over its horizontal stride and its count of positions.</summary>
+        private interface IBlock
+        {
+            static abstract void Run<TW, TP>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld)
+                where TW : struct, IStride where TP : struct, ICount;
+        }
+
+        private struct OneVector : IBlock
+        {
+            public static void Run<TW, TP>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld)
+                where TW : struct, IStride where TP : struct, ICount => Block1<TW, TP>(src, sw, offsets, taps, w, bias, dst, ld);
+        }
+
+        private struct TwoVectors : IBlock
+        {
+            public static void Run<TW, TP>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld)
+                where TW : struct, IStride where TP : struct, ICount => Block2<TW, TP>(src, sw, offsets, taps, w, bias, dst, ld);
+        }
+
+        // The block kernel compiled for `positions` (1 to 24; the two-vector kernel takes up to 14).
+        private static void Counted<TB, TW>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld, int positions)
+            where TB : struct, IBlock where TW : struct, IStride
         {
             switch (positions)
             {
-                case 1: Block1<TW, Count1>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 2: Block1<TW, Count2>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 3: Block1<TW, Count3>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 4: Block1<TW, Count4>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 5: Block1<TW, Count5>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 6: Block1<TW, Count6>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 7: Block1<TW, Count7>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 8: Block1<TW, Count8>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 9: Block1<TW, Count9>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 10: Block1<TW, Count10>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 11: Block1<TW, Count11>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 12: Block1<TW, Count12>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 13: Block1<TW, Count13>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 14: Block1<TW, Count14>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 15: Block1<TW, Count15>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 16: Block1<TW, Count16>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 17: Block1<TW, Count17>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 18: Block1<TW, Count18>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 19: Block1<TW, Count19>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 20: Block1<TW, Count20>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 21: Block1<TW, Count21>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 22: Block1<TW, Count22>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 23: Block1<TW, Count23>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                default: Block1<TW, Count24>(src, sw, offsets, taps, w, bias, dst, ld); break;
-            }
-        }
-
-        private static void Block2<TW>(T* src, long sw, long* offsets, long taps, T* w, T* bias, T* dst, long ld, int positions) where TW : struct, IStride
-        {
-            switch (positions)
-            {
-                case 1: Block2<TW, Count1>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 2: Block2<TW, Count2>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 3: Block2<TW, Count3>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 4: Block2<TW, Count4>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 5: Block2<TW, Count5>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 6: Block2<TW, Count6>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 7: Block2<TW, Count7>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 8: Block2<TW, Count8>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 9: Block2<TW, Count9>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 10: Block2<TW, Count10>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 11: Block2<TW, Count11>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 12: Block2<TW, Count12>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                case 13: Block2<TW, Count13>(src, sw, offsets, taps, w, bias, dst, ld); break;
-                default: Block2<TW, Count14>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 1: TB.Run<TW, Count1>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 2: TB.Run<TW, Count2>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 3: TB.Run<TW, Count3>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 4: TB.Run<TW, Count4>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 5: TB.Run<TW, Count5>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 6: TB.Run<TW, Count6>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 7: TB.Run<TW, Count7>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 8: TB.Run<TW, Count8>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 9: TB.Run<TW, Count9>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 10: TB.Run<TW, Count10>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 11: TB.Run<TW, Count11>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 12: TB.Run<TW, Count12>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 13: TB.Run<TW, Count13>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 14: TB.Run<TW, Count14>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 15: TB.Run<TW, Count15>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 16: TB.Run<TW, Count16>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 17: TB.Run<TW, Count17>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 18: TB.Run<TW, Count18>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 19: TB.Run<TW, Count19>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 20: TB.Run<TW, Count20>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 21: TB.Run<TW, Count21>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 22: TB.Run<TW, Count22>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                case 23: TB.Run<TW, Count23>(src, sw, offsets, taps, w, bias, dst, ld); break;
+                default: TB.Run<TW, Count24>(src, sw, offsets, taps, w, bias, dst, ld); break;
             }
         }
 
