@@ -230,7 +230,8 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
         {
             int n = TP.Value;
             TV bv = TS.Load(bias);
-            TV a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv, a8 = bv, a9 = bv, a10 = bv, a11 = bv, a12 = bv, a13 = bv, a14 = bv, a15 = bv, a16 = bv, a17 = bv, a18 = bv, a19 = bv, a20 = bv, a21 = bv, a22 = bv, a23 = bv;
+            TV a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv, a8 = bv, a9 = bv, a10 = bv, a11 = bv;
+            TV a12 = bv, a13 = bv, a14 = bv, a15 = bv, a16 = bv, a17 = bv, a18 = bv, a19 = bv, a20 = bv, a21 = bv, a22 = bv, a23 = bv;
             for (long t = 0; t < taps; t++, w += ld)
             {
                 T* p = src + offsets[t];
