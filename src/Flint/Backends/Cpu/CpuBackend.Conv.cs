@@ -283,6 +283,11 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// </summary>
     private static void BackwardInputPositions(T* gy, T* w, T* gx, ConvGeometry g)
     {
+        if (Spreads(g))
+        {
+            BackwardInputSpread(gy, w, gx, g);
+            return;
+        }
         long K = g.K, L = g.L, O = g.O, rows = g.OD * g.OH, nb = BatchTileImages(g, K * L);
         T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, K * nb * L);
         nint acol = (nint)col, agx = (nint)gx;
@@ -298,6 +303,34 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                     T* xi = (T*)agx + (first + i) * g.C * g.InPlane;
                     if (!Spreads(g)) Fill(xi, g.C * g.InPlane, T.Zero);
                     RollOrSpread((T*)acol + i * L, ld, xi, g, g.C, 0, rows);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// Input gradient of a small-plane <see cref="Spreads"/> layer: colT [count·L, C] = gy^T @ w, positions as the GEMM's
+    /// rows, then each image's rows transposed back to channel planes and spread. ResNet's 7x7 and 14x14 planes fill the
+    /// 14-row tiles and its channel counts the 32-column panels exactly, where col [C, count·L] left partial tiles on
+    /// both sides and threads of unequal shares.
+    /// </summary>
+    private static void BackwardInputSpread(T* gy, T* w, T* gx, ConvGeometry g)
+    {
+        long C = g.C, L = g.L, O = g.O, rows = g.OD * g.OH, nb = BatchTileImages(g, C * L);
+        T* col = ConvWorkspace.Get<T>(ConvWorkspace.Columns, nb * L * C);
+        nint acol = (nint)col, agx = (nint)gx;
+        for (long i0 = 0; i0 < g.N; i0 += nb)
+        {
+            long count = Math.Min(nb, g.N - i0), first = i0;
+            GemmDriver.RunPacked(new ImageColumns<T>(gy + i0 * O * L, O, L), new StridedOperand<T>(w, 1, C), col, C, count * L, C, O);
+            int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * C * L));
+            Parallelism.For(threads, (t, n) =>
+            {
+                T* planes = ConvWorkspace.Get<T>(ConvWorkspace.Staging, C * L);
+                for (long i = count * t / n; i < count * (t + 1) / n; i++)
+                {
+                    LaneConvKernels<T>.Untranspose((T*)acol + i * L * C, L, planes, 1, L, C, C);
+                    Spread(planes, L, (T*)agx + (first + i) * C * g.InPlane, g, C, 0, rows);
                 }
             });
         }
