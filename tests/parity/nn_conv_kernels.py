@@ -88,6 +88,11 @@ for dt in (torch.float32, torch.float64):
     conv("stride2_1x1_even", F.conv2d, [r(2, 16, 6, 56), r(24, 16, 1, 1), r(24)], {"stride": 2})
     conv("stride3_1x1_groups", F.conv2d, [r(2, 8, 7, 11), r(12, 4, 1, 1)], {"stride": [3, 2], "groups": 2})
     conv("stride3_1x1_columns", F.conv2d, [r(2, 6, 5, 13), r(10, 6, 1, 1)], {"stride": [2, 3]}, small=True)
+    # strided 1x1 input gradients with positions as the GEMM's rows (input channels a multiple of 32): a partial last
+    # row tile across images and an odd input height, a plane of 256+ positions, stride 3 by columns
+    conv("spread_rows_small", F.conv2d, [r(3, 32, 13, 9), r(24, 32, 1, 1), r(24)], {"stride": 2})
+    conv("spread_rows_large", F.conv2d, [r(1, 32, 32, 33), r(40, 32, 1, 1)], {"stride": 2})
+    conv("spread_rows_stride3", F.conv2d, [r(2, 64, 7, 14), r(20, 64, 1, 1)], {"stride": [2, 3]})
     # few output channels, wide rows, and odd widths around the vector length
     conv("o6_wide", F.conv2d, [r(3, 2, 9, 37), r(6, 2, 3, 5), r(6)], {"padding": 1})
     conv("o10_w17", F.conv2d, [r(2, 7, 6, 21), r(10, 7, 3, 5), r(10)], {}, small=True)
