@@ -93,6 +93,17 @@ for dt in (torch.float32, torch.float64):
     conv("spread_rows_small", F.conv2d, [r(3, 32, 13, 9), r(24, 32, 1, 1), r(24)], {"stride": 2})
     conv("spread_rows_large", F.conv2d, [r(1, 32, 32, 33), r(40, 32, 1, 1)], {"stride": 2})
     conv("spread_rows_stride3", F.conv2d, [r(2, 64, 7, 14), r(20, 64, 1, 1)], {"stride": [2, 3]})
+    # column stride 2 input gradients gathered row by row (each input element written once): no padding and odd widths,
+    # 5-wide kernels over two blocks of sixteen column pairs, row stride 1 with row dilation and an even kernel width,
+    # row stride 3 with a 7-wide kernel, groups, planes of 256+ positions, whole-batch tiles, padding wider than the kernel
+    conv("gather_pad0_odd", F.conv2d, [r(2, 5, 9, 13), r(6, 5, 3, 3), r(6)], {"stride": 2})
+    conv("gather_k5_pad2", F.conv2d, [r(2, 4, 11, 40), r(8, 4, 5, 5)], {"stride": 2, "padding": 2})
+    conv("gather_rows_s1_dil", F.conv2d, [r(2, 3, 8, 35), r(5, 3, 3, 4)], {"stride": [1, 2], "padding": [2, 1], "dilation": [2, 1]})
+    conv("gather_rows_s3_k7", F.conv2d, [r(1, 2, 10, 50), r(4, 2, 4, 7)], {"stride": [3, 2], "padding": [1, 3]})
+    conv("gather_groups", F.conv2d, [r(2, 8, 12, 18), r(8, 4, 3, 3), r(8)], {"stride": 2, "padding": 1, "groups": 2})
+    conv("gather_large", F.conv2d, [r(2, 6, 40, 66), r(8, 6, 3, 3)], {"stride": 2, "padding": 1})
+    conv("gather_small_planes", F.conv2d, [r(3, 5, 14, 15), r(7, 5, 3, 3)], {"stride": 2, "padding": 1})
+    conv("gather_wide_pad", F.conv2d, [r(2, 3, 7, 20), r(4, 3, 3, 3)], {"stride": 2, "padding": 3})
     # few output channels, wide rows, and odd widths around the vector length
     conv("o6_wide", F.conv2d, [r(3, 2, 9, 37), r(6, 2, 3, 5), r(6)], {"padding": 1})
     conv("o10_w17", F.conv2d, [r(2, 7, 6, 21), r(10, 7, 3, 5), r(10)], {}, small=True)

@@ -15,6 +15,12 @@ internal static unsafe class RowLoads
     /// <summary>Lane indices 0, 2, ..., 30: the even elements of two vectors.</summary>
     internal static readonly Vector512<int> Even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 
+    /// <summary>Lane indices 0, 16, 1, 17, ..., 7, 23: the first halves of two vectors interleaved (<see cref="InterleaveHigh"/> the second).</summary>
+    internal static readonly Vector512<int> InterleaveLow = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+
+    /// <summary>Lane indices 8, 24, 9, 25, ..., 15, 31: the second halves of two vectors interleaved.</summary>
+    internal static readonly Vector512<int> InterleaveHigh = InterleaveLow + Vector512.Create(8);
+
     /// <summary>
     /// The load masks of n elements at <paramref name="stride"/> 1 (the first n lanes of one vector) or 2 (the 2n - 1
     /// elements of two vectors whose even ones they are).
