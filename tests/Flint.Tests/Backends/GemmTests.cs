@@ -49,6 +49,11 @@ public class GemmTests
         foreach (var m in new[] { 4, 6, 14, 28, 84, 83, 85 })
             foreach (var n in new[] { 8, 16, 32, 64, 63, 65 })
                 Check(rng, tier, dt, 1, m, n, 9, 0, 0, 0, 1, 0);
+        // A last tile of every count of rows short of 14 (the float kernel runs those of up to 7 on their own), storing
+        // and accumulating, with and without a partial last panel.
+        for (int m = 15; m <= 27; m++)
+            foreach (var n in new[] { 32, 45 })
+                Check(rng, tier, dt, 1, m, n, 11, 0, 0, 0, m % 2 == 0 ? 1 : -2, n == 32 ? 0 : 0.5);
     }
 
     [Theory]
