@@ -118,5 +118,8 @@ for dt in (torch.float32, torch.float64):
     # flipped convolution has 128 output channels
     conv("lanes_o128", F.conv2d, [r(2, 20, 9, 13), r(128, 20, 3, 3), r(128)], {"padding": 1})
     conv("lanes_o128_flipped", F.conv2d, [r(2, 128, 6, 7), r(24, 128, 3, 3), r(24)], {"padding": 1})
+    # strided channels in lanes over more than two vectors: 128 channels at stride 2, 48 (a pair, then one) at stride 3 by columns
+    conv("lanes_stride_o128", F.conv2d, [r(2, 6, 9, 21), r(128, 6, 3, 3), r(128)], {"stride": 2, "padding": 1})
+    conv("lanes_stride_o48", F.conv2d, [r(2, 5, 11, 30), r(48, 5, 3, 3), r(48)], {"stride": [2, 3], "padding": [0, 1]})
 
 f.save()
