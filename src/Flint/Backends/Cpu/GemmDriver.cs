@@ -404,17 +404,30 @@ internal static unsafe class GemmDriver
         }
     }
 
+    // A scratch tile into C: whole vectors where C's columns are contiguous (a last panel of 16 columns, as ResNet's
+    // 784-position planes leave, is one vector a row), the rest one element at a time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scatter<T>(T* tile, int ldt, int mt, int nt, T* c, long crs, long ccs, T alpha, T beta)
         where T : unmanaged, INumber<T>
     {
+        int lanes = ccs == 1 && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported ? Vector512<T>.Count : nt + 1;
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
         for (int i = 0; i < mt; i++)
-            for (int j = 0; j < nt; j++)
+        {
+            T* ci = c + i * crs, ti = tile + i * ldt;
+            int j = 0;
+            for (; j + lanes <= nt; j += lanes)
             {
-                T* ci = c + i * crs + j * ccs;
-                var v = alpha * tile[i * ldt + j];
-                *ci = beta == T.Zero ? v : v + beta * *ci;
+                var v = va * Vector512.Load(ti + j);
+                Vector512.Store(beta == T.Zero ? v : v + vb * Vector512.Load(ci + j), ci + j);
             }
+            for (; j < nt; j++)
+            {
+                var v = alpha * ti[j];
+                ci[j * ccs] = beta == T.Zero ? v : v + beta * ci[j * ccs];
+            }
+        }
     }
 
     // C = beta * C (the product of an empty K); beta == 0 writes zeros without reading C.
