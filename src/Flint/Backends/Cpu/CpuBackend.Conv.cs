@@ -976,19 +976,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                         for (int e = 0; e < count[0]; e++) even += Shifted(src + taps[e] * ld, j0 + shifts[e], OW, col, colEnd);
                         for (int e = 0; e < count[1]; e++) odd += Shifted(src + taps[kw2 + e] * ld, j0 + shifts[kw2 + e], OW, col, colEnd);
                     }
-                    var first = Avx512F.PermuteVar16x32x2(even, RowLoads.InterleaveLow, odd);
-                    var second = Avx512F.PermuteVar16x32x2(even, RowLoads.InterleaveHigh, odd);
-                    float* d = dst + 2 * j0;
                     // A row's last block runs into the rows after it, written later, but never past the plane.
-                    long room = planeEnd - d;
-                    if (room >= 32)
-                    {
-                        first.Store(d);
-                        second.Store(d + 16);
-                        continue;
-                    }
-                    Avx512F.MaskStore(d, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)room)).AsSingle(), first);
-                    if (room > 16) Avx512F.MaskStore(d + 16, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)room - 16)).AsSingle(), second);
+                    RowLoads.StoreInterleaved(dst + 2 * j0, planeEnd, even, odd);
                 }
             }
         }

@@ -445,7 +445,7 @@ internal static unsafe class MaxPool2x2BackwardF32
                     g += Vector512<float>.Zero;
                     // Each window's index minus this row's position at the window's left column: 0 or 1 when its maximum is on this row.
                     var at = Indices(ip + r * ow + c, n) - Vector512.Create((2 * r + half) * iw + 2 * c) - RowLoads.Even;
-                    Pair(top + half * iw + 2 * c, end, Vector512.ConditionalSelect(Vector512.Equals(at, Vector512<int>.Zero).AsSingle(), g, default),
+                    RowLoads.StoreInterleaved(top + half * iw + 2 * c, end, Vector512.ConditionalSelect(Vector512.Equals(at, Vector512<int>.Zero).AsSingle(), g, default),
                         Vector512.ConditionalSelect(Vector512.Equals(at, Vector512<int>.One).AsSingle(), g, default));
                 }
             // An odd last column is in no window (whole-vector stores leave it zero only when the row's last block is partial).
@@ -470,21 +470,6 @@ internal static unsafe class MaxPool2x2BackwardF32
         return Vector512.Create(Avx512F.ConvertToVector256Int32(lo), Avx512F.ConvertToVector256Int32(hi));
     }
 
-    // Even and odd columns interleaved into 32 values at d, clipped at end.
-    private static void Pair(float* d, float* end, Vector512<float> even, Vector512<float> odd)
-    {
-        var first = Avx512F.PermuteVar16x32x2(even, RowLoads.InterleaveLow, odd);
-        var second = Avx512F.PermuteVar16x32x2(even, RowLoads.InterleaveHigh, odd);
-        long room = end - d;
-        if (room >= 32)
-        {
-            first.Store(d);
-            second.Store(d + 16);
-            return;
-        }
-        Avx512F.MaskStore(d, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)room)).AsSingle(), first);
-        if (room > 16) Avx512F.MaskStore(d + 16, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)room - 16)).AsSingle(), second);
-    }
 }
 
 /// <summary>
