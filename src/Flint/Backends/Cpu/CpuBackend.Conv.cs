@@ -225,10 +225,10 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 
     /// <summary>
     /// Whether <see cref="Forward"/> runs this geometry on <see cref="ForwardPositions"/>: one-group layers, but for those
-    /// the direct kernels take (few channels) and those the lane kernels take (up to 128 output channels at unit stride,
-    /// 32 strided). Measured on ResNet-18: its 64-channel 3x3 layers take 20% less CPU on the lane kernels, and since their
-    /// output rows are cut into equal register blocks its 128-channel 3x3 layer too (3.88 -> 3.65 ms forward, 3.9 -> 3.7 ms
-    /// input gradient); its 7x7 stem and stride-2 layers of 64 channels and more run here.
+    /// the direct kernels take (few channels) and those the lane kernels take (up to 128 output channels; 32 for strided
+    /// 1x1 kernels). Measured on ResNet-18: its 64-channel 3x3 layers take 20% less CPU on the lane kernels, and since
+    /// their output rows are cut into equal register blocks its 128-channel 3x3 layer too (3.88 -> 3.65 ms forward,
+    /// 3.9 -> 3.7 ms input gradient); its layers of 256 channels and more and its downsamples run here.
     /// </summary>
     private static bool ForwardTakesPositions(ConvGeometry g) =>
         OneGroup(g) && !DirectConvKernels<T>.Applies(g) && !LaneConvKernels<T>.Applies(g);
@@ -963,7 +963,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 for (long kh = 0; kh < KH; kh++)
                 {
                     long t = ih + PH - kh * DH;
-                    if (t >= 0 && t % SH == 0 && t / SH < OH) rowTaps[rowCount++] = (kh * KW * ld + t / SH * OW);
+                    if (t >= 0 && t % SH == 0 && t / SH < OH) rowTaps[rowCount++] = kh * KW * ld + t / SH * OW;
                 }
                 float* dst = plane + ih * IW;
                 for (long j0 = 0; j0 < half; j0 += 16)

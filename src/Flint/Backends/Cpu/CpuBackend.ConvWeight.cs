@@ -129,9 +129,14 @@ internal static unsafe class LaneWeightKernels<T> where T : unmanaged, INumber<T
                             Transpose((T*)agy + n * g.O * L, gbuf + i * gImage, g, ogPad);
                         }
                         for (long gr = 0; gr < G; gr++)
-                            for (long ob = 0; ob < ogPad; ob += ob + 2 * V <= ogPad ? 2 * V : V)
+                            for (long ob = 0; ob < ogPad;)
+                            {
+                                // Two vectors of channels per pass while two remain.
+                                bool two = ob + 2 * V <= ogPad;
                                 Passes(xbuf + gr * Cg * plane, xImage, plane, width, gbuf + gr * L * ogPad + ob, gImage, ogPad, m, g,
-                                    part + gr * taps * ogPad + ob, ogPad, ob + 2 * V <= ogPad);
+                                    part + gr * taps * ogPad + ob, ogPad, two);
+                                ob += two ? 2 * V : V;
+                            }
                     }
                 }
             });
