@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Flint.Kernels;
 
@@ -67,6 +68,48 @@ internal static class MathLoops
         new($"\"{op}_cpu\" not implemented for '{DTypes.Of<T>().ScalarTypeName()}'");
 
     /// <summary>
+    /// Runs a float function over a span in the widest accelerated vectors; the tail is padded into a vector so every
+    /// element takes the same path.
+    /// </summary>
+    public static void Lanes<TF>(ReadOnlySpan<float> x, Span<float> y) where TF : IFloatFunction
+    {
+        if (Vector512.IsHardwareAccelerated) Lanes<TF, FloatLanes512, Vector512<float>>(x, y);
+        else Lanes<TF, FloatLanes256, Vector256<float>>(x, y);
+    }
+
+    /// <summary>
+    /// Bytes of output one thread writes in one call past which its stores bypass the caches: with two threads that is
+    /// an output past the last-level cache here (32 MB), which would be evicted before anything read it, and whose
+    /// lines would otherwise each be read from memory before being overwritten.
+    /// </summary>
+    public const long StreamingBytes = 16 << 20;
+
+    private static unsafe void Lanes<TF, TL, TV>(ReadOnlySpan<float> x, Span<float> y)
+        where TF : IFloatFunction where TL : IFloatLanes<TV> where TV : struct
+    {
+        int n = x.Length, step = TL.Count, i = 0;
+        ref float px = ref MemoryMarshal.GetReference(x);
+        ref float py = ref MemoryMarshal.GetReference(y);
+        if (n >= step && n * sizeof(float) >= StreamingBytes && !x.Overlaps(y))
+        {
+            // One unaligned vector, then aligned streaming stores from the first vector boundary (the overlap is
+            // computed twice, from input that is not being overwritten).
+            TL.Store(TF.Invoke<TL, TV>(TL.Load(in px, 0)), ref py, 0);
+            nuint bytes = (nuint)(step * sizeof(float));
+            i = (int)((bytes - (nuint)Unsafe.AsPointer(ref py) % bytes) % bytes / sizeof(float));
+            for (; i <= n - step; i += step) TL.StoreStreaming(TF.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
+            if (Sse.IsSupported) Sse.StoreFence();
+        }
+        for (; i <= n - step; i += step) TL.Store(TF.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
+        if (i == n) return;
+        Span<float> tail = stackalloc float[step];
+        tail.Clear();
+        x[i..].CopyTo(tail);
+        TL.Store(TF.Invoke<TL, TV>(TL.Load(in tail[0], 0)), ref tail[0], 0);
+        tail[..(n - i)].CopyTo(y[i..]);
+    }
+
+    /// <summary>
     /// Runs a vector form over a span in <see cref="Vector256{T}"/> steps; the tail is padded into a vector so every
     /// element takes the same path (results do not depend on alignment or length).
     /// </summary>
@@ -86,6 +129,12 @@ internal static class MathLoops
         var r = f.Invoke(Vector256.Create<T>(tail));
         for (int k = 0; i + k < n; k++) y[i + k] = r.GetElement(k);
     }
+}
+
+/// <summary>A float function written once over vector width, for <see cref="MathLoops.Lanes{TF}"/>.</summary>
+internal interface IFloatFunction
+{
+    static abstract TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct;
 }
 
 /// <summary>A vector form of an elementwise function, for <see cref="MathLoops.Vectorized{TV, T}"/>.</summary>

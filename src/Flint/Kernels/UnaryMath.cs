@@ -4,17 +4,17 @@ using System.Runtime.Intrinsics;
 
 namespace Flint.Kernels;
 
-/// <summary>e^x (<c>torch.exp</c>): float on 8 lanes (VectorMath), double per element (faster here than the vector library).</summary>
-public readonly struct ExpKernel : IUnaryKernel, IScalarFunction, IVectorFunction<float>
+/// <summary>e^x (<c>torch.exp</c>): float in vectors (VectorMath), double per element (faster here than the vector library).</summary>
+public readonly struct ExpKernel : IUnaryKernel, IScalarFunction, IFloatFunction
 {
     /// <inheritdoc/>
     public static string Name => "exp";
     /// <inheritdoc/>
     public static string Cuda => "exp(x)";
     double IScalarFunction.Invoke(double x) => Math.Exp(x);
-    Vector256<float> IVectorFunction<float>.Invoke(Vector256<float> x) => VectorMath.Exp(x);
+    static TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Exp<TL, TV>(x);
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized<ExpKernel, float>(this, x, y);
+    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes<ExpKernel>(x, y);
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }
@@ -46,17 +46,17 @@ public readonly struct Expm1Kernel : IUnaryKernel, IScalarFunction
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }
 
-/// <summary>Natural log (<c>torch.log</c>): float on 8 lanes (VectorMath), double per element.</summary>
-public readonly struct LogKernel : IUnaryKernel, IScalarFunction, IVectorFunction<float>
+/// <summary>Natural log (<c>torch.log</c>): float in vectors (VectorMath), double per element.</summary>
+public readonly struct LogKernel : IUnaryKernel, IScalarFunction, IFloatFunction
 {
     /// <inheritdoc/>
     public static string Name => "log";
     /// <inheritdoc/>
     public static string Cuda => "log(x)";
     double IScalarFunction.Invoke(double x) => Math.Log(x);
-    Vector256<float> IVectorFunction<float>.Invoke(Vector256<float> x) => VectorMath.Log(x);
+    static TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Log<TL, TV>(x);
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized<LogKernel, float>(this, x, y);
+    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes<LogKernel>(x, y);
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }
@@ -236,7 +236,7 @@ public readonly struct CoshKernel : IUnaryKernel
 /// Hyperbolic tangent (<c>torch.tanh</c>). Float is vectorised: an odd polynomial below |x| = 0.625 (Cephes'
 /// tanhf) and 1 - 2/(e^{2|x|} + 1) above, both within 2 ulp; double is per element.
 /// </summary>
-public readonly struct TanhKernel : IUnaryKernel, IScalarFunction, IVectorFunction<float>
+public readonly struct TanhKernel : IUnaryKernel, IScalarFunction, IFloatFunction
 {
     /// <inheritdoc/>
     public static string Name => "tanh";
@@ -244,21 +244,10 @@ public readonly struct TanhKernel : IUnaryKernel, IScalarFunction, IVectorFuncti
     public static string Cuda => "tanh(x)";
     double IScalarFunction.Invoke(double x) => Math.Tanh(x);
 
-    Vector256<float> IVectorFunction<float>.Invoke(Vector256<float> x)
-    {
-        var ax = Vector256.Abs(x);
-        var s = x * x;
-        var poly = ((((Vector256.Create(-5.70498872745E-3f) * s + Vector256.Create(2.06390887954E-2f)) * s
-            - Vector256.Create(5.37397155531E-2f)) * s + Vector256.Create(1.33314422036E-1f)) * s
-            - Vector256.Create(3.33332819422E-1f)) * s * x + x;
-        var e = VectorMath.Exp(ax + ax);
-        var big = Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One);
-        big = Vector256.CopySign(big, x);
-        return Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(0.625f)), poly, big);
-    }
+    static TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Tanh<TL, TV>(x);
 
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized<TanhKernel, float>(this, x, y);
+    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes<TanhKernel>(x, y);
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }
@@ -302,18 +291,17 @@ public readonly struct AtanhKernel : IUnaryKernel
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => TensorPrimitives.Atanh(x, y);
 }
 
-/// <summary>1 / (1 + e^-x) (<c>torch.sigmoid</c>): float on 8 lanes, double per element.</summary>
-public readonly struct SigmoidKernel : IUnaryKernel, IScalarFunction, IVectorFunction<float>
+/// <summary>1 / (1 + e^-x) (<c>torch.sigmoid</c>): float in vectors, double per element.</summary>
+public readonly struct SigmoidKernel : IUnaryKernel, IScalarFunction, IFloatFunction
 {
     /// <inheritdoc/>
     public static string Name => "sigmoid";
     /// <inheritdoc/>
     public static string Cuda => "1 / (1 + exp(-x))";
     double IScalarFunction.Invoke(double x) => 1 / (1 + Math.Exp(-x));
-    Vector256<float> IVectorFunction<float>.Invoke(Vector256<float> x) =>
-        Vector256<float>.One / (Vector256<float>.One + VectorMath.Exp(-x));
+    static TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Sigmoid<TL, TV>(x);
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Vectorized<SigmoidKernel, float>(this, x, y);
+    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes<SigmoidKernel>(x, y);
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }

@@ -180,11 +180,9 @@ internal readonly record struct RnnRows(nint Base, long Stride)
 /// </summary>
 internal static unsafe class RnnMath
 {
-    private static Vector256<float> Sig(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+    private static Vector256<float> Sig(Vector256<float> x) => VectorMath.Sigmoid<FloatLanes256, Vector256<float>>(x);
 
-    private static Vector256<float> Tanh(Vector256<float> x) => Apply<TanhKernel>(x);
-
-    private static Vector256<float> Apply<TV>(Vector256<float> x) where TV : struct, IVectorFunction<float> => default(TV).Invoke(x);
+    private static Vector256<float> Tanh(Vector256<float> x) => VectorMath.Tanh<FloatLanes256, Vector256<float>>(x);
 
     private static T Sig<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 

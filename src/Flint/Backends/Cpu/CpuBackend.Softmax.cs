@@ -132,40 +132,46 @@ internal sealed partial class CpuBackend
     // (log_softmax), then the scale by 1/sum or the shift by max + log(sum).
     private static unsafe void SoftmaxRow(float* x, float* y, int n, bool log)
     {
+        if (Vector512.IsHardwareAccelerated) SoftmaxRow<FloatLanes512, Vector512<float>>(x, y, n, log);
+        else SoftmaxRow<FloatLanes256, Vector256<float>>(x, y, n, log);
+    }
+
+    private static unsafe void SoftmaxRow<TL, TV>(float* x, float* y, int n, bool log) where TL : IFloatLanes<TV> where TV : struct
+    {
         float max = ReduceSimd.Serves<MaxKernel, float, float>() ? ReduceSimd.Row<MaxKernel, float, float>(x, n)
             : TensorPrimitives.Max(new ReadOnlySpan<float>(x, n));
-        var m = Vector256.Create(max);
-        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0;
-        int i = 0;
-        for (; i + 16 <= n; i += 16)
+        var m = TL.Splat(max);
+        TV s0 = TL.Splat(0f), s1 = s0;
+        int step = TL.Count, i = 0;
+        for (; i + 2 * step <= n; i += 2 * step)
         {
-            var e0 = VectorMath.Exp(Vector256.Load(x + i) - m);
-            var e1 = VectorMath.Exp(Vector256.Load(x + i + 8) - m);
+            var e0 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in x[i], 0), m));
+            var e1 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in x[i], (nuint)step), m));
             if (!log)
             {
-                e0.Store(y + i);
-                e1.Store(y + i + 8);
+                TL.Store(e0, ref y[i], 0);
+                TL.Store(e1, ref y[i], (nuint)step);
             }
-            s0 += e0;
-            s1 += e1;
+            s0 = TL.Add(s0, e0);
+            s1 = TL.Add(s1, e1);
         }
-        // The tail, padded with -inf (whose exp is 0), in one vector.
+        // The tail, padded with -inf (whose exp is 0), in two vectors.
         if (i < n)
         {
-            var pad = stackalloc float[16];
-            for (int k = 0; k < 16; k++) pad[k] = i + k < n ? x[i + k] : float.NegativeInfinity;
-            var e0 = VectorMath.Exp(Vector256.Load(pad) - m);
-            var e1 = VectorMath.Exp(Vector256.Load(pad + 8) - m);
-            s0 += e0;
-            s1 += e1;
+            var pad = stackalloc float[2 * step];
+            for (int k = 0; k < 2 * step; k++) pad[k] = i + k < n ? x[i + k] : float.NegativeInfinity;
+            var e0 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in pad[0], 0), m));
+            var e1 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in pad[0], (nuint)step), m));
+            s0 = TL.Add(s0, e0);
+            s1 = TL.Add(s1, e1);
             if (!log)
             {
-                e0.Store(pad);
-                e1.Store(pad + 8);
+                TL.Store(e0, ref pad[0], 0);
+                TL.Store(e1, ref pad[0], (nuint)step);
                 for (int k = 0; i + k < n; k++) y[i + k] = pad[k];
             }
         }
-        float sum = Vector256.Sum(s0 + s1);
+        float sum = TL.Sum(TL.Add(s0, s1));
         if (log) TensorPrimitives.Subtract(new ReadOnlySpan<float>(x, n), max + MathF.Log(sum), new Span<float>(y, n));
         else TensorPrimitives.Multiply(new ReadOnlySpan<float>(y, n), 1 / sum, new Span<float>(y, n));
     }

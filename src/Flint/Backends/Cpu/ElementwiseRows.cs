@@ -83,6 +83,17 @@ internal unsafe struct UnaryFloatRow<TOp, TS> : IRowKernel where TOp : struct, I
 
     public void Run(byte** p, long* s, long n)
     {
+        // Contiguous float: whole spans, so that the kernel can stream a large output (in place: pieces, as BinaryRow).
+        if (Rows.IsDirect<TS, float>(s[0]) && Rows.IsDirect<TS, float>(s[1]) && n <= int.MaxValue)
+        {
+            long piece = p[0] == p[1] ? Rows.InPlacePiece / sizeof(float) : n;
+            for (long i = 0; i < n; i += piece)
+            {
+                int m = (int)Math.Min(piece, n - i);
+                Op.Apply(new ReadOnlySpan<float>(p[1] + i * sizeof(float), m), new Span<float>(p[0] + i * sizeof(float), m));
+            }
+            return;
+        }
         float* bx = stackalloc float[Rows.Chunk];
         float* by = stackalloc float[Rows.Chunk];
         for (long i = 0; i < n; i += Rows.Chunk)
