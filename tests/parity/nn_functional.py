@@ -264,4 +264,11 @@ for dt, tag in DT:
     op(f"feature_alpha_dropout_{tag}", "feature_alpha_dropout", [rand(3, 4, 5, dtype=dt)],
        seeded(10, lambda x: F.feature_alpha_dropout(x, 0.5, training=True)), kwargs={"seed": 10, "p": 0.5})
 
+# ---- softmax along a leading dim with at least one full vector of columns (the vector column kernels) and a tail ----
+for dt, tag in DT:
+    for name, fn in (("softmax", F.softmax), ("log_softmax", F.log_softmax)):
+        op(f"{name}_columns_{tag}", name, [rand(7, 40, dtype=dt, low=-6, high=6)], lambda x, fn=fn: fn(x, dim=0), kwargs={"dim": 0})
+        op(f"{name}_columns_mid_{tag}", name, [rand(2, 9, 48, dtype=dt, low=-6, high=6)], lambda x, fn=fn: fn(x, dim=1),
+           kwargs={"dim": 1})
+
 f.save()

@@ -68,44 +68,50 @@ internal static class MathLoops
         new($"\"{op}_cpu\" not implemented for '{DTypes.Of<T>().ScalarTypeName()}'");
 
     /// <summary>
-    /// Runs a float function over a span in the widest accelerated vectors; the tail is padded into a vector so every
-    /// element takes the same path.
-    /// </summary>
-    public static void Lanes<TF>(ReadOnlySpan<float> x, Span<float> y) where TF : IFloatFunction
-    {
-        if (Vector512.IsHardwareAccelerated) Lanes<TF, FloatLanes512, Vector512<float>>(x, y);
-        else Lanes<TF, FloatLanes256, Vector256<float>>(x, y);
-    }
-
-    /// <summary>
     /// Bytes of output one thread writes in one call past which its stores bypass the caches: with two threads that is
     /// an output past the last-level cache here (32 MB), which would be evicted before anything read it, and whose
     /// lines would otherwise each be read from memory before being overwritten.
     /// </summary>
-    public const long StreamingBytes = 16 << 20;
+    public static long StreamingBytes = 16 << 20;
 
-    private static unsafe void Lanes<TF, TL, TV>(ReadOnlySpan<float> x, Span<float> y)
-        where TF : IFloatFunction where TL : IFloatLanes<TV> where TV : struct
+    /// <summary>
+    /// Runs a float function over a span in the widest accelerated vectors, streaming the stores of an output past
+    /// <see cref="StreamingBytes"/>; the tail is padded into a vector so every element takes the same path.
+    /// </summary>
+    public static void Lanes<TF>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatFunction =>
+        Lanes(f, x, y, x.Length * (long)sizeof(float) >= StreamingBytes);
+
+    /// <summary>As <see cref="Lanes{TF}(TF, ReadOnlySpan{float}, Span{float})"/>, streaming when <paramref name="stream"/>
+    /// (and x does not overlap y).</summary>
+    public static void Lanes<TF>(TF f, ReadOnlySpan<float> x, Span<float> y, bool stream) where TF : struct, IFloatFunction
+    {
+        if (Vector512.IsHardwareAccelerated) Lanes<TF, FloatLanes512, Vector512<float>>(f, x, y, stream);
+        else Lanes<TF, FloatLanes256, Vector256<float>>(f, x, y, stream);
+    }
+
+    /// <summary>The loop of <see cref="Lanes{TF}(TF, ReadOnlySpan{float}, Span{float}, bool)"/> at one width.</summary>
+    public static unsafe void Lanes<TF, TL, TV>(TF f, ReadOnlySpan<float> x, Span<float> y, bool stream)
+        where TF : struct, IFloatFunction where TL : IFloatLanes<TV> where TV : struct
     {
         int n = x.Length, step = TL.Count, i = 0;
         ref float px = ref MemoryMarshal.GetReference(x);
         ref float py = ref MemoryMarshal.GetReference(y);
-        if (n >= step && n * sizeof(float) >= StreamingBytes && !x.Overlaps(y))
+        if (stream && n >= step && !x.Overlaps(y))
         {
             // One unaligned vector, then aligned streaming stores from the first vector boundary (the overlap is
             // computed twice, from input that is not being overwritten).
-            TL.Store(TF.Invoke<TL, TV>(TL.Load(in px, 0)), ref py, 0);
+            TL.Store(f.Invoke<TL, TV>(TL.Load(in px, 0)), ref py, 0);
             nuint bytes = (nuint)(step * sizeof(float));
             i = (int)((bytes - (nuint)Unsafe.AsPointer(ref py) % bytes) % bytes / sizeof(float));
-            for (; i <= n - step; i += step) TL.StoreStreaming(TF.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
+            for (; i <= n - step; i += step) TL.StoreStreaming(f.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
             if (Sse.IsSupported) Sse.StoreFence();
         }
-        for (; i <= n - step; i += step) TL.Store(TF.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
+        for (; i <= n - step; i += step) TL.Store(f.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
         if (i == n) return;
         Span<float> tail = stackalloc float[step];
         tail.Clear();
         x[i..].CopyTo(tail);
-        TL.Store(TF.Invoke<TL, TV>(TL.Load(in tail[0], 0)), ref tail[0], 0);
+        TL.Store(f.Invoke<TL, TV>(TL.Load(in tail[0], 0)), ref tail[0], 0);
         tail[..(n - i)].CopyTo(y[i..]);
     }
 
@@ -131,10 +137,22 @@ internal static class MathLoops
     }
 }
 
-/// <summary>A float function written once over vector width, for <see cref="MathLoops.Lanes{TF}"/>.</summary>
+/// <summary>A float function written once over vector width, for <see cref="MathLoops.Lanes{TF}(TF, ReadOnlySpan{float}, Span{float})"/>.</summary>
 internal interface IFloatFunction
 {
-    static abstract TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct;
+    TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct;
+}
+
+/// <summary>x · k.</summary>
+internal readonly struct ScaleBy(float k) : IFloatFunction
+{
+    public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => TL.Multiply(x, TL.Splat(k));
+}
+
+/// <summary>x - c.</summary>
+internal readonly struct ShiftBy(float c) : IFloatFunction
+{
+    public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => TL.Subtract(x, TL.Splat(c));
 }
 
 /// <summary>A vector form of an elementwise function, for <see cref="MathLoops.Vectorized{TV, T}"/>.</summary>

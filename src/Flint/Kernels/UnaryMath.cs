@@ -12,9 +12,9 @@ public readonly struct ExpKernel : IUnaryKernel, IScalarFunction, IFloatFunction
     /// <inheritdoc/>
     public static string Cuda => "exp(x)";
     double IScalarFunction.Invoke(double x) => Math.Exp(x);
-    static TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Exp<TL, TV>(x);
+    TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Exp<TL, TV>(x);
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes<ExpKernel>(x, y);
+    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes(this, x, y);
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }
@@ -54,9 +54,9 @@ public readonly struct LogKernel : IUnaryKernel, IScalarFunction, IFloatFunction
     /// <inheritdoc/>
     public static string Cuda => "log(x)";
     double IScalarFunction.Invoke(double x) => Math.Log(x);
-    static TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Log<TL, TV>(x);
+    TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Log<TL, TV>(x);
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes<LogKernel>(x, y);
+    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes(this, x, y);
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }
@@ -244,10 +244,10 @@ public readonly struct TanhKernel : IUnaryKernel, IScalarFunction, IFloatFunctio
     public static string Cuda => "tanh(x)";
     double IScalarFunction.Invoke(double x) => Math.Tanh(x);
 
-    static TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Tanh<TL, TV>(x);
+    TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Tanh<TL, TV>(x);
 
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes<TanhKernel>(x, y);
+    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes(this, x, y);
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }
@@ -299,9 +299,9 @@ public readonly struct SigmoidKernel : IUnaryKernel, IScalarFunction, IFloatFunc
     /// <inheritdoc/>
     public static string Cuda => "1 / (1 + exp(-x))";
     double IScalarFunction.Invoke(double x) => 1 / (1 + Math.Exp(-x));
-    static TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Sigmoid<TL, TV>(x);
+    TV IFloatFunction.Invoke<TL, TV>(TV x) => VectorMath.Sigmoid<TL, TV>(x);
     /// <inheritdoc/>
-    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes<SigmoidKernel>(x, y);
+    public void Apply(ReadOnlySpan<float> x, Span<float> y) => MathLoops.Lanes(this, x, y);
     /// <inheritdoc/>
     public void Apply(ReadOnlySpan<double> x, Span<double> y) => MathLoops.Map(this, x, y);
 }

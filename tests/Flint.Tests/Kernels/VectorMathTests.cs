@@ -27,26 +27,26 @@ public class VectorMathTests
 
     private readonly struct ExpF : IFloatFunction
     {
-        public static TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Exp<TL, TV>(x);
+        public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Exp<TL, TV>(x);
     }
 
     private readonly struct LogF : IFloatFunction
     {
-        public static TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Log<TL, TV>(x);
+        public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Log<TL, TV>(x);
     }
 
     private readonly struct TanhF : IFloatFunction
     {
-        public static TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Tanh<TL, TV>(x);
+        public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Tanh<TL, TV>(x);
     }
 
     private readonly struct SigmoidF : IFloatFunction
     {
-        public static TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Sigmoid<TL, TV>(x);
+        public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Sigmoid<TL, TV>(x);
     }
 
     // xs through the function one vector of the given width at a time (the last one padded with 1).
-    private static float[] At<TF>(int width, float[] xs) where TF : IFloatFunction
+    private static float[] At<TF>(int width, float[] xs) where TF : struct, IFloatFunction
     {
         Skip.If(width == 512 && !Vector512.IsHardwareAccelerated, "no 512-bit vectors on this machine");
         int lanes = width / 32;
@@ -56,8 +56,8 @@ public class VectorMathTests
         {
             Array.Fill(chunk, 1f);
             Array.Copy(xs, i, chunk, 0, Math.Min(lanes, xs.Length - i));
-            if (width == 512) TF.Invoke<FloatLanes512, Vector512<float>>(Vector512.Create(chunk)).CopyTo(chunk);
-            else TF.Invoke<FloatLanes256, Vector256<float>>(Vector256.Create(chunk)).CopyTo(chunk);
+            if (width == 512) default(TF).Invoke<FloatLanes512, Vector512<float>>(Vector512.Create(chunk)).CopyTo(chunk);
+            else default(TF).Invoke<FloatLanes256, Vector256<float>>(Vector256.Create(chunk)).CopyTo(chunk);
             Array.Copy(chunk, 0, ys, i, Math.Min(lanes, xs.Length - i));
         }
         return ys;

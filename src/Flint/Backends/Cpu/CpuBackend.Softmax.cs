@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Flint.Kernels;
 
 namespace Flint.Backends.Cpu;
@@ -45,12 +48,17 @@ internal sealed partial class CpuBackend
         GC.KeepAlive(gradInput);
     }
 
+    private static long SoftmaxTasks(long outer, long inner) =>
+        outer * (inner == 1 ? 1 : (inner + SoftmaxColumns - 1) / SoftmaxColumns);
+
+    private static int SoftmaxThreads(long outer, long size, long inner) =>
+        (int)Math.Min(Parallelism.ThreadsFor(outer * size * inner, 1 << 14), SoftmaxTasks(outer, inner));
+
     // Tasks: rows when inner == 1, else (outer index, column chunk) pairs.
     private static void ForSoftmaxTasks(long outer, long size, long inner, Action<long, long> body)
     {
         long chunks = inner == 1 ? 1 : (inner + SoftmaxColumns - 1) / SoftmaxColumns, tasks = outer * chunks;
-        int threads = (int)Math.Min(Parallelism.ThreadsFor(outer * size * inner, 1 << 14), tasks);
-        Parallelism.For(threads, (t, count) =>
+        Parallelism.For(SoftmaxThreads(outer, size, inner), (t, count) =>
         {
             for (long task = tasks * t / count; task < tasks * (t + 1) / count; task++) body(task / chunks, task % chunks * SoftmaxColumns);
         });
@@ -59,17 +67,22 @@ internal sealed partial class CpuBackend
     private static unsafe void SoftmaxForward<T>(T* x, T* y, long outer, long size, long inner, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
+        {
+            SoftmaxFloat<FloatLanes512, Vector512<float>>((float*)x, (float*)y, outer, size, inner, log);
+            return;
+        }
+        if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
+        {
+            SoftmaxFloat<FloatLanes256, Vector256<float>>((float*)x, (float*)y, outer, size, inner, log);
+            return;
+        }
         nint px = (nint)x, py = (nint)y;
         int n = checked((int)size);
         if (inner == 1)
         {
             ForSoftmaxTasks(outer, size, inner, (row, _) =>
             {
-                if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
-                {
-                    SoftmaxRow((float*)px + row * size, (float*)py + row * size, n, log);
-                    return;
-                }
                 var xs = new ReadOnlySpan<T>((T*)px + row * size, n);
                 var ys = new Span<T>((T*)py + row * size, n);
                 var max = TensorPrimitives.Max(xs);
@@ -95,62 +108,96 @@ internal sealed partial class CpuBackend
             return;
         }
         ForSoftmaxTasks(outer, size, inner, (o, c0) =>
+            SoftmaxColumnsOf((T*)px + o * size * inner + c0, (T*)py + o * size * inner + c0, size, inner,
+                (int)Math.Min(SoftmaxColumns, inner - c0), log));
+    }
+
+    // A chunk of w columns of every row along the softmax dim, a row of the chunk at a time.
+    private static unsafe void SoftmaxColumnsOf<T>(T* bx, T* by, long size, long inner, int w, bool log)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> max = stackalloc T[w], sum = stackalloc T[w], tmp = stackalloc T[w];
+        new ReadOnlySpan<T>(bx, w).CopyTo(max);
+        for (long r = 1; r < size; r++) TensorPrimitives.Max(max, new ReadOnlySpan<T>(bx + r * inner, w), max);
+        sum.Clear();
+        for (long r = 0; r < size; r++)
         {
-            int w = (int)Math.Min(SoftmaxColumns, inner - c0);
-            Span<T> max = stackalloc T[w], sum = stackalloc T[w], tmp = stackalloc T[w];
-            T* bx = (T*)px + o * size * inner + c0, by = (T*)py + o * size * inner + c0;
-            new ReadOnlySpan<T>(bx, w).CopyTo(max);
-            for (long r = 1; r < size; r++) TensorPrimitives.Max(max, new ReadOnlySpan<T>(bx + r * inner, w), max);
-            sum.Clear();
-            for (long r = 0; r < size; r++)
+            var xs = new ReadOnlySpan<T>(bx + r * inner, w);
+            var ys = new Span<T>(by + r * inner, w);
+            TensorPrimitives.Subtract(xs, max, ys);
+            if (log)
             {
-                var xs = new ReadOnlySpan<T>(bx + r * inner, w);
-                var ys = new Span<T>(by + r * inner, w);
-                TensorPrimitives.Subtract(xs, max, ys);
-                if (log)
-                {
-                    VectorMath.Exp(ys, tmp);
-                    TensorPrimitives.Add(sum, tmp, sum);
-                }
-                else
-                {
-                    VectorMath.Exp(ys, ys);
-                    TensorPrimitives.Add(sum, ys, sum);
-                }
+                VectorMath.Exp(ys, tmp);
+                TensorPrimitives.Add(sum, tmp, sum);
             }
-            if (log) VectorMath.Log(sum, sum);
-            for (long r = 0; r < size; r++)
+            else
             {
-                var ys = new Span<T>(by + r * inner, w);
-                if (log) TensorPrimitives.Subtract(ys, sum, ys);
-                else TensorPrimitives.Divide(ys, sum, ys);
+                VectorMath.Exp(ys, ys);
+                TensorPrimitives.Add(sum, ys, sum);
             }
+        }
+        if (log) VectorMath.Log(sum, sum);
+        for (long r = 0; r < size; r++)
+        {
+            var ys = new Span<T>(by + r * inner, w);
+            if (log) TensorPrimitives.Subtract(ys, sum, ys);
+            else TensorPrimitives.Divide(ys, sum, ys);
+        }
+    }
+
+    // Rows of at most this many floats are streamed through a stack scratch (softmax stores exp(x - max) there,
+    // not in y, so that y's lines are written once, past the caches).
+    private const int SoftmaxScratchRow = 16 << 10;
+
+    private static unsafe void SoftmaxFloat<TL, TV>(float* x, float* y, long outer, long size, long inner, bool log)
+        where TL : IFloatLanes<TV> where TV : struct
+    {
+        nint px = (nint)x, py = (nint)y;
+        bool stream = outer * size * inner * sizeof(float) / SoftmaxThreads(outer, size, inner) >= MathLoops.StreamingBytes;
+        if (inner == 1)
+        {
+            int n = checked((int)size);
+            stream &= log || n <= SoftmaxScratchRow;
+            ForSoftmaxTasks(outer, size, inner, (row, _) =>
+                SoftmaxRow<TL, TV>((float*)px + row * size, (float*)py + row * size, n, log, stream));
+            return;
+        }
+        // Streaming needs every row of a chunk aligned to the vector.
+        stream &= inner % TL.Count == 0 && py % (TL.Count * sizeof(float)) == 0;
+        ForSoftmaxTasks(outer, size, inner, (o, c0) =>
+        {
+            int w = (int)Math.Min(SoftmaxColumns, inner - c0), wv = w / TL.Count * TL.Count;
+            float* bx = (float*)px + o * size * inner + c0, by = (float*)py + o * size * inner + c0;
+            if (wv > 0) SoftmaxColumnsOf<TL, TV>(bx, by, size, inner, wv, log, stream);
+            if (wv < w) SoftmaxColumnsOf(bx + wv, by + wv, size, inner, w - wv, log);
         });
     }
 
     // One float32 row in three passes: the maximum, exp(x - max) summed as it is stored (softmax) or only summed
     // (log_softmax), then the scale by 1/sum or the shift by max + log(sum).
-    private static unsafe void SoftmaxRow(float* x, float* y, int n, bool log)
-    {
-        if (Vector512.IsHardwareAccelerated) SoftmaxRow<FloatLanes512, Vector512<float>>(x, y, n, log);
-        else SoftmaxRow<FloatLanes256, Vector256<float>>(x, y, n, log);
-    }
-
-    private static unsafe void SoftmaxRow<TL, TV>(float* x, float* y, int n, bool log) where TL : IFloatLanes<TV> where TV : struct
+    [SkipLocalsInit]
+    private static unsafe void SoftmaxRow<TL, TV>(float* x, float* y, int n, bool log, bool stream)
+        where TL : IFloatLanes<TV> where TV : struct
     {
         float max = ReduceSimd.Serves<MaxKernel, float, float>() ? ReduceSimd.Row<MaxKernel, float, float>(x, n)
             : TensorPrimitives.Max(new ReadOnlySpan<float>(x, n));
         var m = TL.Splat(max);
+        bool scratch = stream && !log;
+        float* buffer = stackalloc float[scratch ? n : 0];
+        float* e = scratch ? buffer : y;
         TV s0 = TL.Splat(0f), s1 = s0;
         int step = TL.Count, i = 0;
         for (; i + 2 * step <= n; i += 2 * step)
         {
+            // The exponentials are compute-bound: meanwhile the next row comes into L2 for the next maximum.
+            if (Sse.IsSupported)
+                for (int k = 0; k < 2 * step; k += 16) Sse.Prefetch1(x + n + i + k);
             var e0 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in x[i], 0), m));
             var e1 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in x[i], (nuint)step), m));
             if (!log)
             {
-                TL.Store(e0, ref y[i], 0);
-                TL.Store(e1, ref y[i], (nuint)step);
+                TL.Store(e0, ref e[i], 0);
+                TL.Store(e1, ref e[i], (nuint)step);
             }
             s0 = TL.Add(s0, e0);
             s1 = TL.Add(s1, e1);
@@ -168,12 +215,71 @@ internal sealed partial class CpuBackend
             {
                 TL.Store(e0, ref pad[0], 0);
                 TL.Store(e1, ref pad[0], (nuint)step);
-                for (int k = 0; i + k < n; k++) y[i + k] = pad[k];
+                for (int k = 0; i + k < n; k++) e[i + k] = pad[k];
             }
         }
         float sum = TL.Sum(TL.Add(s0, s1));
-        if (log) TensorPrimitives.Subtract(new ReadOnlySpan<float>(x, n), max + MathF.Log(sum), new Span<float>(y, n));
-        else TensorPrimitives.Multiply(new ReadOnlySpan<float>(y, n), 1 / sum, new Span<float>(y, n));
+        if (log) MathLoops.Lanes<ShiftBy, TL, TV>(new(max + MathF.Log(sum)), new(x, n), new(y, n), stream);
+        else MathLoops.Lanes<ScaleBy, TL, TV>(new(1 / sum), new(e, n), new(y, n), stream);
+    }
+
+    // A band of columns of every row along the softmax dim is packed into a contiguous block of at most this many
+    // bytes, which stays in the last-level cache for the second and third passes. Read in place, rows a power-of-two
+    // stride apart fall into a few cache sets and evict each other, so that every pass would go to memory.
+    private const long SoftmaxPackBytes = 4 << 20;
+
+    // The first pass prefetches this many rows ahead: the hardware prefetchers do not follow a band's short rows
+    // across their stride, and without it the pass reads memory at a fifth of the copy bandwidth.
+    private const int SoftmaxPrefetchRows = 16;
+
+    // A chunk of w columns (a multiple of the vector) of every row along the softmax dim, in bands of columns, each in
+    // three passes over its rows: the maxima as the band is packed, exp(x - max) summed per column (softmax stores it
+    // back into the pack), then y = pack / sum or (x - max) - log(sum).
+    [SkipLocalsInit]
+    private static unsafe void SoftmaxColumnsOf<TL, TV>(float* x, float* y, long size, long inner, int w, bool log, bool stream)
+        where TL : IFloatLanes<TV> where TV : struct
+    {
+        int step = TL.Count, band = (int)Math.Clamp(SoftmaxPackBytes / sizeof(float) / size / step * step, step, w);
+        float* m = stackalloc float[band], s = stackalloc float[band];
+        var pack = ArrayPool<float>.Shared.Rent(checked((int)(size * band)));
+        fixed (float* p = pack)
+            for (int c0 = 0; c0 < w; c0 += band)
+            {
+                int bw = Math.Min(band, w - c0);
+                float* bx = x + c0, by = y + c0;
+                new ReadOnlySpan<float>(bx, bw).CopyTo(new Span<float>(m, bw));
+                for (long r = 0; r < size; r++)
+                    for (int c = 0; c < bw; c += step)
+                    {
+                        if (Sse.IsSupported && c % 16 == 0) Sse.Prefetch0(bx + (r + SoftmaxPrefetchRows) * inner + c);
+                        var v = TL.Load(in bx[r * inner + c], 0);
+                        TL.Store(v, ref p[r * bw + c], 0);
+                        TL.Store(TL.Max(TL.Load(in m[c], 0), v), ref m[c], 0);
+                    }
+                new Span<float>(s, bw).Clear();
+                for (long r = 0; r < size; r++)
+                    for (int c = 0; c < bw; c += step)
+                    {
+                        var ev = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in p[r * bw + c], 0), TL.Load(in m[c], 0)));
+                        if (!log) TL.Store(ev, ref p[r * bw + c], 0);
+                        TL.Store(TL.Add(TL.Load(in s[c], 0), ev), ref s[c], 0);
+                    }
+                for (int c = 0; c < bw; c += step)
+                {
+                    var sv = TL.Load(in s[c], 0);
+                    TL.Store(log ? VectorMath.Log<TL, TV>(sv) : TL.Divide(TL.Splat(1f), sv), ref s[c], 0);
+                }
+                for (long r = 0; r < size; r++)
+                    for (int c = 0; c < bw; c += step)
+                    {
+                        var v = TL.Load(in p[r * bw + c], 0);
+                        v = log ? TL.Subtract(TL.Subtract(v, TL.Load(in m[c], 0)), TL.Load(in s[c], 0)) : TL.Multiply(v, TL.Load(in s[c], 0));
+                        if (stream) TL.StoreStreaming(v, ref by[r * inner + c], 0);
+                        else TL.Store(v, ref by[r * inner + c], 0);
+                    }
+            }
+        if (stream && Sse.IsSupported) Sse.StoreFence();
+        ArrayPool<float>.Shared.Return(pack);
     }
 
     private static unsafe void SoftmaxGrad<T>(T* g, T* y, T* gi, long outer, long size, long inner, bool log)
