@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Flint.Kernels;
 
 namespace Flint.Backends.Cpu;
 
@@ -272,11 +275,19 @@ internal sealed partial class CpuBackend
             return;
         }
         var len = checked((int)s);
+        bool stream = Streams<T>(y, n * c, s);
         ForRange(n * c, n * c * s, (lo, hi) =>
         {
             for (long r = lo; r < hi; r++)
             {
                 var ch = r % c;
+                if (FloatRows<T>())
+                {
+                    StoreRow(new AffineOut((float*)pa + r * s, float.CreateTruncating(((T*)pca)[ch]), float.CreateTruncating(((T*)pcc)[ch]),
+                            pb == 0 ? null : (float*)pb + r * s, pb == 0 ? 0 : float.CreateTruncating(((T*)pcb)[ch])),
+                        (float*)py + r * s, len, stream, (float*)pa + (r + 1) * s, pb == 0 ? null : (float*)pb + (r + 1) * s);
+                    continue;
+                }
                 var yr = new Span<T>((T*)py + r * s, len);
                 ScaleShift(new ReadOnlySpan<T>((T*)pa + r * s, len), ((T*)pca)[ch], ((T*)pcc)[ch], yr);
                 if (pb != 0) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>((T*)pb + r * s, len), ((T*)pcb)[ch], yr, yr);
@@ -289,6 +300,7 @@ internal sealed partial class CpuBackend
     {
         nint px = (nint)x, pw = (nint)w, pb = (nint)b, py = (nint)y, pm = (nint)mean, pr = (nint)rstd;
         var len = checked((int)n);
+        bool stream = Streams<T>(y, m, n);
         ForRange(m, m * n, (lo, hi) =>
         {
             Span<T> scratch = stackalloc T[NormColumns];
@@ -301,6 +313,12 @@ internal sealed partial class CpuBackend
                 var rs = T.One / T.Sqrt(T.Max(variance, T.Zero) + eps);
                 ((T*)pm)[r] = mu;
                 ((T*)pr)[r] = rs;
+                if (FloatRows<T>())
+                {
+                    StoreRow(new LayerNormOut((float*)px + r * n, (float*)pw, (float*)pb, float.CreateTruncating(rs), float.CreateTruncating(-rs * mu)),
+                        (float*)py + r * n, len, stream, (float*)px + (r + 1) * n, null);
+                    continue;
+                }
                 ScaleShift(xr, rs, -rs * mu, yr);
                 if (pw != 0 && pb != 0) TensorPrimitives.MultiplyAdd(yr, new ReadOnlySpan<T>((T*)pw, len), new ReadOnlySpan<T>((T*)pb, len), yr);
                 else if (pw != 0) TensorPrimitives.Multiply(yr, new ReadOnlySpan<T>((T*)pw, len), yr);
@@ -316,6 +334,7 @@ internal sealed partial class CpuBackend
         var len = checked((int)n);
         var scale = T.One / T.CreateTruncating(n);
         int threads = (int)Math.Min(Parallelism.ThreadsFor(m * n), Math.Max(m, 1));
+        bool stream = dx is not null && Streams<T>(dx, m, n);
         var partialW = pdw == 0 ? null : new T[threads][];
         var partialB = pdb == 0 ? null : new T[threads][];
         Parallelism.For(threads, (t, count) =>
@@ -342,6 +361,13 @@ internal sealed partial class CpuBackend
                 T ds = TensorPrimitives.Dot<T>(gw, xr), dbs = TensorPrimitives.Sum<T>(gw);
                 var bc = (dbs * mu - ds) * a * a * a * scale;
                 var cc = -bc * mu - dbs * a * scale;
+                if (FloatRows<T>())
+                {
+                    fixed (T* pgw = gw)
+                        StoreRow(new LayerNormGradOut((float*)pgw, (float*)px + r * n, float.CreateTruncating(a), float.CreateTruncating(cc),
+                            float.CreateTruncating(bc)), (float*)pdx + r * n, len, stream, (float*)pdy + (r + 1) * n, (float*)px + (r + 1) * n);
+                    continue;
+                }
                 var dxr = new Span<T>((T*)pdx + r * n, len);
                 ScaleShift(gw, a, cc, dxr);
                 TensorPrimitives.MultiplyAdd(xr, bc, dxr, dxr);
@@ -349,6 +375,93 @@ internal sealed partial class CpuBackend
         });
         if (partialW is not null) MergePartials(partialW, new Span<T>((T*)pdw, len));
         if (partialB is not null) MergePartials(partialB, new Span<T>((T*)pdb, len));
+    }
+
+    // Float rows take the vector row loop below (double keeps TensorPrimitives' passes).
+    private static bool FloatRows<T>() => typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated;
+
+    // Whether the float rows of an [m, n] output are written past the caches (MathLoops.StreamingBytes per thread), which
+    // needs every row aligned to a 512-bit vector.
+    private static unsafe bool Streams<T>(T* y, long m, long n) where T : unmanaged =>
+        FloatRows<T>() && (nint)y % 64 == 0 && n % 16 == 0
+        && m * n * sizeof(float) / Math.Min(Parallelism.ThreadsFor(m * n), Math.Max(m, 1)) >= MathLoops.StreamingBytes;
+
+    // A float output row's formula, at a vector of positions or at one (the tail). Each product and sum is rounded on
+    // its own, as in PyTorch's vectorised kernels.
+    private interface INormRow
+    {
+        TV At<TL, TV>(int i) where TL : IFloatLanes<TV> where TV : struct;
+
+        float At(int i);
+    }
+
+    // Layer norm: (x · rstd + (−rstd · mean)) · w + b, w and b optional.
+    private readonly unsafe struct LayerNormOut(float* x, float* w, float* b, float scale, float shift) : INormRow
+    {
+        public TV At<TL, TV>(int i) where TL : IFloatLanes<TV> where TV : struct
+        {
+            var v = TL.Add(TL.Multiply(TL.Load(in x[i], 0), TL.Splat(scale)), TL.Splat(shift));
+            if (w != null) v = TL.Multiply(v, TL.Load(in w[i], 0));
+            return b != null ? TL.Add(v, TL.Load(in b[i], 0)) : v;
+        }
+
+        public float At(int i)
+        {
+            var v = x[i] * scale + shift;
+            if (w != null) v *= w[i];
+            return b != null ? v + b[i] : v;
+        }
+    }
+
+    // Layer norm's input gradient: (g · rstd + cc) + x · bc, g the weighted output gradient.
+    private readonly unsafe struct LayerNormGradOut(float* g, float* x, float a, float cc, float bc) : INormRow
+    {
+        public TV At<TL, TV>(int i) where TL : IFloatLanes<TV> where TV : struct =>
+            TL.Add(TL.Multiply(TL.Load(in x[i], 0), TL.Splat(bc)), TL.Add(TL.Multiply(TL.Load(in g[i], 0), TL.Splat(a)), TL.Splat(cc)));
+
+        public float At(int i) => x[i] * bc + (g[i] * a + cc);
+    }
+
+    // A channel's affine map: x · scale + shift, plus b · k when there is a second input.
+    private readonly unsafe struct AffineOut(float* x, float scale, float shift, float* b, float k) : INormRow
+    {
+        public TV At<TL, TV>(int i) where TL : IFloatLanes<TV> where TV : struct
+        {
+            var v = TL.Add(TL.Multiply(TL.Load(in x[i], 0), TL.Splat(scale)), TL.Splat(shift));
+            return b != null ? TL.Add(TL.Multiply(TL.Load(in b[i], 0), TL.Splat(k)), v) : v;
+        }
+
+        public float At(int i)
+        {
+            var v = x[i] * scale + shift;
+            return b != null ? b[i] * k + v : v;
+        }
+    }
+
+    // y[i] = f(i) over a row of n floats, streamed when asked, prefetching the next rows of up to two inputs (which
+    // the next row's statistics read first) a cache line per 16 outputs.
+    private static unsafe void StoreRow<TF>(TF f, float* y, int n, bool stream, float* next0, float* next1) where TF : struct, INormRow
+    {
+        if (Vector512.IsHardwareAccelerated) StoreRow<TF, FloatLanes512, Vector512<float>>(f, y, n, stream, next0, next1);
+        else StoreRow<TF, FloatLanes256, Vector256<float>>(f, y, n, stream, next0, next1);
+    }
+
+    private static unsafe void StoreRow<TF, TL, TV>(TF f, float* y, int n, bool stream, float* next0, float* next1)
+        where TF : struct, INormRow where TL : IFloatLanes<TV> where TV : struct
+    {
+        int step = TL.Count, i = 0;
+        for (; i <= n - step; i += step)
+        {
+            if (Sse.IsSupported && i % 16 == 0)
+            {
+                Sse.Prefetch0(next0 + i);
+                if (next1 != null) Sse.Prefetch0(next1 + i);
+            }
+            if (stream) TL.StoreStreaming(f.At<TL, TV>(i), ref y[i], 0);
+            else TL.Store(f.At<TL, TV>(i), ref y[i], 0);
+        }
+        for (; i < n; i++) y[i] = f.At(i);
+        if (stream && Sse.IsSupported) Sse.StoreFence();
     }
 
     // dst = x · scale + shift (a product then a sum, as PyTorch's vectorised kernels round them).

@@ -1,0 +1,111 @@
+using Flint.Kernels;
+using F = Flint.NN.Functional;
+
+namespace Flint.Tests.Backends;
+
+/// <summary>
+/// The float32 row loops of layer norm (forward and input gradient) and of batch norm's channel map against float64
+/// formulas on the same data: rows that are whole vectors and rows with a tail, with and without weight and bias,
+/// each with the stores cached and streamed (<see cref="MathLoops.StreamingBytes"/> at 0).
+/// </summary>
+[Collection("Streaming stores")]
+public class NormRowKernelTests
+{
+    public static TheoryData<bool> Streams => [false, true];
+
+    private static float[] Data(long n, int seed, double scale = 4)
+    {
+        var rng = new Random(seed);
+        var v = new float[n];
+        for (int i = 0; i < v.Length; i++) v[i] = (float)((rng.NextDouble() * 2 - 1) * scale);
+        return v;
+    }
+
+    private static T WithStreaming<T>(bool stream, Func<T> body)
+    {
+        var saved = MathLoops.StreamingBytes;
+        MathLoops.StreamingBytes = stream ? 0 : long.MaxValue;
+        try
+        {
+            return body();
+        }
+        finally
+        {
+            MathLoops.StreamingBytes = saved;
+        }
+    }
+
+    private static void Near(double expected, float actual, double tol, string where) =>
+        Assert.True(Math.Abs(actual - expected) <= tol * Math.Max(1, Math.Abs(expected)), $"{where}: {actual} vs {expected}");
+
+    [Theory]
+    [MemberData(nameof(Streams))]
+    public void LayerNormRowsMatchFloat64Formula(bool stream)
+    {
+        const double eps = 1e-5;
+        foreach (var (m, n, affine) in new (int, int, bool)[] { (5, 48, true), (4, 37, true), (3, 64, false), (6, 1000, true) })
+        {
+            var xv = Data(m * n, n);
+            var wv = Data(n, n + 1, 1);
+            var bv = Data(n, n + 2, 1);
+            var gv = Data(m * n, n + 3, 1);
+            var x = Torch.Tensor(xv).View(m, n).RequiresGrad_();
+            var w = affine ? Torch.Tensor(wv) : null;
+            var b = affine ? Torch.Tensor(bv) : null;
+            var (y, dx) = WithStreaming(stream, () =>
+            {
+                var yt = F.LayerNorm(x, [n], w, b, eps);
+                return (yt.Detach().ToArray<float>(), Torch.Autograd.Grad([yt], [x], [Torch.Tensor(gv).View(m, n)])[0]!.ToArray<float>());
+            });
+            for (int r = 0; r < m; r++)
+            {
+                double mean = 0, var = 0, gm = 0, gxm = 0;
+                for (int i = 0; i < n; i++) mean += xv[r * n + i];
+                mean /= n;
+                for (int i = 0; i < n; i++) var += (xv[r * n + i] - mean) * (xv[r * n + i] - mean);
+                double rstd = 1 / Math.Sqrt(var / n + eps);
+                double Gw(int i) => gv[r * n + i] * (affine ? wv[i] : 1);
+                double Xhat(int i) => (xv[r * n + i] - mean) * rstd;
+                for (int i = 0; i < n; i++) { gm += Gw(i) / n; gxm += Gw(i) * Xhat(i) / n; }
+                for (int i = 0; i < n; i++)
+                {
+                    string where = $"[{m}, {n}] affine {affine} stream {stream} at ({r}, {i})";
+                    Near(Xhat(i) * (affine ? wv[i] : 1) + (affine ? bv[i] : 0), y[r * n + i], 2e-5, where + " y");
+                    Near(rstd * (Gw(i) - gm - Xhat(i) * gxm), dx[r * n + i], 2e-4, where + " dx");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Streams))]
+    public void BatchNormChannelMapMatchesFloat64Formula(bool stream)
+    {
+        const double eps = 1e-5;
+        foreach (var (nb, c, s) in new (int, int, int)[] { (2, 3, 16), (3, 2, 37), (2, 2, 1024) })
+        {
+            var xv = Data(nb * c * s, s);
+            var wv = Data(c, s + 1, 1);
+            var bv = Data(c, s + 2, 1);
+            var y = WithStreaming(stream, () =>
+                F.BatchNorm(Torch.Tensor(xv).View(nb, c, s), null, null, Torch.Tensor(wv), Torch.Tensor(bv), training: true, eps: eps)
+                    .ToArray<float>());
+            for (int ch = 0; ch < c; ch++)
+            {
+                double mean = 0, var = 0;
+                for (int k = 0; k < nb; k++)
+                    for (int i = 0; i < s; i++) mean += xv[(k * c + ch) * s + i];
+                mean /= nb * s;
+                for (int k = 0; k < nb; k++)
+                    for (int i = 0; i < s; i++) var += Math.Pow(xv[(k * c + ch) * s + i] - mean, 2);
+                double rstd = 1 / Math.Sqrt(var / (nb * s) + eps);
+                for (int k = 0; k < nb; k++)
+                    for (int i = 0; i < s; i++)
+                    {
+                        int at = (k * c + ch) * s + i;
+                        Near((xv[at] - mean) * rstd * wv[ch] + bv[ch], y[at], 2e-5, $"[{nb}, {c}, {s}] stream {stream} at {at}");
+                    }
+            }
+        }
+    }
+}
