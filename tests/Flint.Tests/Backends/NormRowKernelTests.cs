@@ -4,7 +4,7 @@ using F = Flint.NN.Functional;
 namespace Flint.Tests.Backends;
 
 /// <summary>
-/// The float32 row loops of layer norm (forward and input gradient) and of batch norm's channel map against float64
+/// The float32 row loops of layer norm (forward and gradients) and of batch norm's channel map against float64
 /// formulas on the same data: rows that are whole vectors and rows with a tail, with and without weight and bias,
 /// each with the stores cached and streamed (<see cref="MathLoops.StreamingBytes"/> at 0).
 /// </summary>
@@ -50,13 +50,17 @@ public class NormRowKernelTests
             var bv = Data(n, n + 2, 1);
             var gv = Data(m * n, n + 3, 1);
             var x = Torch.Tensor(xv).View(m, n).RequiresGrad_();
-            var w = affine ? Torch.Tensor(wv) : null;
-            var b = affine ? Torch.Tensor(bv) : null;
-            var (y, dx) = WithStreaming(stream, () =>
+            var w = affine ? Torch.Tensor(wv).RequiresGrad_() : null;
+            var b = affine ? Torch.Tensor(bv).RequiresGrad_() : null;
+            var (y, grads) = WithStreaming(stream, () =>
             {
                 var yt = F.LayerNorm(x, [n], w, b, eps);
-                return (yt.Detach().ToArray<float>(), Torch.Autograd.Grad([yt], [x], [Torch.Tensor(gv).View(m, n)])[0]!.ToArray<float>());
+                var gs = Torch.Autograd.Grad([yt], affine ? [x, w!, b!] : [x], [Torch.Tensor(gv).View(m, n)]);
+                return (yt.Detach().ToArray<float>(), gs.Select(t => t!.ToArray<float>()).ToArray());
             });
+            var dx = grads[0];
+            var dw = new double[n];
+            var db = new double[n];
             for (int r = 0; r < m; r++)
             {
                 double mean = 0, var = 0, gm = 0, gxm = 0;
@@ -72,7 +76,15 @@ public class NormRowKernelTests
                     string where = $"[{m}, {n}] affine {affine} stream {stream} at ({r}, {i})";
                     Near(Xhat(i) * (affine ? wv[i] : 1) + (affine ? bv[i] : 0), y[r * n + i], 2e-5, where + " y");
                     Near(rstd * (Gw(i) - gm - Xhat(i) * gxm), dx[r * n + i], 2e-4, where + " dx");
+                    dw[i] += gv[r * n + i] * Xhat(i);
+                    db[i] += gv[r * n + i];
                 }
+            }
+            if (!affine) continue;
+            for (int i = 0; i < n; i++)
+            {
+                Near(dw[i], grads[1][i], 2e-5, $"[{m}, {n}] stream {stream} dweight {i}");
+                Near(db[i], grads[2][i], 2e-5, $"[{m}, {n}] stream {stream} dbias {i}");
             }
         }
     }

@@ -348,6 +348,21 @@ internal sealed partial class CpuBackend
                 var g = new ReadOnlySpan<T>((T*)pdy + r * n, len);
                 var xr = new ReadOnlySpan<T>((T*)px + r * n, len);
                 T mu = ((T*)pm)[r], a = ((T*)pr)[r];
+                if (FloatRows<T>())
+                {
+                    fixed (T* pgw = gw, paw = accW, pab = accB)
+                    {
+                        var (fds, fdbs) = LayerNormGradSums((float*)pdy + r * n, (float*)px + r * n, (float*)pw, float.CreateTruncating(a),
+                            float.CreateTruncating(-mu * a), (float*)paw, (float*)pab, pdx == 0 ? null : (float*)pgw, len);
+                        if (pdx == 0) continue;
+                        T ds1 = T.CreateTruncating(fds), dbs1 = T.CreateTruncating(fdbs);
+                        var bc1 = (dbs1 * mu - ds1) * a * a * a * scale;
+                        var cc1 = -bc1 * mu - dbs1 * a * scale;
+                        StoreRow(new LayerNormGradOut((float*)pgw, (float*)px + r * n, float.CreateTruncating(a), float.CreateTruncating(cc1),
+                            float.CreateTruncating(bc1)), (float*)pdx + r * n, len, stream, (float*)pdy + (r + 1) * n, (float*)px + (r + 1) * n);
+                    }
+                    continue;
+                }
                 if (accW is not null)
                 {
                     // dweight += dy · (x − mean) · rstd, evaluated as dy · (x · rstd − mean · rstd).
@@ -361,13 +376,6 @@ internal sealed partial class CpuBackend
                 T ds = TensorPrimitives.Dot<T>(gw, xr), dbs = TensorPrimitives.Sum<T>(gw);
                 var bc = (dbs * mu - ds) * a * a * a * scale;
                 var cc = -bc * mu - dbs * a * scale;
-                if (FloatRows<T>())
-                {
-                    fixed (T* pgw = gw)
-                        StoreRow(new LayerNormGradOut((float*)pgw, (float*)px + r * n, float.CreateTruncating(a), float.CreateTruncating(cc),
-                            float.CreateTruncating(bc)), (float*)pdx + r * n, len, stream, (float*)pdy + (r + 1) * n, (float*)px + (r + 1) * n);
-                    continue;
-                }
                 var dxr = new Span<T>((T*)pdx + r * n, len);
                 ScaleShift(gw, a, cc, dxr);
                 TensorPrimitives.MultiplyAdd(xr, bc, dxr, dxr);
@@ -436,6 +444,45 @@ internal sealed partial class CpuBackend
             var v = x[i] * scale + shift;
             return b != null ? b[i] * k + v : v;
         }
+    }
+
+    // One pass over a float row of layer norm's backward: dweight += dy · (x · rstd + shift) and dbias += dy (each
+    // when asked), gw = dy · w (w optional) kept for the input gradient, and Σ gw · x and Σ gw returned.
+    private static unsafe (float Dot, float Sum) LayerNormGradSums(float* g, float* x, float* w, float scale, float shift,
+        float* accW, float* accB, float* gw, int n) =>
+        Vector512.IsHardwareAccelerated
+            ? LayerNormGradSums<FloatLanes512, Vector512<float>>(g, x, w, scale, shift, accW, accB, gw, n)
+            : LayerNormGradSums<FloatLanes256, Vector256<float>>(g, x, w, scale, shift, accW, accB, gw, n);
+
+    private static unsafe (float Dot, float Sum) LayerNormGradSums<TL, TV>(float* g, float* x, float* w, float scale, float shift,
+        float* accW, float* accB, float* gw, int n) where TL : IFloatLanes<TV> where TV : struct
+    {
+        TV dot = TL.Splat(0f), sum = dot;
+        int step = TL.Count, i = 0;
+        for (; i <= n - step; i += step)
+        {
+            var gv = TL.Load(in g[i], 0);
+            var xv = TL.Load(in x[i], 0);
+            if (accW != null)
+                TL.Store(TL.Add(TL.Multiply(gv, TL.Add(TL.Multiply(xv, TL.Splat(scale)), TL.Splat(shift))), TL.Load(in accW[i], 0)), ref accW[i], 0);
+            if (accB != null) TL.Store(TL.Add(TL.Load(in accB[i], 0), gv), ref accB[i], 0);
+            if (gw == null) continue;
+            var gwv = w != null ? TL.Multiply(gv, TL.Load(in w[i], 0)) : gv;
+            TL.Store(gwv, ref gw[i], 0);
+            dot = TL.Add(dot, TL.Multiply(gwv, xv));
+            sum = TL.Add(sum, gwv);
+        }
+        float d = TL.Sum(dot), s = TL.Sum(sum);
+        for (; i < n; i++)
+        {
+            if (accW != null) accW[i] = g[i] * (x[i] * scale + shift) + accW[i];
+            if (accB != null) accB[i] += g[i];
+            if (gw == null) continue;
+            gw[i] = w != null ? g[i] * w[i] : g[i];
+            d += gw[i] * x[i];
+            s += gw[i];
+        }
+        return (d, s);
     }
 
     // y[i] = f(i) over a row of n floats, streamed when asked, prefetching the next rows of up to two inputs (which
