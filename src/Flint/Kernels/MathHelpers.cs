@@ -143,6 +143,12 @@ internal interface IFloatFunction
     TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct;
 }
 
+/// <summary>x itself: with streaming stores, a copy past the caches (the lanes' bits pass through unchanged).</summary>
+internal readonly struct Copied : IFloatFunction
+{
+    public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => x;
+}
+
 /// <summary>x · k.</summary>
 internal readonly struct ScaleBy(float k) : IFloatFunction
 {

@@ -50,7 +50,12 @@ internal unsafe struct CopyRow<TS, TD> : IRowKernel where TS : unmanaged where T
         long sd = s[0], sx = s[1];
         if (typeof(TS) == typeof(TD) && sd == sizeof(TD) && sx == sizeof(TS))
         {
-            Buffer.MemoryCopy(x, d, n * sizeof(TD), n * sizeof(TD));
+            long bytes = n * sizeof(TD);
+            // A large copy of whole floats' worth of bytes streams its stores (memmove does not, here).
+            if (bytes >= MathLoops.StreamingBytes && bytes % sizeof(float) == 0 && bytes / sizeof(float) <= int.MaxValue
+                && (nint)d % sizeof(float) == 0 && (nint)x % sizeof(float) == 0 && (d + bytes <= x || x + bytes <= d))
+                MathLoops.Lanes(new Copied(), new ReadOnlySpan<float>(x, (int)(bytes / sizeof(float))), new Span<float>(d, (int)(bytes / sizeof(float))), true);
+            else Buffer.MemoryCopy(x, d, bytes, bytes);
             return;
         }
         for (long i = 0; i < n; i++) *(TD*)(d + i * sd) = Cvt.To<TS, TD>(*(TS*)(x + i * sx));
