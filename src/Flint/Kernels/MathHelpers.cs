@@ -98,12 +98,12 @@ internal static class MathLoops
         ref float py = ref MemoryMarshal.GetReference(y);
         if (stream && n >= step && !x.Overlaps(y))
         {
-            // One unaligned vector, then aligned streaming stores from the first vector boundary (the overlap is
-            // computed twice, from input that is not being overwritten).
-            TL.Store(f.Invoke<TL, TV>(TL.Load(in px, 0)), ref py, 0);
-            nuint bytes = (nuint)(step * sizeof(float));
-            i = (int)((bytes - (nuint)Unsafe.AsPointer(ref py) % bytes) % bytes / sizeof(float));
-            for (; i <= n - step; i += step) TL.StoreStreaming(f.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
+            // Unaligned, one ordinary vector store first, then aligned streaming stores from the first vector boundary
+            // (the overlap is computed twice, from input that is not being overwritten).
+            int first = FirstAligned(ref py, step);
+            if (first > 0) TL.Store(f.Invoke<TL, TV>(TL.Load(in px, 0)), ref py, 0);
+            for (i = first; i <= n - step; i += step)
+                TL.StoreStreaming(f.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
             if (Sse.IsSupported) Sse.StoreFence();
         }
         for (; i <= n - step; i += step) TL.Store(f.Invoke<TL, TV>(TL.Load(in px, (nuint)i)), ref py, (nuint)i);
@@ -115,17 +115,33 @@ internal static class MathLoops
         tail[..(n - i)].CopyTo(y[i..]);
     }
 
+    /// <summary>The index of the first element of <paramref name="y"/> on a boundary of a vector of <paramref name="lanes"/> elements.</summary>
+    private static unsafe int FirstAligned<T>(ref T y, int lanes) where T : unmanaged
+    {
+        nuint bytes = (nuint)(lanes * sizeof(T));
+        return (int)((bytes - (nuint)Unsafe.AsPointer(ref y) % bytes) % bytes / (nuint)sizeof(T));
+    }
+
     /// <summary>
-    /// Runs a vector form over a span in <see cref="Vector256{T}"/> steps; the tail is padded into a vector so every
-    /// element takes the same path (results do not depend on alignment or length).
+    /// Runs a vector form over a span in <see cref="Vector256{T}"/> steps, streaming the stores of an output past
+    /// <see cref="StreamingBytes"/> (as <see cref="Lanes{TF}(TF, ReadOnlySpan{float}, Span{float})"/>); the tail is
+    /// padded into a vector so every element takes the same path (results do not depend on alignment or length).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Vectorized<TV, T>(TV f, ReadOnlySpan<T> x, Span<T> y)
+    public static unsafe void Vectorized<TV, T>(TV f, ReadOnlySpan<T> x, Span<T> y)
         where TV : struct, IVectorFunction<T> where T : unmanaged
     {
         int n = x.Length, step = Vector256<T>.Count, i = 0;
         ref T px = ref MemoryMarshal.GetReference(x);
         ref T py = ref MemoryMarshal.GetReference(y);
+        if (n >= step && (long)n * sizeof(T) >= StreamingBytes && !x.Overlaps(y))
+        {
+            int first = FirstAligned(ref py, step);
+            if (first > 0) f.Invoke(Vector256.LoadUnsafe(ref px)).StoreUnsafe(ref py);
+            for (i = first; i <= n - step; i += step)
+                f.Invoke(Vector256.LoadUnsafe(ref px, (nuint)i)).StoreAlignedNonTemporal((T*)Unsafe.AsPointer(ref Unsafe.Add(ref py, i)));
+            if (Sse.IsSupported) Sse.StoreFence();
+        }
         for (; i <= n - step; i += step)
             f.Invoke(Vector256.LoadUnsafe(ref px, (nuint)i)).StoreUnsafe(ref py, (nuint)i);
         if (i == n) return;

@@ -45,11 +45,15 @@ internal sealed partial class CpuBackend : IBackend
         }
     }
 
+    // Whether an elementwise output's threads each write at least MathLoops.StreamingBytes.
+    private static bool StreamsOutput(Tensor output) =>
+        output.Numel() * output.dtype.ElementSize() / Parallelism.ThreadsFor(output.Numel()) >= MathLoops.StreamingBytes;
+
     public void Binary<TOp>(TOp op, Tensor a, Tensor b, Tensor c) where TOp : struct, IBinaryKernel
     {
         switch (c.dtype)
         {
-            case DType.Float32: StridedLoop.Run(new BinaryRow<TOp, float, float> { Op = op }, [c, a, b]); break;
+            case DType.Float32: StridedLoop.Run(new BinaryRow<TOp, float, float> { Op = op, Stream = StreamsOutput(c) }, [c, a, b]); break;
             case DType.Float64: StridedLoop.Run(new BinaryRow<TOp, double, double> { Op = op }, [c, a, b]); break;
             case DType.Float16: StridedLoop.Run(new BinaryRow<TOp, Half, float> { Op = op }, [c, a, b]); break;
             case DType.BFloat16: StridedLoop.Run(new BinaryRow<TOp, BFloat16, float> { Op = op }, [c, a, b]); break;

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Flint.Kernels;
 
 namespace Flint.Backends.Cpu;
@@ -33,6 +35,14 @@ internal static unsafe class Rows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsDirect<TS, TC>(long stride) where TS : unmanaged where TC : unmanaged =>
         typeof(TS) == typeof(TC) && stride == sizeof(TS);
+
+    /// <summary>Copies m floats to a 64-byte aligned destination with non-temporal stores (the caller fences).</summary>
+    public static void StreamOut(float* src, float* dst, int m)
+    {
+        int i = 0;
+        for (; i <= m - 16; i += 16) Vector512.Load(src + i).StoreAlignedNonTemporal(dst + i);
+        for (; i < m; i++) dst[i] = src[i];
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Write<TC, TS>(TC* buf, byte* p, long stride, int m) where TS : unmanaged where TC : unmanaged
@@ -161,6 +171,9 @@ internal unsafe struct BinaryRow<TOp, TS, TC> : IRowKernel
 {
     public TOp Op;
 
+    /// <summary>Stream a float output past the caches (see <see cref="MathLoops.StreamingBytes"/>).</summary>
+    public bool Stream;
+
     public void Run(byte** p, long* s, long n)
     {
         // Fast path: everything contiguous and of the compute type.
@@ -179,16 +192,21 @@ internal unsafe struct BinaryRow<TOp, TS, TC> : IRowKernel
         TC* ba = stackalloc TC[Rows.Chunk];
         TC* bb = stackalloc TC[Rows.Chunk];
         TC* bc = stackalloc TC[Rows.Chunk];
+        // A broadcast operand (this path) with a large float output: each chunk, computed in cache, streams out
+        // (chunks are whole cache lines, so an aligned row keeps every chunk aligned).
+        bool direct = Rows.IsDirect<TS, TC>(s[0]);
+        bool streamOut = Stream && direct && typeof(TC) == typeof(float) && Vector512.IsHardwareAccelerated && (nint)p[0] % 64 == 0;
         for (long i = 0; i < n; i += Rows.Chunk)
         {
             int m = (int)Math.Min(Rows.Chunk, n - i);
             var a = Rows.Read<TS, TC>(p[1] + i * s[1], s[1], m, ba);
             var b = Rows.Read<TS, TC>(p[2] + i * s[2], s[2], m, bb);
-            bool direct = Rows.IsDirect<TS, TC>(s[0]);
-            var c = direct ? new Span<TC>(p[0] + i * s[0], m) : new Span<TC>(bc, m);
+            var c = direct && !streamOut ? new Span<TC>(p[0] + i * s[0], m) : new Span<TC>(bc, m);
             Op.Apply(a, b, c);
-            if (!direct) Rows.Write<TC, TS>(bc, p[0] + i * s[0], s[0], m);
+            if (streamOut) Rows.StreamOut((float*)bc, (float*)(p[0] + i * s[0]), m);
+            else if (!direct) Rows.Write<TC, TS>(bc, p[0] + i * s[0], s[0], m);
         }
+        if (streamOut && Sse.IsSupported) Sse.StoreFence();
     }
 }
 
