@@ -4,7 +4,8 @@ namespace Flint.Tests.Backends;
 
 /// <summary>
 /// The float32 softmax / log_softmax kernels against float64 formulas on the same data. Rows: lengths around the
-/// vector step (the -inf padded tail), -inf entries, a NaN row and a single element. Columns (a dim other than the
+/// vector step (the -inf padded tail) and whole pairs of vectors (the pipelined rows when streamed), -inf entries, a
+/// NaN row and a single element. Columns (a dim other than the
 /// last): chunks with and without a tail narrower than a vector, and a dim long enough to be packed in several bands.
 /// Each runs with the stores cached and streamed (<see cref="MathLoops.StreamingBytes"/> at 0).
 /// </summary>
@@ -67,7 +68,8 @@ public class SoftmaxKernelTests
     [MemberData(nameof(Streams))]
     public void RowsMatchFloat64Formula(bool stream)
     {
-        foreach (var n in new[] { 1, 2, 7, 15, 16, 17, 31, 33, 100, 1000 })
+        // Streamed rows of whole pairs of vectors (32, 64, 1024) take the pipelined loop.
+        foreach (var n in new[] { 1, 2, 7, 15, 16, 17, 31, 32, 33, 64, 100, 1000, 1024 })
         {
             const int rows = 3;
             var v = Data(rows * n, n);

@@ -158,6 +158,13 @@ internal sealed partial class CpuBackend
         {
             int n = checked((int)size);
             stream &= log || n <= SoftmaxScratchRow;
+            // Streamed rows that are whole pairs of vectors (so every row of y is aligned) run pipelined.
+            if (stream && n % (2 * TL.Count) == 0 && py % 64 == 0)
+            {
+                Parallelism.For(SoftmaxThreads(outer, size, inner), (t, count) =>
+                    SoftmaxRowsPipelined<TL, TV>((float*)px, (float*)py, outer * t / count, outer * (t + 1) / count, n, log));
+                return;
+            }
             ForSoftmaxTasks(outer, size, inner, (row, _) =>
                 SoftmaxRow<TL, TV>((float*)px + row * size, (float*)py + row * size, n, log, stream));
             return;
@@ -192,35 +199,76 @@ internal sealed partial class CpuBackend
             // The exponentials are compute-bound: meanwhile the next row comes into L2 for the next maximum.
             if (Sse.IsSupported)
                 for (int k = 0; k < 2 * step; k += 16) Sse.Prefetch1(x + n + i + k);
-            var e0 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in x[i], 0), m));
-            var e1 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in x[i], (nuint)step), m));
-            if (!log)
-            {
-                TL.Store(e0, ref e[i], 0);
-                TL.Store(e1, ref e[i], (nuint)step);
-            }
-            s0 = TL.Add(s0, e0);
-            s1 = TL.Add(s1, e1);
+            ExpPair<TL, TV>(x + i, log ? null : e + i, m, ref s0, ref s1);
         }
         // The tail, padded with -inf (whose exp is 0), in two vectors.
         if (i < n)
         {
             var pad = stackalloc float[2 * step];
             for (int k = 0; k < 2 * step; k++) pad[k] = i + k < n ? x[i + k] : float.NegativeInfinity;
-            var e0 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in pad[0], 0), m));
-            var e1 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in pad[0], (nuint)step), m));
-            s0 = TL.Add(s0, e0);
-            s1 = TL.Add(s1, e1);
+            ExpPair<TL, TV>(pad, log ? null : pad, m, ref s0, ref s1);
             if (!log)
-            {
-                TL.Store(e0, ref pad[0], 0);
-                TL.Store(e1, ref pad[0], (nuint)step);
                 for (int k = 0; i + k < n; k++) e[i + k] = pad[k];
-            }
         }
         float sum = TL.Sum(TL.Add(s0, s1));
         if (log) MathLoops.Lanes<ShiftBy, TL, TV>(new(max + MathF.Log(sum)), new(x, n), new(y, n), stream);
         else MathLoops.Lanes<ScaleBy, TL, TV>(new(1 / sum), new(e, n), new(y, n), stream);
+    }
+
+    // exp(x − m) for two vectors at x, added to the two sums and stored at e unless e is null (log_softmax only sums).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ExpPair<TL, TV>(float* x, float* e, TV m, ref TV s0, ref TV s1) where TL : IFloatLanes<TV> where TV : struct
+    {
+        var e0 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in x[0], 0), m));
+        var e1 = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in x[0], (nuint)TL.Count), m));
+        if (e != null)
+        {
+            TL.Store(e0, ref e[0], 0);
+            TL.Store(e1, ref e[0], (nuint)TL.Count);
+        }
+        s0 = TL.Add(s0, e0);
+        s1 = TL.Add(s1, e1);
+    }
+
+    // Rows [lo, hi) of n floats (a multiple of two vectors), y aligned and streamed. Each row's exponentials are
+    // computed while the previous row's last pass (its scale or shift, from the other of two scratch rows or from x)
+    // streams out, and the next row is prefetched: memory reads, exponentials and stores overlap instead of taking
+    // turns.
+    [SkipLocalsInit]
+    private static unsafe void SoftmaxRowsPipelined<TL, TV>(float* x, float* y, long lo, long hi, int n, bool log)
+        where TL : IFloatLanes<TV> where TV : struct
+    {
+        int step = TL.Count;
+        float* scratch = stackalloc float[log ? 0 : 2 * n];
+        // The row whose last pass is pending: y = src · value (softmax) or src − value (log_softmax).
+        float* src = null, dst = null;
+        float value = 0;
+        for (long row = lo; row < hi; row++)
+        {
+            float* xr = x + row * n, e = scratch + (row & 1) * n;
+            float max = ReduceSimd.Serves<MaxKernel, float, float>() ? ReduceSimd.Row<MaxKernel, float, float>(xr, n)
+                : TensorPrimitives.Max(new ReadOnlySpan<float>(xr, n));
+            TV m = TL.Splat(max), s0 = TL.Splat(0f), s1 = s0, v = TL.Splat(value);
+            for (int i = 0; i < n; i += 2 * step)
+            {
+                if (Sse.IsSupported)
+                    for (int k = 0; k < 2 * step; k += 16) Sse.Prefetch1(xr + n + i + k);
+                ExpPair<TL, TV>(xr + i, log ? null : e + i, m, ref s0, ref s1);
+                if (src == null) continue;
+                var p0 = TL.Load(in src[i], 0);
+                var p1 = TL.Load(in src[i], (nuint)step);
+                TL.StoreStreaming(log ? TL.Subtract(p0, v) : TL.Multiply(p0, v), ref dst[i], 0);
+                TL.StoreStreaming(log ? TL.Subtract(p1, v) : TL.Multiply(p1, v), ref dst[i], (nuint)step);
+            }
+            float sum = TL.Sum(TL.Add(s0, s1));
+            src = log ? xr : e;
+            dst = y + row * n;
+            value = log ? max + MathF.Log(sum) : 1 / sum;
+        }
+        if (src == null) return;
+        if (log) MathLoops.Lanes<ShiftBy, TL, TV>(new(value), new(src, n), new(dst, n), true);
+        else MathLoops.Lanes<ScaleBy, TL, TV>(new(value), new(src, n), new(dst, n), true);
+        if (Sse.IsSupported) Sse.StoreFence();
     }
 
     // A band of columns of every row along the softmax dim is packed into a contiguous block of at most this many
