@@ -6,9 +6,10 @@ internal partial interface IBackend
     /// Per-channel statistics of x viewed as [N, C, S] (contiguous, float32 or float64): the mean over N and S, rounded to
     /// x's dtype, and the biased variance about that rounded mean, both written as float64 into <paramref name="mean"/>
     /// and <paramref name="var"/> ([C]). Sums accumulate in float64, as PyTorch's CPU batch norm does. Batch norm uses C =
-    /// channels; group and layer norm use N = 1 and C = rows.
+    /// channels; group and layer norm use N = 1 and C = rows. With a <paramref name="map"/> (batch norm in training) each
+    /// channel is also mapped into map.Output as its statistics are done, while its rows are in cache.
     /// </summary>
-    void NormStats(Tensor x, Tensor mean, Tensor var);
+    void NormStats(Tensor x, Tensor mean, Tensor var, ChannelMap? map = null);
 
     /// <summary>
     /// Per-channel sums over N and S of dy and of dy · (x − mean[c]) for dy and x viewed as [N, C, S] (contiguous, one
@@ -34,3 +35,9 @@ internal partial interface IBackend
     /// </summary>
     void LayerNormBackward(Tensor dy, Tensor x, Tensor mean, Tensor rstd, Tensor? weight, Tensor? dx, Tensor? dweight, Tensor? dbias);
 }
+
+/// <summary>
+/// A per-channel map for <see cref="IBackend.NormStats"/>: Output = x · scale + shift (a product then a sum, in x's dtype),
+/// with (scale, shift) from the channel's index, mean and variance as NormStats writes them.
+/// </summary>
+internal sealed record ChannelMap(Func<long, double, double, (double Scale, double Shift)> Coefficients, Tensor Output);

@@ -1,4 +1,5 @@
 using Flint.Autograd;
+using Flint.Backends;
 using Flint.Ops;
 
 namespace Flint.NN;
@@ -150,11 +151,20 @@ public static partial class Functional
         var count = n * s;
         var x3 = Dense(input, compute).View(n, c, s);
         double[] mean, invstd;
+        Tensor? y = null;
         if (training)
         {
             var meanT = Tensor.Allocate([c], DType.Float64, input.Device);
             var varT = Tensor.Allocate([c], DType.Float64, input.Device);
-            if (input.Numel() > 0) x3.Backend.NormStats(x3, meanT, varT);
+            if (input.Numel() > 0)
+            {
+                // The map into y runs inside the statistics pass, while each channel is in cache.
+                var w = weight is null ? null : HostValues(weight);
+                var b = bias is null ? null : HostValues(bias);
+                y = Tensor.Allocate((long[])x3.shape.Clone(), compute, x3.Device);
+                x3.Backend.NormStats(x3, meanT, varT, new ChannelMap((j, m, v) =>
+                    ChannelCoefficients(m, 1 / Math.Sqrt(v + eps), w?[j], b?[j], compute), y));
+            }
             else
             {
                 meanT.Fill_(double.NaN);
@@ -170,7 +180,7 @@ public static partial class Functional
             mean = HostValues(runningMean!);
             invstd = HostValues(runningVar!).Select(v => 1 / Math.Sqrt(v + eps)).ToArray();
         }
-        var y = ChannelScaleShift(x3, mean, invstd, weight, bias, compute);
+        y ??= ChannelScaleShift(x3, mean, invstd, weight, bias, compute);
         var r = InShapeOf(y, input);
         if (Graph.Needs([input, weight, bias]))
         {
@@ -196,25 +206,23 @@ public static partial class Functional
         var b = bias is null ? null : HostValues(bias);
         var alpha = new double[c];
         var beta = new double[c];
-        for (int j = 0; j < c; j++)
-        {
-            if (compute == DType.Float32)
-            {
-                float inv = (float)invstd[j], wj = w is null ? 1f : (float)w[j], bj = b is null ? 0f : (float)b[j], mj = (float)mean[j];
-                alpha[j] = inv * wj;
-                beta[j] = bj - mj * inv * wj;
-            }
-            else
-            {
-                double wj = w?[j] ?? 1, bj = b?[j] ?? 0;
-                alpha[j] = invstd[j] * wj;
-                beta[j] = bj - mean[j] * invstd[j] * wj;
-            }
-        }
+        for (int j = 0; j < c; j++) (alpha[j], beta[j]) = ChannelCoefficients(mean[j], invstd[j], w?[j], b?[j], compute);
         var y = Tensor.Allocate((long[])x3.shape.Clone(), compute, x3.Device);
         if (y.Numel() > 0)
             y.Backend.ChannelAffine(x3, null, HostTensor(alpha, compute, x3.Device), null, HostTensor(beta, compute, x3.Device), y);
         return y;
+    }
+
+    // A channel's α = invstd · w and β = b − mean · invstd · w, in the compute dtype as PyTorch rounds them.
+    private static (double Alpha, double Beta) ChannelCoefficients(double mean, double invstd, double? w, double? b, DType compute)
+    {
+        if (compute == DType.Float32)
+        {
+            float inv = (float)invstd, wj = (float)(w ?? 1), bj = (float)(b ?? 0), mj = (float)mean;
+            return (inv * wj, bj - mj * inv * wj);
+        }
+        double wd = w ?? 1, bd = b ?? 0;
+        return (invstd * wd, bd - mean * invstd * wd);
     }
 
     // running = momentum · batch + (1 − momentum) · running, the variance unbiased, in float64 as PyTorch's CPU kernel.

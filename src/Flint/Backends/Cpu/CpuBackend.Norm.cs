@@ -20,14 +20,17 @@ internal sealed partial class CpuBackend
 
     private static (long N, long C, long S) NormGeometry(Tensor x) => (x.shape[0], x.shape[1], x.shape[2]);
 
-    public unsafe void NormStats(Tensor x, Tensor mean, Tensor var)
+    public unsafe void NormStats(Tensor x, Tensor mean, Tensor var, ChannelMap? map = null)
     {
         var (n, c, s) = NormGeometry(x);
-        if (x.dtype == DType.Float32) NormStatsImpl((float*)x.Ptr, (double*)mean.Ptr, (double*)var.Ptr, n, c, s);
-        else NormStatsImpl((double*)x.Ptr, (double*)mean.Ptr, (double*)var.Ptr, n, c, s);
+        var coefficients = map?.Coefficients;
+        if (x.dtype == DType.Float32)
+            NormStatsImpl((float*)x.Ptr, (double*)mean.Ptr, (double*)var.Ptr, n, c, s, coefficients, map is null ? null : (float*)map.Output.Ptr);
+        else NormStatsImpl((double*)x.Ptr, (double*)mean.Ptr, (double*)var.Ptr, n, c, s, coefficients, map is null ? null : (double*)map.Output.Ptr);
         GC.KeepAlive(x);
         GC.KeepAlive(mean);
         GC.KeepAlive(var);
+        GC.KeepAlive(map?.Output);
     }
 
     public unsafe void NormSums(Tensor dy, Tensor x, Tensor? mean, Tensor sumDy, Tensor sumDyX)
@@ -131,9 +134,10 @@ internal sealed partial class CpuBackend
         return s;
     }
 
-    private static unsafe void NormStatsImpl<T>(T* x, double* mean, double* var, long n, long c, long s) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void NormStatsImpl<T>(T* x, double* mean, double* var, long n, long c, long s,
+        Func<long, double, double, (double Scale, double Shift)>? coefficients, T* y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        nint px = (nint)x, pm = (nint)mean, pv = (nint)var;
+        nint px = (nint)x, pm = (nint)mean, pv = (nint)var, py = (nint)y;
         double count = n * s;
         if (s == 1 && c > 1)
         {
@@ -151,8 +155,18 @@ internal sealed partial class CpuBackend
                 ColumnSums((T*)px, n, c, c0, acc, part, mt, null);
                 for (int j = 0; j < w; j++) ((double*)pv)[c0 + j] = acc[j] / count;
             });
+            if (coefficients is null) return;
+            // Channels are columns here: the map is a second pass.
+            var (scale, shift) = (new T[c], new T[c]);
+            for (long j = 0; j < c; j++)
+            {
+                var (a, b) = coefficients(j, ((double*)pm)[j], ((double*)pv)[j]);
+                (scale[j], shift[j]) = (T.CreateTruncating(a), T.CreateTruncating(b));
+            }
+            fixed (T* ps = scale, pc = shift) ChannelAffineImpl((T*)px, null, ps, null, pc, (T*)py, n, c, 1);
             return;
         }
+        bool stream = coefficients is not null && Streams<T>((T*)py, n * c, s);
         var len = checked((int)s);
         ForRange(c, n * c * s, (lo, hi) =>
         {
@@ -166,6 +180,17 @@ internal sealed partial class CpuBackend
                 for (long b = 0; b < n; b++) sq += CentredSquares(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len), m, scratch);
                 ((double*)pm)[ch] = double.CreateTruncating(m);
                 ((double*)pv)[ch] = sq / count;
+                if (coefficients is null) continue;
+                // The channel's rows were just read twice and are still in cache: map them now, prefetching the next
+                // channel's rows for its statistics.
+                var (a, sh) = coefficients(ch, ((double*)pm)[ch], ((double*)pv)[ch]);
+                for (long b = 0; b < n; b++)
+                {
+                    long row = (b * c + ch) * s;
+                    if (FloatRows<T>())
+                        StoreRow(new AffineOut((float*)px + row, (float)a, (float)sh, null, 0), (float*)py + row, len, stream, (float*)px + row + s, null);
+                    else ScaleShift(new ReadOnlySpan<T>((T*)px + row, len), T.CreateTruncating(a), T.CreateTruncating(sh), new Span<T>((T*)py + row, len));
+                }
             }
         });
     }

@@ -108,7 +108,8 @@ internal sealed partial class CudaBackend
     public void InterpolateBackward(Tensor gy, Tensor gx, LinearMap[] maps) => Host(h => Cpu.InterpolateBackward(h[gy], h[gx], maps));
 
     // ---- normalisation (IBackend.Norm.cs)
-    public void NormStats(Tensor x, Tensor mean, Tensor var) => Host(h => Cpu.NormStats(h[x], h[mean], h[var]));
+    public void NormStats(Tensor x, Tensor mean, Tensor var, ChannelMap? map = null) =>
+        Host(h => Cpu.NormStats(h[x], h[mean], h[var], map is null ? null : map with { Output = h[map.Output] }));
 
     public void NormSums(Tensor dy, Tensor x, Tensor? mean, Tensor sumDy, Tensor sumDyX) =>
         Host(h => Cpu.NormSums(h[dy], h[x], h.Optional(mean), h[sumDy], h[sumDyX]));
