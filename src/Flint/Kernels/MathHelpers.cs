@@ -70,7 +70,8 @@ internal static class MathLoops
     /// <summary>
     /// Bytes of output one thread writes in one call past which its stores bypass the caches: with two threads that is
     /// an output past the last-level cache here (32 MB), which would be evicted before anything read it, and whose
-    /// lines would otherwise each be read from memory before being overwritten.
+    /// lines would otherwise each be read from memory before being overwritten. Settable so that tests can stream
+    /// every output (0); results do not depend on it.
     /// </summary>
     public static long StreamingBytes = 16 << 20;
 

@@ -145,8 +145,8 @@ internal sealed partial class CpuBackend
         }
     }
 
-    // Rows of at most this many floats are streamed through a stack scratch (softmax stores exp(x - max) there,
-    // not in y, so that y's lines are written once, past the caches).
+    // Rows of at most this many floats are streamed through stack scratch rows (softmax stores exp(x - max) there,
+    // not in y, so that y's lines are written once, past the caches; the pipelined loop keeps two, 128 KB at most).
     private const int SoftmaxScratchRow = 16 << 10;
 
     private static unsafe void SoftmaxFloat<TL, TV>(float* x, float* y, long outer, long size, long inner, bool log)
