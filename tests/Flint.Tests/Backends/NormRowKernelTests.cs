@@ -89,6 +89,37 @@ public class NormRowKernelTests
         }
     }
 
+    [Fact]
+    public void LayerNormWeightGradientsWithoutAnInputGradient()
+    {
+        // x does not require grad: the backward row pass accumulates dweight and dbias only.
+        const int m = 6, n = 40;
+        const double eps = 1e-5;
+        var xv = Data(m * n, 7);
+        var gv = Data(m * n, 8, 1);
+        var w = Torch.Tensor(Data(n, 9, 1)).RequiresGrad_();
+        var b = Torch.Tensor(Data(n, 10, 1)).RequiresGrad_();
+        var y = F.LayerNorm(Torch.Tensor(xv).View(m, n), [n], w, b, eps);
+        var grads = Torch.Autograd.Grad([y], [w, b], [Torch.Tensor(gv).View(m, n)]);
+        var dw = grads[0]!.ToArray<float>();
+        var db = grads[1]!.ToArray<float>();
+        for (int i = 0; i < n; i++)
+        {
+            double ew = 0, eb = 0;
+            for (int r = 0; r < m; r++)
+            {
+                double mean = 0, var = 0;
+                for (int k = 0; k < n; k++) mean += xv[r * n + k];
+                mean /= n;
+                for (int k = 0; k < n; k++) var += (xv[r * n + k] - mean) * (xv[r * n + k] - mean);
+                ew += gv[r * n + i] * (xv[r * n + i] - mean) / Math.Sqrt(var / n + eps);
+                eb += gv[r * n + i];
+            }
+            Near(ew, dw[i], 2e-5, $"dweight {i}");
+            Near(eb, db[i], 2e-5, $"dbias {i}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Streams))]
     public void BatchNormChannelMapMatchesFloat64Formula(bool stream)
