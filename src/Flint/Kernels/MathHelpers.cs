@@ -75,12 +75,15 @@ internal static class MathLoops
     /// </summary>
     public static long StreamingBytes = 16 << 20;
 
+    /// <summary>Whether an output of <paramref name="bytes"/> split over <paramref name="threads"/> threads streams.</summary>
+    public static bool Streams(long bytes, int threads) => bytes / Math.Max(threads, 1) >= StreamingBytes;
+
     /// <summary>
     /// Runs a float function over a span in the widest accelerated vectors, streaming the stores of an output past
     /// <see cref="StreamingBytes"/>; the tail is padded into a vector so every element takes the same path.
     /// </summary>
     public static void Lanes<TF>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatFunction =>
-        Lanes(f, x, y, x.Length * (long)sizeof(float) >= StreamingBytes);
+        Lanes(f, x, y, Streams(x.Length * (long)sizeof(float), 1));
 
     /// <summary>As <see cref="Lanes{TF}(TF, ReadOnlySpan{float}, Span{float})"/>, streaming when <paramref name="stream"/>
     /// (and x does not overlap y).</summary>
@@ -135,7 +138,7 @@ internal static class MathLoops
         int n = x.Length, step = Vector256<T>.Count, i = 0;
         ref T px = ref MemoryMarshal.GetReference(x);
         ref T py = ref MemoryMarshal.GetReference(y);
-        if (n >= step && (long)n * sizeof(T) >= StreamingBytes && !x.Overlaps(y))
+        if (n >= step && Streams((long)n * sizeof(T), 1) && !x.Overlaps(y))
         {
             int first = FirstAligned(ref py, step);
             if (first > 0) f.Invoke(Vector256.LoadUnsafe(ref px)).StoreUnsafe(ref py);

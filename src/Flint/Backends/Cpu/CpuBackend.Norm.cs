@@ -368,43 +368,45 @@ internal sealed partial class CpuBackend
             var centred = new T[len];
             var accW = partialW is null ? null : partialW[t] = new T[len];
             var accB = partialB is null ? null : partialB[t] = new T[len];
-            for (long r = m * t / count; r < m * (t + 1) / count; r++)
-            {
-                var g = new ReadOnlySpan<T>((T*)pdy + r * n, len);
-                var xr = new ReadOnlySpan<T>((T*)px + r * n, len);
-                T mu = ((T*)pm)[r], a = ((T*)pr)[r];
-                if (FloatRows<T>())
+            fixed (T* pgw = gw, paw = accW, pab = accB)
+                for (long r = m * t / count; r < m * (t + 1) / count; r++)
                 {
-                    fixed (T* pgw = gw, paw = accW, pab = accB)
+                    var g = new ReadOnlySpan<T>((T*)pdy + r * n, len);
+                    var xr = new ReadOnlySpan<T>((T*)px + r * n, len);
+                    T mu = ((T*)pm)[r], a = ((T*)pr)[r], ds, dbs;
+                    if (FloatRows<T>())
                     {
                         var (fds, fdbs) = LayerNormGradSums((float*)pdy + r * n, (float*)px + r * n, (float*)pw, float.CreateTruncating(a),
                             float.CreateTruncating(-mu * a), (float*)paw, (float*)pab, pdx == 0 ? null : (float*)pgw, len);
-                        if (pdx == 0) continue;
-                        T ds1 = T.CreateTruncating(fds), dbs1 = T.CreateTruncating(fdbs);
-                        var bc1 = (dbs1 * mu - ds1) * a * a * a * scale;
-                        var cc1 = -bc1 * mu - dbs1 * a * scale;
-                        StoreRow(new LayerNormGradOut((float*)pgw, (float*)px + r * n, float.CreateTruncating(a), float.CreateTruncating(cc1),
-                            float.CreateTruncating(bc1)), (float*)pdx + r * n, len, stream, (float*)pdy + (r + 1) * n, (float*)px + (r + 1) * n);
+                        (ds, dbs) = (T.CreateTruncating(fds), T.CreateTruncating(fdbs));
                     }
-                    continue;
+                    else
+                    {
+                        if (accW is not null)
+                        {
+                            // dweight += dy · (x − mean) · rstd, evaluated as dy · (x · rstd − mean · rstd).
+                            ScaleShift(xr, a, -mu * a, centred);
+                            TensorPrimitives.MultiplyAdd(g, centred, accW, accW);
+                        }
+                        if (accB is not null) TensorPrimitives.Add(accB, g, accB);
+                        if (pdx == 0) continue;
+                        if (pw != 0) TensorPrimitives.Multiply(g, new ReadOnlySpan<T>((T*)pw, len), gw);
+                        else g.CopyTo(gw);
+                        (ds, dbs) = (TensorPrimitives.Dot<T>(gw, xr), TensorPrimitives.Sum<T>(gw));
+                    }
+                    if (pdx == 0) continue;
+                    var bc = (dbs * mu - ds) * a * a * a * scale;
+                    var cc = -bc * mu - dbs * a * scale;
+                    if (FloatRows<T>())
+                    {
+                        StoreRow(new LayerNormGradOut((float*)pgw, (float*)px + r * n, float.CreateTruncating(a), float.CreateTruncating(cc),
+                            float.CreateTruncating(bc)), (float*)pdx + r * n, len, stream, (float*)pdy + (r + 1) * n, (float*)px + (r + 1) * n);
+                        continue;
+                    }
+                    var dxr = new Span<T>((T*)pdx + r * n, len);
+                    ScaleShift(gw, a, cc, dxr);
+                    TensorPrimitives.MultiplyAdd(xr, bc, dxr, dxr);
                 }
-                if (accW is not null)
-                {
-                    // dweight += dy · (x − mean) · rstd, evaluated as dy · (x · rstd − mean · rstd).
-                    ScaleShift(xr, a, -mu * a, centred);
-                    TensorPrimitives.MultiplyAdd(g, centred, accW, accW);
-                }
-                if (accB is not null) TensorPrimitives.Add(accB, g, accB);
-                if (pdx == 0) continue;
-                if (pw != 0) TensorPrimitives.Multiply(g, new ReadOnlySpan<T>((T*)pw, len), gw);
-                else g.CopyTo(gw);
-                T ds = TensorPrimitives.Dot<T>(gw, xr), dbs = TensorPrimitives.Sum<T>(gw);
-                var bc = (dbs * mu - ds) * a * a * a * scale;
-                var cc = -bc * mu - dbs * a * scale;
-                var dxr = new Span<T>((T*)pdx + r * n, len);
-                ScaleShift(gw, a, cc, dxr);
-                TensorPrimitives.MultiplyAdd(xr, bc, dxr, dxr);
-            }
         });
         if (partialW is not null) MergePartials(partialW, new Span<T>((T*)pdw, len));
         if (partialB is not null) MergePartials(partialB, new Span<T>((T*)pdb, len));
@@ -417,7 +419,7 @@ internal sealed partial class CpuBackend
     // needs every row aligned to a 512-bit vector.
     private static unsafe bool Streams<T>(T* y, long m, long n) where T : unmanaged =>
         FloatRows<T>() && (nint)y % 64 == 0 && n % 16 == 0
-        && m * n * sizeof(float) / Math.Min(Parallelism.ThreadsFor(m * n), Math.Max(m, 1)) >= MathLoops.StreamingBytes;
+        && MathLoops.Streams(m * n * sizeof(float), (int)Math.Min(Parallelism.ThreadsFor(m * n), Math.Max(m, 1)));
 
     // A float output row's formula, at a vector of positions or at one (the tail). Each product and sum is rounded on
     // its own, as in PyTorch's vectorised kernels.

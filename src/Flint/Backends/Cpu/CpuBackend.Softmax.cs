@@ -145,15 +145,15 @@ internal sealed partial class CpuBackend
         }
     }
 
-    // Rows of at most this many floats are streamed through stack scratch rows (softmax stores exp(x - max) there,
-    // not in y, so that y's lines are written once, past the caches; the pipelined loop keeps two, 128 KB at most).
+    // Rows of at most this many floats are streamed through two stack scratch rows (softmax stores exp(x - max)
+    // there, not in y, so that y's lines are written once, past the caches): 128 KB at most.
     private const int SoftmaxScratchRow = 16 << 10;
 
     private static unsafe void SoftmaxFloat<TL, TV>(float* x, float* y, long outer, long size, long inner, bool log)
         where TL : IFloatLanes<TV> where TV : struct
     {
         nint px = (nint)x, py = (nint)y;
-        bool stream = outer * size * inner * sizeof(float) / SoftmaxThreads(outer, size, inner) >= MathLoops.StreamingBytes;
+        bool stream = MathLoops.Streams(outer * size * inner * sizeof(float), SoftmaxThreads(outer, size, inner));
         if (inner == 1)
         {
             int n = checked((int)size);
@@ -165,8 +165,7 @@ internal sealed partial class CpuBackend
                     SoftmaxRowsPipelined<TL, TV>((float*)px, (float*)py, outer * t / count, outer * (t + 1) / count, n, log));
                 return;
             }
-            ForSoftmaxTasks(outer, size, inner, (row, _) =>
-                SoftmaxRow<TL, TV>((float*)px + row * size, (float*)py + row * size, n, log, stream));
+            ForSoftmaxTasks(outer, size, inner, (row, _) => SoftmaxRow<TL, TV>((float*)px + row * size, (float*)py + row * size, n, log));
             return;
         }
         // Streaming needs every row of a chunk aligned to the vector.
@@ -180,18 +179,15 @@ internal sealed partial class CpuBackend
         });
     }
 
-    // One float32 row in three passes: the maximum, exp(x - max) summed as it is stored (softmax) or only summed
-    // (log_softmax), then the scale by 1/sum or the shift by max + log(sum).
+    // One float32 row in three passes, its stores cached: the maximum, exp(x - max) summed as it is stored in y
+    // (softmax) or only summed (log_softmax), then the scale by 1/sum or the shift by max + log(sum).
     [SkipLocalsInit]
-    private static unsafe void SoftmaxRow<TL, TV>(float* x, float* y, int n, bool log, bool stream)
+    private static unsafe void SoftmaxRow<TL, TV>(float* x, float* y, int n, bool log)
         where TL : IFloatLanes<TV> where TV : struct
     {
         float max = ReduceSimd.Serves<MaxKernel, float, float>() ? ReduceSimd.Row<MaxKernel, float, float>(x, n)
             : TensorPrimitives.Max(new ReadOnlySpan<float>(x, n));
         var m = TL.Splat(max);
-        bool scratch = stream && !log;
-        float* buffer = stackalloc float[scratch ? n : 0];
-        float* e = scratch ? buffer : y;
         TV s0 = TL.Splat(0f), s1 = s0;
         int step = TL.Count, i = 0;
         for (; i + 2 * step <= n; i += 2 * step)
@@ -199,7 +195,7 @@ internal sealed partial class CpuBackend
             // The exponentials are compute-bound: meanwhile the next row comes into L2 for the next maximum.
             if (Sse.IsSupported)
                 for (int k = 0; k < 2 * step; k += 16) Sse.Prefetch1(x + n + i + k);
-            ExpPair<TL, TV>(x + i, log ? null : e + i, m, ref s0, ref s1);
+            ExpPair<TL, TV>(x + i, log ? null : y + i, m, ref s0, ref s1);
         }
         // The tail, padded with -inf (whose exp is 0), in two vectors.
         if (i < n)
@@ -208,11 +204,11 @@ internal sealed partial class CpuBackend
             for (int k = 0; k < 2 * step; k++) pad[k] = i + k < n ? x[i + k] : float.NegativeInfinity;
             ExpPair<TL, TV>(pad, log ? null : pad, m, ref s0, ref s1);
             if (!log)
-                for (int k = 0; i + k < n; k++) e[i + k] = pad[k];
+                for (int k = 0; i + k < n; k++) y[i + k] = pad[k];
         }
         float sum = TL.Sum(TL.Add(s0, s1));
-        if (log) MathLoops.Lanes<ShiftBy, TL, TV>(new(max + MathF.Log(sum)), new(x, n), new(y, n), stream);
-        else MathLoops.Lanes<ScaleBy, TL, TV>(new(1 / sum), new(e, n), new(y, n), stream);
+        if (log) MathLoops.Lanes<ShiftBy, TL, TV>(new(max + MathF.Log(sum)), new(x, n), new(y, n), false);
+        else MathLoops.Lanes<ScaleBy, TL, TV>(new(1 / sum), new(y, n), new(y, n), false);
     }
 
     // exp(x − m) for two vectors at x, added to the two sums and stored at e unless e is null (log_softmax only sums).

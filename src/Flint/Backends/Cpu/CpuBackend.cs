@@ -47,7 +47,7 @@ internal sealed partial class CpuBackend : IBackend
 
     // Whether an elementwise output's threads each write at least MathLoops.StreamingBytes.
     private static bool StreamsOutput(Tensor output) =>
-        output.Numel() * output.dtype.ElementSize() / Parallelism.ThreadsFor(output.Numel()) >= MathLoops.StreamingBytes;
+        MathLoops.Streams(output.Numel() * output.dtype.ElementSize(), Parallelism.ThreadsFor(output.Numel()));
 
     public void Binary<TOp>(TOp op, Tensor a, Tensor b, Tensor c) where TOp : struct, IBinaryKernel
     {
