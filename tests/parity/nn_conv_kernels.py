@@ -122,4 +122,19 @@ for dt in (torch.float32, torch.float64):
     conv("lanes_stride_o128", F.conv2d, [r(2, 6, 9, 21), r(128, 6, 3, 3), r(128)], {"stride": 2, "padding": 1})
     conv("lanes_stride_o48", F.conv2d, [r(2, 5, 11, 30), r(48, 5, 3, 3), r(48)], {"stride": [2, 3], "padding": [0, 1]})
 
+# Winograd F(2x2, 3x3) (3x3 kernels at unit stride with 32 or more input and output channels, float32 only; added after
+# the loop above so that its cases keep their random inputs). The input gradients run as flipped convolutions there too.
+# Odd output sizes (a last tile half outside), panels of 14 output channels with a tail, padding 0, 1, 2 and by rows
+# only, rows of more than 16 and 32 tiles, one output row, and a batch of several 32-tile panels split over threads.
+def winograd(id, inputs, kwargs):
+    f.op(f"winograd_{id}/f32", "conv2d", inputs, lambda *a: F.conv2d(*a, **kwargs), kwargs=kwargs, tol=1e-4)
+
+
+winograd("pad1_odd", [rand(3, 32, 9, 11), rand(33, 32, 3, 3), rand(33)], {"padding": 1})
+winograd("pad0", [rand(2, 40, 8, 13), rand(36, 40, 3, 3), rand(36)], {})
+winograd("pad2", [rand(2, 34, 6, 7), rand(48, 34, 3, 3)], {"padding": 2})
+winograd("pad_rows_wide", [rand(1, 32, 5, 70), rand(32, 32, 3, 3), rand(32)], {"padding": [0, 1]})
+winograd("one_row", [rand(2, 35, 3, 6), rand(32, 35, 3, 3), rand(32)], {})
+winograd("blocks", [rand(5, 32, 17, 18), rand(32, 32, 3, 3), rand(32)], {"padding": 1})
+
 f.save()

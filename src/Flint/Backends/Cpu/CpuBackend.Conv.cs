@@ -7,7 +7,9 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Backends.Cpu;
 
 /// <summary>
-/// Convolution on the CPU. One-group layers run as one GEMM per tile of whole images with the output positions as its
+/// Convolution on the CPU. One-group 3x3 layers at unit stride with 32 or more channels (and the input gradients of
+/// such layers, as flipped convolutions) run as Winograd's F(2x2, 3x3) in float32 on AVX-512
+/// (<see cref="WinogradConvKernels"/>). Other one-group layers run as one GEMM per tile of whole images with the output positions as its
 /// rows, the im2col columns packed straight from the input as the GEMM asks for them (<see cref="ImplicitColumns{T}"/>):
 /// the forward pass and the flipped-kernel input gradient of every such layer of 128 or more output channels or of a
 /// small output plane, and the weight gradient of the small planes. Depthwise convolutions (one input channel per
@@ -153,8 +155,8 @@ internal sealed partial class CpuBackend
 /// <summary>Per-thread scratch buffers of the convolution and pooling kernels, grown as needed and then reused.</summary>
 internal static unsafe class ConvWorkspace
 {
-    public const int Columns = 0, Staging = 1, Plane = 2;
-    private const int Slots = 3;
+    public const int Columns = 0, Staging = 1, Plane = 2, Transformed = 3;
+    private const int Slots = 4;
 
     [ThreadStatic] private static byte[]?[]? arrays;
     [ThreadStatic] private static nint[]? aligned;
@@ -388,6 +390,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (g.N == 0 || g.O == 0 || g.L == 0) return;
         T* px = (T*)x.Ptr, pw = (T*)w.Ptr, py = (T*)y.Ptr, pb = bias is null ? null : (T*)bias.Ptr;
         if (IsDepthwise(g)) DepthwiseKernels<T>.Forward(px, pw, pb, py, g);
+        else if (typeof(T) == typeof(float) && WinogradConvKernels.Applies(g))
+            WinogradConvKernels.Forward((float*)px, WinogradConvKernels.Taps.Of((float*)pw, g), (float*)pb, (float*)py, g);
         else if (DirectConvKernels<T>.Applies(g)) DirectConvKernels<T>.Forward(px, pw, pb, py, g);
         else if (ForwardTakesPositions(g)) ForwardPositions(px, new StridedOperand<T>(pw, g.K, 1), pb, py, g);
         else if (LaneConvKernels<T>.Applies(g)) LaneConvKernels<T>.Forward(px, pw, pb, py, g);
@@ -484,7 +488,9 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             Gemm.Run(pw, 0, 1, g.K, pgy, g.O * g.L, g.L, 1, pgx, g.C * g.L, g.L, g.N, g.C, g.L, g.O, false);
         else if (FlippedGeometry(g) is { } flipped)
         {
-            if (ForwardTakesPositions(flipped)) ForwardPositions(pgy, new FlippedKernel(pw, g), null, pgx, flipped);
+            if (typeof(T) == typeof(float) && WinogradConvKernels.Applies(flipped))
+                WinogradConvKernels.Forward((float*)pgy, WinogradConvKernels.Taps.FlippedOf((float*)pw, flipped), null, (float*)pgx, flipped);
+            else if (ForwardTakesPositions(flipped)) ForwardPositions(pgy, new FlippedKernel(pw, g), null, pgx, flipped);
             else Forward(gy, FlippedWeight(w, g), null, gx, flipped);
         }
         else if (SpreadsByPosition(g)) BackwardInputSpread(pgy, pw, pgx, g);

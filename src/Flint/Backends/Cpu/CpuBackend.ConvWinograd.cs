@@ -1,0 +1,317 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Flint.Backends.Cpu;
+
+/// <summary>
+/// 3x3 convolutions at unit stride (one group, no dilation, float32 on AVX-512) by Winograd's minimal filtering
+/// F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2015). Each 2x2 block of output
+/// positions (a tile) is <c>Aᵀ [U ⊙ V] A</c> with <c>U = G g Gᵀ</c> the 4x4 transform of a 3x3 kernel and
+/// <c>V = Bᵀ d B</c> that of the tile's 4x4 input patch, so a tile's 36 multiply-adds per input channel become 16, summed
+/// over input channels as 16 GEMMs, one per element ξ of the transformed tile, on the packed GEMM's micro-kernel.
+/// </summary>
+/// <remarks>
+/// Tiles go in blocks of 32 (the micro-kernel's columns), in raster order over (image, tile row, tile column). A
+/// block's transformed input [16, C, 32] stays in L2 while the output channels multiply it 14 at a time (the
+/// micro-kernel's rows), and their [16, 14, 32] products are transformed back into y while in L1. The transforms'
+/// coefficients are 0, ±1 and ±1/2, so the rounding is that of a direct sum of similar length. The kernel transform is
+/// redone at every call (weights change at every step), split over threads by panels of 14 output channels.
+/// </remarks>
+internal static unsafe class WinogradConvKernels
+{
+    // Tiles per block: the micro-kernel's NR.
+    private const int Block = 32;
+
+    // Output channels per GEMM panel: the micro-kernel's MR.
+    private const int Panel = 14;
+
+    // Elements of a transformed tile.
+    private const int Xi = 16;
+
+    /// <summary>
+    /// Fewest input and output channels: below them the GEMMs' reductions are too short to pay for the transforms
+    /// (measured against the channels-in-lanes kernels).
+    /// </summary>
+    internal const long MinChannels = 32;
+
+    /// <summary>Whether a layer (or the flipped convolution of an input gradient) runs here.</summary>
+    public static bool Applies(ConvGeometry g) =>
+        Avx512F.IsSupported && g.Groups == 1 && g.KD == 1 && g.ID == 1 && g.KH == 3 && g.KW == 3
+        && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.C >= MinChannels && g.O >= MinChannels;
+
+    /// <summary>
+    /// Where tap t of kernel (k, c) is: <c>w + k·KStride + c·CStride + (Flipped ? 8 - t : t)</c>. A layer's own weight
+    /// [O, C, 3, 3], or, for an input gradient run as the flipped convolution, the layer's weight read with output and
+    /// input channels swapped and taps reversed.
+    /// </summary>
+    public readonly struct Taps(float* w, long kStride, long cStride, bool flipped)
+    {
+        public readonly float* W = w;
+        public readonly long KStride = kStride, CStride = cStride;
+        public readonly bool Flipped = flipped;
+
+        /// <summary>The weight [O, C, 3, 3] of a forward convolution.</summary>
+        public static Taps Of(float* w, ConvGeometry g) => new(w, g.C * 9, 9, false);
+
+        /// <summary>
+        /// The kernel of the flipped convolution <paramref name="f"/> (its input channels are the layer's output channels)
+        /// read from the layer's weight [f.C, f.O, 3, 3].
+        /// </summary>
+        public static Taps FlippedOf(float* w, ConvGeometry f) => new(w, 9, f.O * 9, true);
+    }
+
+    /// <summary>y [N, O, OH, OW] = conv(x [N, C, IH, IW], w) + b, the padding of <paramref name="g"/> read as zeros.</summary>
+    public static void Forward(float* x, Taps w, float* b, float* y, ConvGeometry g)
+    {
+        long C = g.C, K = g.O, panels = (K + Panel - 1) / Panel;
+        long th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, tiles = g.N * th * tw;
+        float* u = ConvWorkspace.Get<float>(ConvWorkspace.Transformed, Xi * panels * C * Panel);
+        nint au = (nint)u, ax = (nint)x, ay = (nint)y, ab = (nint)b;
+        Parallelism.For(Parallelism.ThreadsFor(panels * C * Xi * Panel), (t, n) =>
+            TransformKernels(w, (float*)au, C, K, panels, panels * t / n, panels * (t + 1) / n));
+        // Panels of 32 tiles per block: as many as keep the block's transformed input within VBytes (each U panel is then
+        // read from L1 for all but the first of them).
+        long groups = Math.Clamp(VBytes / (Xi * C * Block * sizeof(float)), 1, MaxGroups), tilePanels = (tiles + Block - 1) / Block;
+        int threads = (int)Math.Min(tilePanels, Parallelism.ThreadsFor(2 * K * C * tiles * Xi, 1L << 19));
+        Parallelism.For(threads, (t, n) =>
+        {
+            // Slack past the ends: the transforms load whole vectors at a block's last tiles.
+            float* v = ConvWorkspace.Get<float>(ConvWorkspace.Columns, Xi * groups * C * Block + Block);
+            float* m = ConvWorkspace.Get<float>(ConvWorkspace.Staging, Xi * groups * Panel * Block + Block);
+            long end = Math.Min(tiles, tilePanels * (t + 1) / n * Block);
+            for (long t0 = tilePanels * t / n * Block; t0 < end; t0 += groups * Block)
+                RunBlock((float*)ax, (float*)au, (float*)ab, (float*)ay, v, m, g, t0, Math.Min(groups * Block, end - t0), th, tw, groups);
+        });
+    }
+
+    // Bytes of a block's transformed input at most, and its panels of 32 tiles at most.
+    private const long VBytes = 512 << 10;
+    private const long MaxGroups = 4;
+
+    // One block of tiles [t0, t0 + count), panels of 32 tiles `groups` apart in v and m: its input transform, then per
+    // panel of output channels the 16 GEMMs and the output transform.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunBlock(float* x, float* u, float* b, float* y, float* v, float* m, ConvGeometry g, long t0,
+        long count, long th, long tw, long groups)
+    {
+        long C = g.C, K = g.O, panels = (K + Panel - 1) / Panel, plane = th * tw;
+        long inPlane = g.IH * g.IW, outPlane = g.OH * g.OW, used = (count + Block - 1) / Block;
+        long vStride = groups * C * Block, mStride = groups * Panel * Block;
+        if (count % Block != 0)
+            for (long xi = 0; xi < Xi; xi++)
+                for (long c = 0; c < C; c++)
+                    new Span<float>(v + xi * vStride + ((used - 1) * C + c) * Block + count % Block, (int)(Block - count % Block)).Clear();
+        for (long gi = 0; gi < used; gi++)
+        {
+            long g0 = t0 + gi * Block, g1 = Math.Min(t0 + count, g0 + Block);
+            for (long t = g0; t < g1;)
+            {
+                long n = t / plane, ty = t % plane / tw, tx = t % tw, nt = Math.Min(tw - tx, g1 - t);
+                for (long c = 0; c < C; c++)
+                    TransformInput(x + (n * C + c) * inPlane, g, ty, tx, nt, v + (gi * C + c) * Block + (t - g0), vStride);
+                t += nt;
+            }
+        }
+        for (long p = 0; p < panels; p++)
+        {
+            long k0 = p * Panel;
+            int rows = (int)Math.Min(Panel, K - k0);
+            for (int xi = 0; xi < Xi; xi++)
+                for (long gi = 0; gi < used; gi++)
+                    Avx512F32Kernel.Run(C, u + (xi * panels + p) * C * Panel, Panel, v + xi * vStride + gi * C * Block, Block,
+                        m + xi * mStride + gi * Panel * Block, Block, 1, 0, rows);
+            for (long gi = 0; gi < used; gi++)
+            {
+                long g0 = t0 + gi * Block, g1 = Math.Min(t0 + count, g0 + Block);
+                for (long t = g0; t < g1;)
+                {
+                    long n = t / plane, ty = t % plane / tw, tx = t % tw, nt = Math.Min(tw - tx, g1 - t);
+                    for (int r = 0; r < rows; r++)
+                        TransformOutput(m + (gi * Panel + r) * Block + (t - g0), mStride, y + (n * K + k0 + r) * outPlane, g, ty, tx, nt,
+                            b is null ? 0 : b[k0 + r]);
+                    t += nt;
+                }
+            }
+        }
+    }
+
+    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    private static readonly Vector512<int> Odds = Evens + Vector512<int>.One;
+    private static readonly Vector512<int> InterleaveLow = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    private static readonly Vector512<int> InterleaveHigh = InterleaveLow + Vector512.Create(8);
+
+    /// <summary>
+    /// Bᵀ d B of the tiles [tx0, tx0 + nt) of tile row <paramref name="ty"/> of one input channel's plane, element ξ of
+    /// tile i stored at <c>dst[ξ·stride + i]</c>. Sixteen tiles per step, vectorised over tiles: the vertical transform
+    /// on input rows (loaded with the padding masked off), then the horizontal one on their even and odd columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformInput(float* plane, ConvGeometry g, long ty, long tx0, long nt, float* dst, long stride)
+    {
+        long IH = g.IH, IW = g.IW, row0 = 2 * ty - g.PH;
+        for (long j = 0; j < nt; j += 16)
+        {
+            long col0 = 2 * (tx0 + j) - g.PW;
+            var store = LanesBelow(nt - j);
+            // Columns col0 + [0, 34) as two pairs of vectors: at col0 and at col0 + 2.
+            var m0 = InRow(col0, IW);
+            var m1 = InRow(col0 + 16, IW);
+            var m2 = InRow(col0 + 2, IW);
+            var m3 = InRow(col0 + 18, IW);
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+            Vector512<float> d0 = default, d1 = default, d2 = default, d3 = default;
+            if ((ulong)row0 < (ulong)IH) Load(plane + row0 * IW + col0, m0, m1, m2, m3, out a0, out a1, out a2, out a3);
+            if ((ulong)(row0 + 1) < (ulong)IH) Load(plane + (row0 + 1) * IW + col0, m0, m1, m2, m3, out b0, out b1, out b2, out b3);
+            if ((ulong)(row0 + 2) < (ulong)IH) Load(plane + (row0 + 2) * IW + col0, m0, m1, m2, m3, out c0, out c1, out c2, out c3);
+            if ((ulong)(row0 + 3) < (ulong)IH) Load(plane + (row0 + 3) * IW + col0, m0, m1, m2, m3, out d0, out d1, out d2, out d3);
+            float* o = dst + j;
+            Horizontal(a0 - c0, a1 - c1, a2 - c2, a3 - c3, o, stride, store);
+            Horizontal(b0 + c0, b1 + c1, b2 + c2, b3 + c3, o + 4 * stride, stride, store);
+            Horizontal(c0 - b0, c1 - b1, c2 - b2, c3 - b3, o + 8 * stride, stride, store);
+            Horizontal(b0 - d0, b1 - d1, b2 - d2, b3 - d3, o + 12 * stride, stride, store);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> LanesBelow(long count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)Math.Min(count, 16))).AsSingle();
+
+    // Lanes whose column col0 + lane lies in [0, width).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> InRow(long col0, long width)
+    {
+        var cols = Vector512<int>.Indices + Vector512.Create((int)col0);
+        return (Vector512.GreaterThanOrEqual(cols, Vector512<int>.Zero) & Vector512.LessThan(cols, Vector512.Create((int)width))).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load(float* p, Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3,
+        out Vector512<float> v0, out Vector512<float> v1, out Vector512<float> v2, out Vector512<float> v3)
+    {
+        v0 = Avx512F.MaskLoad(p, m0, Vector512<float>.Zero);
+        v1 = Avx512F.MaskLoad(p + 16, m1, Vector512<float>.Zero);
+        v2 = Avx512F.MaskLoad(p + 2, m2, Vector512<float>.Zero);
+        v3 = Avx512F.MaskLoad(p + 18, m3, Vector512<float>.Zero);
+    }
+
+    // The horizontal transform of one row s of the vertical one, given as columns [0, 32) in (lo, hi) and [2, 34) in
+    // (lo2, hi2): tile i's columns 2i .. 2i + 3 are E_i, O_i, E_i+1, O_i+1 (even and odd elements).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Horizontal(Vector512<float> lo, Vector512<float> hi, Vector512<float> lo2, Vector512<float> hi2,
+        float* dst, long stride, Vector512<float> store)
+    {
+        var e = Avx512F.PermuteVar16x32x2(lo, Evens, hi);
+        var o = Avx512F.PermuteVar16x32x2(lo, Odds, hi);
+        var e1 = Avx512F.PermuteVar16x32x2(lo2, Evens, hi2);
+        var o1 = Avx512F.PermuteVar16x32x2(lo2, Odds, hi2);
+        Avx512F.MaskStore(dst, store, e - e1);
+        Avx512F.MaskStore(dst + stride, store, o + e1);
+        Avx512F.MaskStore(dst + 2 * stride, store, e1 - o);
+        Avx512F.MaskStore(dst + 3 * stride, store, o - o1);
+    }
+
+    /// <summary>
+    /// Aᵀ M A (+ bias) of the tiles [tx0, tx0 + nt) of tile row <paramref name="ty"/> into one output channel's plane,
+    /// element ξ of tile i read at <c>m[ξ·stride + i]</c>; output columns past the plane's edge (odd sizes) are not stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformOutput(float* m, long stride, float* plane, ConvGeometry g, long ty, long tx0, long nt, float bias)
+    {
+        long OH = g.OH, OW = g.OW, y0 = 2 * ty;
+        var vb = Vector512.Create(bias);
+        for (long j = 0; j < nt; j += 16)
+        {
+            float* s = m + j;
+            var m00 = Vector512.Load(s); var m01 = Vector512.Load(s + stride);
+            var m02 = Vector512.Load(s + 2 * stride); var m03 = Vector512.Load(s + 3 * stride);
+            var m10 = Vector512.Load(s + 4 * stride); var m11 = Vector512.Load(s + 5 * stride);
+            var m12 = Vector512.Load(s + 6 * stride); var m13 = Vector512.Load(s + 7 * stride);
+            var m20 = Vector512.Load(s + 8 * stride); var m21 = Vector512.Load(s + 9 * stride);
+            var m22 = Vector512.Load(s + 10 * stride); var m23 = Vector512.Load(s + 11 * stride);
+            var m30 = Vector512.Load(s + 12 * stride); var m31 = Vector512.Load(s + 13 * stride);
+            var m32 = Vector512.Load(s + 14 * stride); var m33 = Vector512.Load(s + 15 * stride);
+            var u00 = m00 + m10 + m20; var u01 = m01 + m11 + m21; var u02 = m02 + m12 + m22; var u03 = m03 + m13 + m23;
+            var u10 = m10 - m20 - m30; var u11 = m11 - m21 - m31; var u12 = m12 - m22 - m32; var u13 = m13 - m23 - m33;
+            long col0 = 2 * (tx0 + j), valid = Math.Min(2 * (nt - j), OW - col0);
+            var low = LanesBelow(valid);
+            var high = LanesBelow(valid - 16);
+            float* row = plane + y0 * OW + col0;
+            StoreRow(u00 + u01 + u02 + vb, u01 - u02 - u03 + vb, row, low, high);
+            if (y0 + 1 < OH) StoreRow(u10 + u11 + u12 + vb, u11 - u12 - u13 + vb, row + OW, low, high);
+        }
+    }
+
+    // Output columns 2i and 2i + 1 of tiles i in [0, 16): the two vectors interleaved.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(Vector512<float> even, Vector512<float> odd, float* row, Vector512<float> low, Vector512<float> high)
+    {
+        Avx512F.MaskStore(row, low, Avx512F.PermuteVar16x32x2(even, InterleaveLow, odd));
+        Avx512F.MaskStore(row + 16, high, Avx512F.PermuteVar16x32x2(even, InterleaveHigh, odd));
+    }
+
+    /// <summary>
+    /// U = G g Gᵀ of the kernels of panels [p0, p1), written as the micro-kernel's left operand: for each ξ and panel,
+    /// C steps of 14 output channels (<c>u[((ξ·panels + p)·C + c)·14 + r]</c>, zero past the last channel). Vectorised
+    /// over the panel's 14 channels, their taps staged on the stack by 8 x 8 transposes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformKernels(Taps w, float* u, long C, long K, long panels, long p0, long p1)
+    {
+        float* taps = stackalloc float[9 * 16];
+        var store = LanesBelow(Panel);
+        var half = Vector512.Create(0.5f);
+        for (long p = p0; p < p1; p++)
+        {
+            long k0 = p * Panel;
+            int rows = (int)Math.Min(Panel, K - k0);
+            new Span<float>(taps, 9 * 16).Clear();
+            for (long c = 0; c < C; c++)
+            {
+                float* src = w.W + k0 * w.KStride + c * w.CStride;
+                if (rows >= 8)
+                {
+                    // Eight channels' taps per 8 x 8 transpose (the second block overlaps the first when rows < 16), the
+                    // ninth tap one at a time; a flipped kernel's taps 1-8 land reversed on staged taps 7-0.
+                    StageEight(src, w, taps);
+                    StageEight(src + (rows - 8) * w.KStride, w, taps + rows - 8);
+                    for (int r = 0; r < rows; r++) taps[128 + r] = src[r * w.KStride + (w.Flipped ? 0 : 8)];
+                }
+                else
+                    for (int r = 0; r < rows; r++)
+                        for (int t = 0; t < 9; t++) taps[t * 16 + r] = src[r * w.KStride + (w.Flipped ? 8 - t : t)];
+                // G g: rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 of the kernel (each a row of three taps),
+                // then (G g) Gᵀ: the same along each of those rows.
+                float* d = u + (p * C + c) * Panel;
+                long xiStride = panels * C * Panel;
+                Vector512<float> g00 = Vector512.Load(taps), g01 = Vector512.Load(taps + 16), g02 = Vector512.Load(taps + 32);
+                Vector512<float> g10 = Vector512.Load(taps + 48), g11 = Vector512.Load(taps + 64), g12 = Vector512.Load(taps + 80);
+                Vector512<float> g20 = Vector512.Load(taps + 96), g21 = Vector512.Load(taps + 112), g22 = Vector512.Load(taps + 128);
+                KernelRow(g00, g01, g02, d, xiStride, store);
+                KernelRow((g00 + g10 + g20) * half, (g01 + g11 + g21) * half, (g02 + g12 + g22) * half, d + 4 * xiStride, xiStride, store);
+                KernelRow((g00 - g10 + g20) * half, (g01 - g11 + g21) * half, (g02 - g12 + g22) * half, d + 8 * xiStride, xiStride, store);
+                KernelRow(g20, g21, g22, d + 12 * xiStride, xiStride, store);
+            }
+        }
+    }
+
+    // Taps 0-7 of eight kernels (rows KStride apart) into staged rows t·16 + [0, 8), reversed for a flipped kernel.
+    private static void StageEight(float* src, Taps w, float* taps)
+    {
+        if (w.Flipped) LaneWeightKernels<float>.Transpose8x8(src + 1, w.KStride, taps + 7 * 16, -16);
+        else LaneWeightKernels<float>.Transpose8x8(src, w.KStride, taps, 16);
+    }
+
+    // Row i of U from row i of G g: r0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, r2.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void KernelRow(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, float* d, long stride, Vector512<float> store)
+    {
+        var half = Vector512.Create(0.5f);
+        Avx512F.MaskStore(d, store, r0);
+        Avx512F.MaskStore(d + stride, store, (r0 + r1 + r2) * half);
+        Avx512F.MaskStore(d + 2 * stride, store, (r0 - r1 + r2) * half);
+        Avx512F.MaskStore(d + 3 * stride, store, r2);
+    }
+}
