@@ -32,6 +32,29 @@ public class ConvKernelParityTests
     public void SmallPlanesInOneImageTiles(string id) =>
         RunWithTilesOfOneByte(id, v => CpuBackend.BatchTileBytes = v, CpuBackend.DefaultBatchTileBytes);
 
+    public static IEnumerable<object[]> WinogradCases => Cases.Where(c => ((string)c[0]).StartsWith("winograd", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The Winograd layers' weight gradients however few their tiles, summed over blocks of 32 tiles (the forward and
+    /// input gradient take them at any size).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WinogradCases))]
+    public void WinogradWeightGradientsInBlocksOf32Tiles(string id)
+    {
+        WinogradConvKernels.WeightMinTiles = 1;
+        WinogradConvKernels.WeightBlockBytes = 1;
+        try
+        {
+            ParityRunner.Run("nn_conv_kernels", id, ConvParityTests.Op);
+        }
+        finally
+        {
+            WinogradConvKernels.WeightMinTiles = WinogradConvKernels.DefaultWeightMinTiles;
+            WinogradConvKernels.WeightBlockBytes = WinogradConvKernels.DefaultWeightBlockBytes;
+        }
+    }
+
     // Runs a case with a tile budget (set through `setTileBytes`) of one byte, the fewest images or rows per tile.
     private static void RunWithTilesOfOneByte(string id, Action<long> setTileBytes, long defaultBytes)
     {

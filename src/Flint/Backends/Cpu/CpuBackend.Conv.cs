@@ -7,9 +7,9 @@ using System.Runtime.Intrinsics.X86;
 namespace Flint.Backends.Cpu;
 
 /// <summary>
-/// Convolution on the CPU. One-group 3x3 layers at unit stride with 32 or more channels (and the input gradients of
-/// such layers, as flipped convolutions) run as Winograd's F(2x2, 3x3) in float32 on AVX-512
-/// (<see cref="WinogradConvKernels"/>). Other one-group layers run as one GEMM per tile of whole images with the output positions as its
+/// Convolution on the CPU. One-group 3x3 layers at unit stride with 32 or more channels run as Winograd's F(2x2, 3x3) in
+/// float32 on AVX-512 (<see cref="WinogradConvKernels"/>): their forward, their input gradient (a flipped convolution)
+/// and, where enough tiles pay for the transforms, their weight gradient. Other one-group layers run as one GEMM per tile of whole images with the output positions as its
 /// rows, the im2col columns packed straight from the input as the GEMM asks for them (<see cref="ImplicitColumns{T}"/>):
 /// the forward pass and the flipped-kernel input gradient of every such layer of 128 or more output channels or of a
 /// small output plane, and the weight gradient of the small planes. Depthwise convolutions (one input channel per
@@ -155,8 +155,8 @@ internal sealed partial class CpuBackend
 /// <summary>Per-thread scratch buffers of the convolution and pooling kernels, grown as needed and then reused.</summary>
 internal static unsafe class ConvWorkspace
 {
-    public const int Columns = 0, Staging = 1, Plane = 2, Transformed = 3;
-    private const int Slots = 4;
+    public const int Columns = 0, Staging = 1, Plane = 2, Transformed = 3, Packed = 4;
+    private const int Slots = 5;
 
     [ThreadStatic] private static byte[]?[]? arrays;
     [ThreadStatic] private static nint[]? aligned;
@@ -678,6 +678,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (size == 0) return;
         if (g.N == 0 || g.L == 0) Fill(pgw, size, T.Zero);
         else if (IsDepthwise(g)) DepthwiseKernels<T>.BackwardWeight(px, pgy, pgw, g);
+        else if (typeof(T) == typeof(float) && WinogradConvKernels.AppliesWeight(g))
+            WinogradConvKernels.BackwardWeight((float*)px, (float*)pgy, (float*)pgw, g);
         else if (DirectConvKernels<T>.AppliesWeight(g)) DirectConvKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else if (LaneWeightKernels<T>.Applies(g)) LaneWeightKernels<T>.BackwardWeight(px, pgy, pgw, g);
         else if (SmallPlanes(g)) BackwardWeightPositions(px, pgy, pgw, g);

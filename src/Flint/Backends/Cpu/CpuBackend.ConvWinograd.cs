@@ -29,6 +29,10 @@ internal static unsafe class WinogradConvKernels
     // Elements of a transformed tile.
     private const int Xi = 16;
 
+    // Floats between consecutive ξ of a buffer of transforms beyond its size: 16 rows a power of two apart would share
+    // one set of L1 (ResNet's 128-channel input transforms ran at half speed).
+    private const int Skew = 16;
+
     /// <summary>
     /// Fewest input and output channels: below them the GEMMs' reductions are too short to pay for the transforms
     /// (measured against the channels-in-lanes kernels).
@@ -77,12 +81,240 @@ internal static unsafe class WinogradConvKernels
         Parallelism.For(threads, (t, n) =>
         {
             // Slack past the ends: the transforms load whole vectors at a block's last tiles.
-            float* v = ConvWorkspace.Get<float>(ConvWorkspace.Columns, Xi * groups * C * Block + Block);
+            float* v = ConvWorkspace.Get<float>(ConvWorkspace.Columns, Xi * (groups * C * Block + Skew) + Block);
             float* m = ConvWorkspace.Get<float>(ConvWorkspace.Staging, Xi * groups * Panel * Block + Block);
             long end = Math.Min(tiles, tilePanels * (t + 1) / n * Block);
             for (long t0 = tilePanels * t / n * Block; t0 < end; t0 += groups * Block)
                 RunBlock((float*)ax, (float*)au, (float*)ab, (float*)ay, v, m, g, t0, Math.Min(groups * Block, end - t0), th, tw, groups);
         });
+    }
+
+    /// <summary>
+    /// gw [O, C, 3, 3] = Gᵀ [Σ over tiles (A dY Aᵀ) ⊙ (Bᵀ d B)] G: the derivative of the forward's transforms, with the
+    /// tile sums as 16 GEMMs (one per ξ) whose reductions run over tiles, added into dU [16, O, C].
+    /// </summary>
+    /// <remarks>
+    /// Tiles go in blocks whose transforms take <see cref="WeightBlockBytes"/> at most. The threads transform a block
+    /// 32 tiles at a time into the micro-kernel's packed layouts, where the steps are tiles (14 output channels of
+    /// A dY Aᵀ, 32 input channels of Bᵀ d B per step: the tile-contiguous transforms turned by 8 x 8 transposes), then
+    /// split the block's GEMMs by ξ, so each thread adds into its own slices of dU.
+    /// </remarks>
+    public static void BackwardWeight(float* x, float* gy, float* gw, ConvGeometry g)
+    {
+        long C = g.C, K = g.O, kPanels = (K + Panel - 1) / Panel, cPanels = (C + Block - 1) / Block;
+        long Kp = kPanels * Panel, Cp = cPanels * Block;
+        long th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, tiles = g.N * th * tw, chunksAll = (tiles + Block - 1) / Block;
+        long steps = Math.Clamp(WeightBlockBytes / (Xi * (Kp + Cp) * sizeof(float)) / Block, 1, chunksAll) * Block;
+        float* du = ConvWorkspace.Get<float>(ConvWorkspace.Transformed, Xi * (Kp * Cp + Skew));
+        float* a = ConvWorkspace.Get<float>(ConvWorkspace.Packed, Xi * (Kp + Cp) * steps);
+        float* b = a + Xi * Kp * steps;
+        nint ax = (nint)x, agy = (nint)gy, aa = (nint)a, ab = (nint)b, adu = (nint)du;
+        int threads = Parallelism.ThreadsFor(2 * K * C * tiles * Xi, 1L << 19);
+        for (long s0 = 0; s0 < tiles; s0 += steps)
+        {
+            long count = Math.Min(steps, tiles - s0), chunks = (count + Block - 1) / Block, first = s0;
+            Parallelism.For((int)Math.Min(threads, chunks), (t, n) =>
+            {
+                float* v = ConvWorkspace.Get<float>(ConvWorkspace.Columns, Xi * (Cp * Block + Skew) + Block);
+                float* m = ConvWorkspace.Get<float>(ConvWorkspace.Staging, Xi * (Kp * Block + Skew) + Block);
+                for (long ch = chunks * t / n; ch < chunks * (t + 1) / n; ch++)
+                    PackChunk((float*)ax, (float*)agy, g, first + ch * Block, Math.Min(Block, count - ch * Block), ch * Block,
+                        steps, v, m, (float*)aa, (float*)ab, th, tw);
+            });
+            Parallelism.For(Math.Min(threads, Xi), (t, n) =>
+                TileSums((float*)aa, (float*)ab, (float*)adu, K, Kp, Cp, steps, chunks * Block, first == 0, Xi * t / n, Xi * (t + 1) / n));
+        }
+        nint agw = (nint)gw;
+        Parallelism.For(Parallelism.ThreadsFor(K * C * Xi), (t, n) =>
+            InverseKernels((float*)adu, (float*)agw, C, K, Kp, Cp, K * t / n, K * (t + 1) / n));
+    }
+
+    /// <summary>
+    /// Whether <see cref="BackwardWeight"/> takes a layer: one <see cref="Applies"/> takes, with <see cref="WeightMinTiles"/>
+    /// tiles or more and at most 1000 input and output channels together (a block of the default size then holds 128
+    /// tiles or more). Below those, the transforms, dU [16, O, C] and its inverse cost more than the GEMMs save:
+    /// ResNet-18's 512-channel layer (128 tiles of 7x7 planes, 96 per block) took 8.2-11.2 ms against 8.7-9.1 on the
+    /// GEMM kernels; its 64-256-channel layers 5.4-7.7 ms against 8.4-8.8.
+    /// </summary>
+    public static bool AppliesWeight(ConvGeometry g) =>
+        Applies(g) && g.C + g.O <= 1000 && g.N * ((g.OH + 1) / 2) * ((g.OW + 1) / 2) >= WeightMinTiles;
+
+    /// <summary>Fewest tiles of a weight gradient taken here; tests lower it to run small layers through.</summary>
+    internal static long WeightMinTiles { get; set; } = DefaultWeightMinTiles;
+
+    /// <summary>The value of <see cref="WeightMinTiles"/> outside tests.</summary>
+    internal const long DefaultWeightMinTiles = 256;
+
+    /// <summary>
+    /// Bytes of the packed transforms of a weight gradient's block of tiles at most (L3-resident); tests lower it to sum
+    /// over several blocks.
+    /// </summary>
+    internal static long WeightBlockBytes { get; set; } = DefaultWeightBlockBytes;
+
+    /// <summary>The value of <see cref="WeightBlockBytes"/> outside tests.</summary>
+    internal const long DefaultWeightBlockBytes = 8 << 20;
+
+    // Steps (tiles) per micro-kernel call of the weight gradient's GEMMs: a 32-channel panel of them stays in L1.
+    private const long WeightSteps = 256;
+
+    // Tiles [t0, t0 + count) (count <= 32) transformed and packed at steps [s, s + 32) of a block of `steps`: a gets A dY Aᵀ
+    // as [ξ, kPanel, step, 14], b gets Bᵀ d B as [ξ, cPanel, step, 32]; channels and tiles past the ends are zero.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackChunk(float* x, float* gy, ConvGeometry g, long t0, long count, long s, long steps, float* v,
+        float* m, float* a, float* b, long th, long tw)
+    {
+        long C = g.C, K = g.O, kPanels = (K + Panel - 1) / Panel, cPanels = (C + Block - 1) / Block;
+        long Kp = kPanels * Panel, Cp = cPanels * Block, plane = th * tw, inPlane = g.IH * g.IW, outPlane = g.OH * g.OW;
+        for (long xi = 0; xi < Xi; xi++)
+        {
+            ClearRows(v + xi * (Cp * Block + Skew), C, Cp, count);
+            ClearRows(m + xi * (Kp * Block + Skew), K, Kp, count);
+        }
+        for (long t = t0; t < t0 + count;)
+        {
+            long n = t / plane, ty = t % plane / tw, tx = t % tw, nt = Math.Min(tw - tx, t0 + count - t);
+            for (long c = 0; c < C; c++)
+                TransformInput(x + (n * C + c) * inPlane, g, ty, tx, nt, v + c * Block + (t - t0), Cp * Block + Skew);
+            for (long k = 0; k < K; k++)
+                TransformGradient(gy + (n * K + k) * outPlane, g, ty, tx, nt, m + k * Block + (t - t0), Kp * Block + Skew);
+            t += nt;
+        }
+        for (long xi = 0; xi < Xi; xi++)
+        {
+            for (long p = 0; p < cPanels; p++)
+            {
+                float* src = v + xi * (Cp * Block + Skew) + p * Block * Block, dst = b + ((xi * cPanels + p) * steps + s) * Block;
+                for (int r = 0; r < Block; r += 8)
+                    for (int c = 0; c < Block; c += 8)
+                        LaneWeightKernels<float>.Transpose8x8(src + r * Block + c, Block, dst + c * Block + r, Block);
+            }
+            for (long p = 0; p < kPanels; p++)
+            {
+                // Rows [0, 8) and [6, 14) of the panel: the two rows they share are written twice, alike.
+                float* src = m + xi * (Kp * Block + Skew) + p * Panel * Block, dst = a + ((xi * kPanels + p) * steps + s) * Panel;
+                for (int c = 0; c < Block; c += 8)
+                {
+                    LaneWeightKernels<float>.Transpose8x8(src + c, Block, dst + c * Panel, Panel);
+                    LaneWeightKernels<float>.Transpose8x8(src + 6 * Block + c, Block, dst + c * Panel + 6, Panel);
+                }
+            }
+        }
+    }
+
+    // Rows [rows, padded) of a [padded, 32] block of transforms, and columns [count, 32) of the rows before them.
+    private static void ClearRows(float* p, long rows, long padded, long count)
+    {
+        if (count < Block)
+            for (long r = 0; r < rows; r++) new Span<float>(p + r * Block + count, (int)(Block - count)).Clear();
+        new Span<float>(p + rows * Block, (int)((padded - rows) * Block)).Clear();
+    }
+
+    /// <summary>
+    /// A dY Aᵀ of the tiles [tx0, tx0 + nt) of tile row <paramref name="ty"/> of one output channel's gradient, element ξ of
+    /// tile i stored at <c>dst[ξ·stride + i]</c>: a tile's 2x2 gradient (zero past the plane's edges) spread over its 4x4
+    /// transformed positions.
+    /// </summary>
+    private static void TransformGradient(float* plane, ConvGeometry g, long ty, long tx0, long nt, float* dst, long stride)
+    {
+        long OH = g.OH, OW = g.OW, y0 = 2 * ty;
+        for (long j = 0; j < nt; j += 16)
+        {
+            long col0 = 2 * (tx0 + j);
+            var store = LanesBelow(nt - j);
+            var m0 = InRow(col0, OW);
+            var m1 = InRow(col0 + 16, OW);
+            float* row = plane + y0 * OW + col0;
+            var lo = Avx512F.MaskLoad(row, m0, Vector512<float>.Zero);
+            var hi = Avx512F.MaskLoad(row + 16, m1, Vector512<float>.Zero);
+            var a0 = Avx512F.PermuteVar16x32x2(lo, Evens, hi);
+            var b0 = Avx512F.PermuteVar16x32x2(lo, Odds, hi);
+            Vector512<float> a1 = default, b1 = default;
+            if (y0 + 1 < OH)
+            {
+                lo = Avx512F.MaskLoad(row + OW, m0, Vector512<float>.Zero);
+                hi = Avx512F.MaskLoad(row + OW + 16, m1, Vector512<float>.Zero);
+                a1 = Avx512F.PermuteVar16x32x2(lo, Evens, hi);
+                b1 = Avx512F.PermuteVar16x32x2(lo, Odds, hi);
+            }
+            // Rows of A dY: y0, y0 + y1, y0 - y1, -y1; each row (p, q) times Aᵀ is (p, p + q, p - q, -q).
+            float* o = dst + j;
+            GradientRow(a0, b0, o, stride, store);
+            GradientRow(a0 + a1, b0 + b1, o + 4 * stride, stride, store);
+            GradientRow(a0 - a1, b0 - b1, o + 8 * stride, stride, store);
+            GradientRow(-a1, -b1, o + 12 * stride, stride, store);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientRow(Vector512<float> p, Vector512<float> q, float* dst, long stride, Vector512<float> store)
+    {
+        Avx512F.MaskStore(dst, store, p);
+        Avx512F.MaskStore(dst + stride, store, p + q);
+        Avx512F.MaskStore(dst + 2 * stride, store, p - q);
+        Avx512F.MaskStore(dst + 3 * stride, store, -q);
+    }
+
+    // dU[ξ] (+)= Σ over the block's `count` steps of a[ξ]ᵀ b[ξ] for ξ in [xi0, xi1), in sub-blocks of WeightSteps steps.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileSums(float* a, float* b, float* du, long K, long Kp, long Cp, long steps, long count, bool first,
+        long xi0, long xi1)
+    {
+        long kPanels = Kp / Panel, cPanels = Cp / Block;
+        for (long xi = xi0; xi < xi1; xi++)
+            for (long s = 0; s < count; s += WeightSteps)
+            {
+                long kc = Math.Min(WeightSteps, count - s);
+                float beta = first && s == 0 ? 0 : 1;
+                for (long cp = 0; cp < cPanels; cp++)
+                {
+                    float* bp = b + ((xi * cPanels + cp) * steps + s) * Block;
+                    for (long kp = 0; kp < kPanels; kp++)
+                        Avx512F32Kernel.Run(kc, a + ((xi * kPanels + kp) * steps + s) * Panel, Panel, bp, Block,
+                            du + xi * (Kp * Cp + Skew) + kp * Panel * Cp + cp * Block, Cp, 1, beta, (int)Math.Min(Panel, K - kp * Panel));
+                }
+            }
+    }
+
+    // gw[k, c] = Gᵀ dU[:, k, c] G for k in [k0, k1): vectorised over 16 input channels, their taps then transposed out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InverseKernels(float* du, float* gw, long C, long K, long Kp, long Cp, long k0, long k1)
+    {
+        float* rows = stackalloc float[12 * 16];
+        float* taps = stackalloc float[9 * 16];
+        var half = Vector512.Create(0.5f);
+        long xiStride = Kp * Cp + Skew;
+        for (long k = k0; k < k1; k++)
+            for (long c0 = 0; c0 < C; c0 += 16)
+            {
+                float* d = du + k * Cp + c0;
+                // Gᵀ D: rows D0 + (D1 + D2) / 2, (D1 - D2) / 2, (D1 + D2) / 2 + D3, column by column.
+                for (int j = 0; j < 4; j++)
+                {
+                    var d0 = Vector512.Load(d + j * xiStride);
+                    var d1 = Vector512.Load(d + (4 + j) * xiStride);
+                    var d2 = Vector512.Load(d + (8 + j) * xiStride);
+                    var d3 = Vector512.Load(d + (12 + j) * xiStride);
+                    var sum = (d1 + d2) * half;
+                    (d0 + sum).Store(rows + j * 16);
+                    ((d1 - d2) * half).Store(rows + (4 + j) * 16);
+                    (sum + d3).Store(rows + (8 + j) * 16);
+                }
+                // (Gᵀ D) G: the same along each row, written as taps 3i .. 3i + 2 of each channel.
+                int lanes = (int)Math.Min(16, C - c0);
+                float* o = gw + (k * C + c0) * 9;
+                for (int i = 0; i < 3; i++)
+                {
+                    var r0 = Vector512.Load(rows + 4 * i * 16);
+                    var r1 = Vector512.Load(rows + (4 * i + 1) * 16);
+                    var r2 = Vector512.Load(rows + (4 * i + 2) * 16);
+                    var r3 = Vector512.Load(rows + (4 * i + 3) * 16);
+                    var sum = (r1 + r2) * half;
+                    (r0 + sum).Store(taps + 3 * i * 16);
+                    ((r1 - r2) * half).Store(taps + (3 * i + 1) * 16);
+                    (sum + r3).Store(taps + (3 * i + 2) * 16);
+                }
+                LaneWeightKernels<float>.TransposeMatrix(taps, 16, o, 9, 9, lanes);
+            }
     }
 
     // Bytes of a block's transformed input at most, and its panels of 32 tiles at most.
@@ -97,7 +329,7 @@ internal static unsafe class WinogradConvKernels
     {
         long C = g.C, K = g.O, panels = (K + Panel - 1) / Panel, plane = th * tw;
         long inPlane = g.IH * g.IW, outPlane = g.OH * g.OW, used = (count + Block - 1) / Block;
-        long vStride = groups * C * Block, mStride = groups * Panel * Block;
+        long vStride = groups * C * Block + Skew, mStride = groups * Panel * Block;
         if (count % Block != 0)
             for (long xi = 0; xi < Xi; xi++)
                 for (long c = 0; c < C; c++)
