@@ -271,4 +271,13 @@ for dt, tag in DT:
         op(f"{name}_columns_mid_{tag}", name, [rand(2, 9, 48, dtype=dt, low=-6, high=6)], lambda x, fn=fn: fn(x, dim=1),
            kwargs={"dim": 1})
 
+# ---- norms over rows long enough for the vector row sums: pairs of vectors, blocks of 256 (centred sums) and tails ----
+for dt, tag in DT:
+    op(f"layer_norm_wide_{tag}", "layer_norm", [rand(3, 600, dtype=dt), rand(600, dtype=dt), rand(600, dtype=dt)],
+       lambda x, w, b: F.layer_norm(x, (600,), w, b), kwargs={"shape": [600]})
+    op(f"batch_norm_train_wide_{tag}", "batch_norm_train", [rand(2, 3, 15, 20, dtype=dt), rand(3, dtype=dt), rand(3, dtype=dt)],
+       lambda x, w, b: (lambda rm, rv: (F.batch_norm(x, rm, rv, w, b, training=True, momentum=0.3), rm, rv))(
+           torch.linspace(-1, 1, 3, dtype=x.dtype), torch.linspace(0.5, 2, 3, dtype=x.dtype)),
+       kwargs={"momentum": 0.3}, gradcheck=False)
+
 f.save()

@@ -174,10 +174,14 @@ internal sealed partial class CpuBackend
             for (long ch = lo; ch < hi; ch++)
             {
                 double sum = 0;
-                for (long b = 0; b < n; b++) sum += BlockSum(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len));
+                for (long b = 0; b < n; b++)
+                    sum += FloatRows<T>() ? RowSum((float*)px + (b * c + ch) * s, null, len, 0f, false)
+                        : BlockSum(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len));
                 var m = T.CreateTruncating(sum / count);
                 double sq = 0;
-                for (long b = 0; b < n; b++) sq += CentredSquares(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len), m, scratch);
+                for (long b = 0; b < n; b++)
+                    sq += FloatRows<T>() ? RowSum((float*)px + (b * c + ch) * s, null, len, float.CreateTruncating(m), true)
+                        : CentredSquares(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len), m, scratch);
                 ((double*)pm)[ch] = double.CreateTruncating(m);
                 ((double*)pv)[ch] = sq / count;
                 if (coefficients is null) continue;
@@ -225,6 +229,12 @@ internal sealed partial class CpuBackend
                 for (long b = 0; b < n; b++)
                 {
                     var off = (b * c + ch) * s;
+                    if (FloatRows<T>())
+                    {
+                        sd += RowSum((float*)pdy + off, null, len, 0f, false);
+                        sx += RowSum((float*)px + off, (float*)pdy + off, len, float.CreateTruncating(m), true);
+                        continue;
+                    }
                     var g = new ReadOnlySpan<T>((T*)pdy + off, len);
                     sd += BlockSum(g);
                     sx += CentredDot(g, new ReadOnlySpan<T>((T*)px + off, len), m, scratch);
@@ -336,8 +346,8 @@ internal sealed partial class CpuBackend
                 T mu, variance;
                 if (FloatRows<T>())
                 {
-                    float fmu = (float)(RowSum((float*)px + r * n, len, 0f, false) / n);
-                    (mu, variance) = (T.CreateTruncating(fmu), T.CreateTruncating(RowSum((float*)px + r * n, len, fmu, true) / n));
+                    float fmu = (float)(RowSum((float*)px + r * n, null, len, 0f, false) / n);
+                    (mu, variance) = (T.CreateTruncating(fmu), T.CreateTruncating(RowSum((float*)px + r * n, null, len, fmu, true) / n));
                 }
                 else
                 {
@@ -485,42 +495,42 @@ internal sealed partial class CpuBackend
     // One pass over a float row of layer norm's backward: dweight += dy · (x · rstd + shift) and dbias += dy (each
     // when asked), gw = dy · w (w optional) kept for the input gradient, and Σ gw · x and Σ gw returned.
     /// <summary>
-    /// Σ x, or with <paramref name="squares"/> Σ (x − m)², of a float row: summed in float over blocks of NormBlock elements
-    /// and in float64 across them, as <see cref="BlockSum{T}"/> and <see cref="CentredSquares{T}"/> do, in one vector
-    /// pass (those take a library call per block or per 256 elements: a third of layer norm's time on a 4096-wide row).
+    /// Σ x of a float row, or with <paramref name="centred"/> Σ (x − m)², or Σ g · (x − m) where <paramref name="g"/> is
+    /// given: summed in float over blocks (NormBlock elements for Σ x, NormColumns for the centred sums) and in float64
+    /// across them, as <see cref="BlockSum{T}"/>, <see cref="CentredSquares{T}"/> and <see cref="CentredDot{T}"/> do, in
+    /// one vector pass (those take a library call per block: a third of layer norm's time on a 4096-wide row).
     /// </summary>
-    private static unsafe double RowSum(float* x, int n, float m, bool squares) =>
-        Vector512.IsHardwareAccelerated ? RowSum<FloatLanes512, Vector512<float>>(x, n, m, squares)
-            : RowSum<FloatLanes256, Vector256<float>>(x, n, m, squares);
+    private static unsafe double RowSum(float* x, float* g, int n, float m, bool centred) =>
+        Vector512.IsHardwareAccelerated ? RowSum<FloatLanes512, Vector512<float>>(x, g, n, m, centred)
+            : RowSum<FloatLanes256, Vector256<float>>(x, g, n, m, centred);
 
-    private static unsafe double RowSum<TL, TV>(float* x, int n, float m, bool squares) where TL : IFloatLanes<TV> where TV : struct
+    private static unsafe double RowSum<TL, TV>(float* x, float* g, int n, float m, bool centred)
+        where TL : IFloatLanes<TV> where TV : struct
     {
         double total = 0;
-        int step = TL.Count;
+        int step = TL.Count, blockSize = centred ? NormColumns : NormBlock;
         var vm = TL.Splat(m);
-        for (int b = 0; b < n; b += NormBlock)
+        for (int b = 0; b < n; b += blockSize)
         {
-            int end = Math.Min(n, b + NormBlock), i = b;
+            int end = Math.Min(n, b + blockSize), i = b;
             TV s0 = TL.Splat(0f), s1 = s0;
             for (; i <= end - 2 * step; i += 2 * step)
             {
                 var v0 = TL.Load(in x[i], 0);
                 var v1 = TL.Load(in x[i], (nuint)step);
-                if (squares)
-                {
-                    v0 = TL.Subtract(v0, vm);
-                    v1 = TL.Subtract(v1, vm);
-                    s0 = TL.Fma(v0, v0, s0);
-                    s1 = TL.Fma(v1, v1, s1);
-                }
-                else
+                if (!centred)
                 {
                     s0 = TL.Add(s0, v0);
                     s1 = TL.Add(s1, v1);
+                    continue;
                 }
+                v0 = TL.Subtract(v0, vm);
+                v1 = TL.Subtract(v1, vm);
+                s0 = TL.Fma(g == null ? v0 : TL.Load(in g[i], 0), v0, s0);
+                s1 = TL.Fma(g == null ? v1 : TL.Load(in g[i], (nuint)step), v1, s1);
             }
             float block = TL.Sum(TL.Add(s0, s1));
-            for (; i < end; i++) block += squares ? (x[i] - m) * (x[i] - m) : x[i];
+            for (; i < end; i++) block += !centred ? x[i] : (g == null ? x[i] - m : g[i]) * (x[i] - m);
             total += block;
         }
         return total;
