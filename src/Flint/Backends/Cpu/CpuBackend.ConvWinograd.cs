@@ -34,8 +34,9 @@ internal static unsafe class WinogradConvKernels
     private const int Skew = 16;
 
     /// <summary>
-    /// Fewest input and output channels: below them the GEMMs' reductions are too short to pay for the transforms
-    /// (measured against the channels-in-lanes kernels).
+    /// Fewest input and output channels: the transforms cost the same per channel whatever the layer, the GEMMs less
+    /// with fewer channels. At 32 channels the forward measured 2.3-3.1 ms against 3.1-4.6 on the channels-in-lanes
+    /// kernels (32x32x32x32 and 8x32x56x56 inputs); from 64 (ResNet-18's layers) it is 0.6-0.9 of PyTorch's oneDNN.
     /// </summary>
     internal const long MinChannels = 32;
 
