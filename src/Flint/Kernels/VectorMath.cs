@@ -38,10 +38,21 @@ internal static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Exp<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct
-    {
+    public static TV Exp<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct =>
         // Past the clamps the result has overflowed to inf or underflowed to 0 in ScaleB; NaN is restored last.
-        var clamped = TL.Min(TL.Max(x, TL.Splat(-104f)), TL.Splat(89f));
+        TL.Select(TL.Equal(x, x), ExpOfClamped<TL, TV>(TL.Min(TL.Max(x, TL.Splat(-104f)), TL.Splat(89f))), x);
+
+    /// <summary>
+    /// <see cref="Exp{TL, TV}"/> of x ≤ 0 or −∞, never NaN (softmax's x − max on a row whose max is finite), without the
+    /// upper clamp and the NaN select: the same bits on those inputs, three operations of seventeen fewer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV ExpOfNonPositive<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct =>
+        ExpOfClamped<TL, TV>(TL.Max(x, TL.Splat(-104f)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpOfClamped<TL, TV>(TV clamped) where TL : IFloatLanes<TV> where TV : struct
+    {
         var fx = TL.Floor(TL.Fma(clamped, TL.Splat(1.44269504088896341f), TL.Splat(0.5f)));
         var r = TL.Fma(fx, TL.Splat(-0.693359375f), clamped);
         r = TL.Fma(fx, TL.Splat(2.12194440e-4f), r);
@@ -53,7 +64,7 @@ internal static class VectorMath
         p = TL.Fma(p, r, TL.Splat(1.6666665459E-1f));
         p = TL.Fma(p, r, TL.Splat(5.0000001201E-1f));
         p = TL.Fma(p, z, TL.Add(r, TL.Splat(1f)));
-        return TL.Select(TL.Equal(x, x), TL.ScaleB(p, fx), x);
+        return TL.ScaleB(p, fx);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -30,6 +30,11 @@ public class VectorMathTests
         public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Exp<TL, TV>(x);
     }
 
+    private readonly struct ExpOfNonPositiveF : IFloatFunction
+    {
+        public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.ExpOfNonPositive<TL, TV>(x);
+    }
+
     private readonly struct LogF : IFloatFunction
     {
         public TV Invoke<TL, TV>(TV x) where TL : IFloatLanes<TV> where TV : struct => VectorMath.Log<TL, TV>(x);
@@ -79,6 +84,20 @@ public class VectorMathTests
             else
                 Assert.True(Ulps(r[i], exact) <= 2, $"exp({xs[i]:R}) = {r[i]:R}, exact {exact:R}");
         }
+    }
+
+    /// <summary>Softmax's shorter exp gives Exp's bits on every input it is used for: x ≤ 0 and −∞.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Widths))]
+    public void ExpOfNonPositiveEqualsExpOnNonPositiveInputs(int width)
+    {
+        var xs = Sweep(-120f, 0f, 100_003).Concat([-0f, -1e-30f, -87.5f, -103.9f, -103.972f, -104f, -104.5f, -1e30f,
+            float.NegativeInfinity, -float.Epsilon]).ToArray();
+        var expected = At<ExpF>(width, xs);
+        var actual = At<ExpOfNonPositiveF>(width, xs);
+        for (int i = 0; i < xs.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                $"exp({xs[i]:R}): {actual[i]:R} against {expected[i]:R}");
     }
 
     [SkippableTheory]
