@@ -30,7 +30,7 @@ internal static unsafe class WinogradConvKernels
     private const int Xi = 16;
 
     // Floats between consecutive ξ of a buffer of transforms beyond its size: 16 rows a power of two apart would share
-    // one set of L1 (ResNet's 128-channel input transforms ran at half speed).
+    // one set of L1 (the transforms of ResNet's 128-channel weight gradient took 5.7 ms of CPU without, 4.1 with).
     private const int Skew = 16;
 
     /// <summary>
