@@ -75,18 +75,15 @@ internal static unsafe class WinogradConvKernels
         nint au = (nint)u, ax = (nint)x, ay = (nint)y, ab = (nint)b;
         Parallelism.For(Parallelism.ThreadsFor(panels * C * Xi * Panel), (t, n) =>
             TransformKernels(w, (float*)au, C, K, panels, panels * t / n, panels * (t + 1) / n));
-        // Panels of 32 tiles per block: as many as keep the block's transformed input within VBytes (each U panel is then
-        // read from L1 for all but the first of them).
-        long groups = Math.Clamp(VBytes / (Xi * C * Block * sizeof(float)), 1, MaxGroups), tilePanels = (tiles + Block - 1) / Block;
-        int threads = (int)Math.Min(tilePanels, Parallelism.ThreadsFor(2 * K * C * tiles * Xi, 1L << 19));
+        long blocks = (tiles + Block - 1) / Block;
+        int threads = (int)Math.Min(blocks, Parallelism.ThreadsFor(2 * K * C * tiles * Xi, 1L << 19));
         Parallelism.For(threads, (t, n) =>
         {
             // Slack past the ends: the transforms load whole vectors at a block's last tiles.
-            float* v = ConvWorkspace.Get<float>(ConvWorkspace.Columns, Xi * (groups * C * Block + Skew) + Block);
-            float* m = ConvWorkspace.Get<float>(ConvWorkspace.Staging, Xi * groups * Panel * Block + Block);
-            long end = Math.Min(tiles, tilePanels * (t + 1) / n * Block);
-            for (long t0 = tilePanels * t / n * Block; t0 < end; t0 += groups * Block)
-                RunBlock((float*)ax, (float*)au, (float*)ab, (float*)ay, v, m, g, t0, Math.Min(groups * Block, end - t0), th, tw, groups);
+            float* v = ConvWorkspace.Get<float>(ConvWorkspace.Columns, Xi * (C * Block + Skew) + Block);
+            float* m = ConvWorkspace.Get<float>(ConvWorkspace.Staging, Xi * Panel * Block + Block);
+            for (long blk = blocks * t / n; blk < blocks * (t + 1) / n; blk++)
+                RunBlock((float*)ax, (float*)au, (float*)ab, (float*)ay, v, m, g, blk * Block, Math.Min(Block, tiles - blk * Block), th, tw);
         });
     }
 
@@ -318,53 +315,38 @@ internal static unsafe class WinogradConvKernels
             }
     }
 
-    // Bytes of a block's transformed input at most, and its panels of 32 tiles at most.
-    private const long VBytes = 512 << 10;
-    private const long MaxGroups = 4;
-
-    // One block of tiles [t0, t0 + count), panels of 32 tiles `groups` apart in v and m: its input transform, then per
-    // panel of output channels the 16 GEMMs and the output transform.
+    // One block of tiles [t0, t0 + count) (count <= 32): its input transform, then per panel of output channels the 16
+    // GEMMs and the output transform.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(float* x, float* u, float* b, float* y, float* v, float* m, ConvGeometry g, long t0,
-        long count, long th, long tw, long groups)
+        long count, long th, long tw)
     {
         long C = g.C, K = g.O, panels = (K + Panel - 1) / Panel, plane = th * tw;
-        long inPlane = g.IH * g.IW, outPlane = g.OH * g.OW, used = (count + Block - 1) / Block;
-        long vStride = groups * C * Block + Skew, mStride = groups * Panel * Block;
-        if (count % Block != 0)
+        long inPlane = g.IH * g.IW, outPlane = g.OH * g.OW, vStride = C * Block + Skew;
+        if (count < Block)
             for (long xi = 0; xi < Xi; xi++)
-                for (long c = 0; c < C; c++)
-                    new Span<float>(v + xi * vStride + ((used - 1) * C + c) * Block + count % Block, (int)(Block - count % Block)).Clear();
-        for (long gi = 0; gi < used; gi++)
+                for (long c = 0; c < C; c++) new Span<float>(v + xi * vStride + c * Block + count, (int)(Block - count)).Clear();
+        for (long t = t0; t < t0 + count;)
         {
-            long g0 = t0 + gi * Block, g1 = Math.Min(t0 + count, g0 + Block);
-            for (long t = g0; t < g1;)
-            {
-                long n = t / plane, ty = t % plane / tw, tx = t % tw, nt = Math.Min(tw - tx, g1 - t);
-                for (long c = 0; c < C; c++)
-                    TransformInput(x + (n * C + c) * inPlane, g, ty, tx, nt, v + (gi * C + c) * Block + (t - g0), vStride);
-                t += nt;
-            }
+            long n = t / plane, ty = t % plane / tw, tx = t % tw, nt = Math.Min(tw - tx, t0 + count - t);
+            for (long c = 0; c < C; c++)
+                TransformInput(x + (n * C + c) * inPlane, g, ty, tx, nt, v + c * Block + (t - t0), vStride);
+            t += nt;
         }
         for (long p = 0; p < panels; p++)
         {
             long k0 = p * Panel;
             int rows = (int)Math.Min(Panel, K - k0);
             for (int xi = 0; xi < Xi; xi++)
-                for (long gi = 0; gi < used; gi++)
-                    Avx512F32Kernel.Run(C, u + (xi * panels + p) * C * Panel, Panel, v + xi * vStride + gi * C * Block, Block,
-                        m + xi * mStride + gi * Panel * Block, Block, 1, 0, rows);
-            for (long gi = 0; gi < used; gi++)
+                Avx512F32Kernel.Run(C, u + (xi * panels + p) * C * Panel, Panel, v + xi * vStride, Block,
+                    m + xi * Panel * Block, Block, 1, 0, rows);
+            for (long t = t0; t < t0 + count;)
             {
-                long g0 = t0 + gi * Block, g1 = Math.Min(t0 + count, g0 + Block);
-                for (long t = g0; t < g1;)
-                {
-                    long n = t / plane, ty = t % plane / tw, tx = t % tw, nt = Math.Min(tw - tx, g1 - t);
-                    for (int r = 0; r < rows; r++)
-                        TransformOutput(m + (gi * Panel + r) * Block + (t - g0), mStride, y + (n * K + k0 + r) * outPlane, g, ty, tx, nt,
-                            b is null ? 0 : b[k0 + r]);
-                    t += nt;
-                }
+                long n = t / plane, ty = t % plane / tw, tx = t % tw, nt = Math.Min(tw - tx, t0 + count - t);
+                for (int r = 0; r < rows; r++)
+                    TransformOutput(m + r * Block + (t - t0), Panel * Block, y + (n * K + k0 + r) * outPlane, g, ty, tx, nt,
+                        b is null ? 0 : b[k0 + r]);
+                t += nt;
             }
         }
     }

@@ -100,17 +100,21 @@ internal sealed partial class CpuBackend
     }
 
     // Σ of a span, in float64, from float partial sums of NormBlock elements.
-    private static double BlockSum<T>(ReadOnlySpan<T> v) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe double BlockSum<T>(ReadOnlySpan<T> v) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (FloatRows<T>())
+            fixed (T* p = v) return RowSum((float*)p, null, v.Length, 0f, false);
         double s = 0;
         for (int i = 0; i < v.Length; i += NormBlock)
             s += double.CreateTruncating(TensorPrimitives.Sum(v.Slice(i, Math.Min(NormBlock, v.Length - i))));
         return s;
     }
 
-    // Σ (v − m)² in float64, from float partial sums over chunks centred in a scratch buffer.
-    private static double CentredSquares<T>(ReadOnlySpan<T> v, T m, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    // Σ (v − m)² in float64, from float partial sums over chunks centred in a scratch buffer (of NormColumns).
+    private static unsafe double CentredSquares<T>(ReadOnlySpan<T> v, T m, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (FloatRows<T>())
+            fixed (T* p = v) return RowSum((float*)p, null, v.Length, float.CreateTruncating(m), true);
         double s = 0;
         for (int i = 0; i < v.Length; i += scratch.Length)
         {
@@ -121,9 +125,11 @@ internal sealed partial class CpuBackend
         return s;
     }
 
-    // Σ dy · (x − m) in float64, from float partial dot products.
-    private static double CentredDot<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, T m, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    // Σ dy · (x − m) in float64, from float partial dot products over chunks of the scratch buffer's length (NormColumns).
+    private static unsafe double CentredDot<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, T m, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (FloatRows<T>())
+            fixed (T* pd = dy, px = x) return RowSum((float*)px, (float*)pd, x.Length, float.CreateTruncating(m), true);
         double s = 0;
         for (int i = 0; i < x.Length; i += scratch.Length)
         {
@@ -175,13 +181,11 @@ internal sealed partial class CpuBackend
             {
                 double sum = 0;
                 for (long b = 0; b < n; b++)
-                    sum += FloatRows<T>() ? RowSum((float*)px + (b * c + ch) * s, null, len, 0f, false)
-                        : BlockSum(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len));
+                    sum += BlockSum(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len));
                 var m = T.CreateTruncating(sum / count);
                 double sq = 0;
                 for (long b = 0; b < n; b++)
-                    sq += FloatRows<T>() ? RowSum((float*)px + (b * c + ch) * s, null, len, float.CreateTruncating(m), true)
-                        : CentredSquares(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len), m, scratch);
+                    sq += CentredSquares(new ReadOnlySpan<T>((T*)px + (b * c + ch) * s, len), m, scratch);
                 ((double*)pm)[ch] = double.CreateTruncating(m);
                 ((double*)pv)[ch] = sq / count;
                 if (coefficients is null) continue;
@@ -229,12 +233,6 @@ internal sealed partial class CpuBackend
                 for (long b = 0; b < n; b++)
                 {
                     var off = (b * c + ch) * s;
-                    if (FloatRows<T>())
-                    {
-                        sd += RowSum((float*)pdy + off, null, len, 0f, false);
-                        sx += RowSum((float*)px + off, (float*)pdy + off, len, float.CreateTruncating(m), true);
-                        continue;
-                    }
                     var g = new ReadOnlySpan<T>((T*)pdy + off, len);
                     sd += BlockSum(g);
                     sx += CentredDot(g, new ReadOnlySpan<T>((T*)px + off, len), m, scratch);
@@ -343,17 +341,8 @@ internal sealed partial class CpuBackend
             {
                 var xr = new ReadOnlySpan<T>((T*)px + r * n, len);
                 var yr = new Span<T>((T*)py + r * n, len);
-                T mu, variance;
-                if (FloatRows<T>())
-                {
-                    float fmu = (float)(RowSum((float*)px + r * n, null, len, 0f, false) / n);
-                    (mu, variance) = (T.CreateTruncating(fmu), T.CreateTruncating(RowSum((float*)px + r * n, null, len, fmu, true) / n));
-                }
-                else
-                {
-                    mu = T.CreateTruncating(BlockSum(xr) / n);
-                    variance = T.CreateTruncating(CentredSquares(xr, mu, scratch) / n);
-                }
+                var mu = T.CreateTruncating(BlockSum(xr) / n);
+                var variance = T.CreateTruncating(CentredSquares(xr, mu, scratch) / n);
                 var rs = T.One / T.Sqrt(T.Max(variance, T.Zero) + eps);
                 ((T*)pm)[r] = mu;
                 ((T*)pr)[r] = rs;
@@ -495,10 +484,10 @@ internal sealed partial class CpuBackend
     // One pass over a float row of layer norm's backward: dweight += dy · (x · rstd + shift) and dbias += dy (each
     // when asked), gw = dy · w (w optional) kept for the input gradient, and Σ gw · x and Σ gw returned.
     /// <summary>
-    /// Σ x of a float row, or with <paramref name="centred"/> Σ (x − m)², or Σ g · (x − m) where <paramref name="g"/> is
-    /// given: summed in float over blocks (NormBlock elements for Σ x, NormColumns for the centred sums) and in float64
-    /// across them, as <see cref="BlockSum{T}"/>, <see cref="CentredSquares{T}"/> and <see cref="CentredDot{T}"/> do, in
-    /// one vector pass (those take a library call per block: a third of layer norm's time on a 4096-wide row).
+    /// The float form of <see cref="BlockSum{T}"/>, <see cref="CentredSquares{T}"/> and <see cref="CentredDot{T}"/>: Σ x of
+    /// a row, or with <paramref name="centred"/> Σ (x − m)², or Σ g · (x − m) where <paramref name="g"/> is given, summed
+    /// in float over blocks (NormBlock elements for Σ x, NormColumns for the centred sums) and in float64 across them, in
+    /// one vector pass (their library call per block took a third of layer norm's time on a 4096-wide row).
     /// </summary>
     private static unsafe double RowSum(float* x, float* g, int n, float m, bool centred) =>
         Vector512.IsHardwareAccelerated ? RowSum<FloatLanes512, Vector512<float>>(x, g, n, m, centred)
