@@ -144,24 +144,31 @@ internal sealed partial class CpuBackend
     }
 
     // Reduces the rows of each [rows, inner] block into its output row, a column chunk at a time so that the
-    // accumulator stays in L1; chunks are split over threads (no shared outputs). Sums of float32 or float64 into
-    // float64 take the SIMD column kernel (four rows per accumulator update); other inputs of another type than the
-    // accumulator are converted a row at a time (float32 into float64 widened per element, as PyTorch's accuracy
-    // needs no float32 partial sums).
+    // accumulator stays in L1 (32 KB of it); chunks are split over threads (no shared outputs), narrowed so that few
+    // split evenly. Wide chunks matter: rows read in strips of a few KB, a jump apart, run at half the memory's speed
+    // on hosts whose prefetchers lose such short streams. Sums of float32 or float64 into float64 take the SIMD column
+    // kernel (four rows per accumulator update); other inputs of another type than the accumulator are converted a row
+    // at a time (float32 into float64 widened per element, as PyTorch's accuracy needs no float32 partial sums).
     private static unsafe void AccumulateRows<TOp, TS, TC>(TOp op, TS* x, TC* output, long outer, long rows, long inner)
         where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
     {
-        const int ChunkCols = 512;
-        long chunksPerRow = (inner + ChunkCols - 1) / ChunkCols, tasks = outer * chunksPerRow;
+        int threads = Parallelism.ThreadsFor(outer * rows * inner);
+        long chunksPerRow = (inner * sizeof(TC) + 32767) / 32768;
+        // Few tasks: the same number for every thread (one more would keep the others idle for its time).
+        if (outer * chunksPerRow < 4 * threads)
+            while (outer * chunksPerRow % threads != 0) chunksPerRow++;
+        long chunk = (inner + chunksPerRow - 1) / chunksPerRow + 15 & ~15L;
+        chunksPerRow = (inner + chunk - 1) / chunk;
+        long tasks = outer * chunksPerRow;
         nint px = (nint)x, po = (nint)output;
-        int threads = (int)Math.Min(Parallelism.ThreadsFor(outer * rows * inner), tasks);
+        threads = (int)Math.Min(threads, tasks);
         Parallelism.For(threads, (t, count) =>
         {
-            var conv = new TC[ChunkCols];
+            TC[]? conv = null;
             for (long task = tasks * t / count; task < tasks * (t + 1) / count; task++)
             {
-                long a = task / chunksPerRow, c0 = task % chunksPerRow * ChunkCols;
-                int m = (int)Math.Min(ChunkCols, inner - c0);
+                long a = task / chunksPerRow, c0 = task % chunksPerRow * chunk;
+                int m = (int)Math.Min(chunk, inner - c0);
                 var o = new Span<TC>((TC*)po + a * inner + c0, m);
                 o.Fill(op.Identity<TC>());
                 var src = (TS*)px + a * rows * inner + c0;
@@ -173,6 +180,7 @@ internal sealed partial class CpuBackend
                 }
                 else
                 {
+                    conv ??= new TC[chunk];
                     var cs = conv.AsSpan(0, m);
                     for (long r = 0; r < rows; r++)
                     {
