@@ -137,4 +137,15 @@ winograd("pad_rows_wide", [rand(1, 32, 5, 70), rand(32, 32, 3, 3), rand(32)], {"
 winograd("one_row", [rand(2, 35, 3, 6), rand(32, 35, 3, 3), rand(32)], {})
 winograd("blocks", [rand(5, 32, 17, 18), rand(32, 32, 3, 3), rand(32)], {"padding": 1})
 
+# Its stride-2 forward (25-element tiles), taken where the tiles overhang an odd output plane little enough: even
+# output sizes with padding 0, 1, 2 and by columns only, a 13 x 14 output (a last tile row half outside, and 33 output
+# channels: a panel tail), rows of more than 16 tiles, and a batch of several 32-tile blocks split over threads.
+winograd("s2_pad1", [rand(2, 32, 16, 12), rand(32, 32, 3, 3), rand(32)], {"stride": 2, "padding": 1})
+winograd("s2_pad0", [rand(2, 40, 17, 21), rand(36, 40, 3, 3), rand(36)], {"stride": 2})
+winograd("s2_pad2", [rand(2, 34, 10, 10), rand(48, 34, 3, 3)], {"stride": 2, "padding": 2})
+winograd("s2_pad_cols", [rand(1, 32, 9, 20), rand(32, 32, 3, 3), rand(32)], {"stride": 2, "padding": [0, 1]})
+winograd("s2_13x14", [rand(1, 33, 26, 28), rand(33, 33, 3, 3), rand(33)], {"stride": 2, "padding": 1})
+winograd("s2_wide", [rand(1, 32, 12, 80), rand(32, 32, 3, 3), rand(32)], {"stride": 2, "padding": 1})
+winograd("s2_blocks", [rand(4, 32, 24, 24), rand(32, 32, 3, 3), rand(32)], {"stride": 2, "padding": 1})
+
 f.save()
