@@ -154,6 +154,14 @@ internal static class Workloads
         run("softmax/last_4096x4096", () => sq.Softmax(1), 2.0 * sq.Numel() * 4, "byte");
         run("softmax/first_4096x4096", () => sq.Softmax(0), 2.0 * sq.Numel() * 4, "byte");
         run("softmax/log_softmax_last_4096x4096", () => sq.LogSoftmax(1), 2.0 * sq.Numel() * 4, "byte");
+        // A segmentation network's class scores: log_softmax over dim 1 of [N, classes, H, W], and its backward.
+        var seg = Torch.Randn(32, 21, 128, 128);
+        run("softmax/log_softmax_dim1_32x21x128x128", () => seg.LogSoftmax(1), 2.0 * seg.Numel() * 4, "byte");
+        var segx = seg.Detach().RequiresGrad_();
+        var segy = segx.LogSoftmax(1);
+        var segg = Torch.RandnLike(segy);
+        run("softmax/log_softmax_dim1_backward_32x21x128x128", () => Torch.Autograd.Grad([segy], [segx], [segg], retainGraph: true),
+            3.0 * seg.Numel() * 4, "byte");
         var lnw = Torch.Randn(4096);
         var lnb = Torch.Randn(4096);
         run("norm/layer_norm_4096x4096", () => F.LayerNorm(sq, [4096], lnw, lnb), 2.0 * sq.Numel() * 4, "byte");

@@ -280,4 +280,12 @@ for dt, tag in DT:
            torch.linspace(-1, 1, 3, dtype=x.dtype), torch.linspace(0.5, 2, 3, dtype=x.dtype)),
        kwargs={"momentum": 0.3}, gradcheck=False)
 
+# ---- softmax's float backward over a leading dim, in chunks of 2048 columns: two chunks and a tail of 52 (three vectors
+# and four), and three rows of 4100 (two chunks and a 4-column chunk, narrower than a vector) ----
+for name, fn in (("softmax", F.softmax), ("log_softmax", F.log_softmax)):
+    op(f"{name}_wide_columns_f32", name, [rand(2, 5, 2100, dtype=F32, low=-6, high=6)], lambda x, fn=fn: fn(x, dim=1),
+       kwargs={"dim": 1})
+    op(f"{name}_wide_first_f32", name, [rand(3, 4100, dtype=F32, low=-6, high=6)], lambda x, fn=fn: fn(x, dim=0),
+       kwargs={"dim": 0})
+
 f.save()

@@ -7,7 +7,8 @@ namespace Flint.Tests.Backends;
 /// vector step (the -inf padded tail) and whole pairs of vectors (the pipelined rows when streamed), -inf entries, a
 /// NaN row and a single element. Columns (a dim other than the
 /// last): chunks with and without a tail narrower than a vector, and a dim long enough to be packed in several bands.
-/// Each runs with the stores cached and streamed (<see cref="MathLoops.StreamingBytes"/> at 0).
+/// The float backward over a non-last dim: several 2048-column chunks, tails, a chunk narrower than a vector. Each runs
+/// with the stores cached and streamed (<see cref="MathLoops.StreamingBytes"/> at 0).
 /// </summary>
 [Collection("Streaming stores")]
 public class SoftmaxKernelTests
@@ -89,6 +90,57 @@ public class SoftmaxKernelTests
             v[inner + 3] = float.NegativeInfinity;
             v[2 * inner + 5] = float.NaN;
             Check(v, outer, size, inner, stream);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Streams))]
+    public void ColumnGradientsMatchFloat64Formula(bool stream)
+    {
+        // The float backward over a non-last dim in chunks of 2048 columns: two chunks and a 52-column tail (vectors and
+        // four), three rows of 4100 (a last chunk narrower than a vector), and rows a multiple of 16 wide (streamed).
+        foreach (var (outer, size, inner) in new (long, long, long)[] { (2, 5, 2100), (1, 3, 4100), (2, 3, 2064) })
+        {
+            var v = Data(outer * size * inner, (int)(size + inner));
+            var gv = Data(outer * size * inner, (int)(size * inner));
+            float[] gs, gl;
+            var saved = MathLoops.StreamingBytes;
+            MathLoops.StreamingBytes = stream ? 0 : long.MaxValue;
+            try
+            {
+                var x = Torch.Tensor(v).View(outer, size, inner).RequiresGrad_();
+                var g = Torch.Tensor(gv).View(outer, size, inner);
+                gs = Torch.Autograd.Grad([x.Softmax(1)], [x], [g])[0]!.ToArray<float>();
+                gl = Torch.Autograd.Grad([x.LogSoftmax(1)], [x], [g])[0]!.ToArray<float>();
+            }
+            finally
+            {
+                MathLoops.StreamingBytes = saved;
+            }
+            for (long o = 0; o < outer; o++)
+                for (long c = 0; c < inner; c++)
+                {
+                    long at(long r) => (o * size + r) * inner + c;
+                    double max = double.NegativeInfinity, sum = 0, gsum = 0, gabs = 0, dot = 0, dotAbs = 0;
+                    for (long r = 0; r < size; r++) max = Math.Max(max, v[at(r)]);
+                    for (long r = 0; r < size; r++) sum += Math.Exp(v[at(r)] - max);
+                    for (long r = 0; r < size; r++)
+                    {
+                        double p = Math.Exp(v[at(r)] - max) / sum;
+                        gsum += gv[at(r)];
+                        gabs += Math.Abs(gv[at(r)]);
+                        dot += gv[at(r)] * p;
+                        dotAbs += Math.Abs(gv[at(r)] * p);
+                    }
+                    for (long r = 0; r < size; r++)
+                    {
+                        long k = at(r);
+                        double p = Math.Exp(v[k] - max) / sum, el = gv[k] - p * gsum, es = (gv[k] - dot) * p;
+                        string where = $"[{outer}, {size}, {inner}] at ({o}, {r}, {c}), stream {stream}";
+                        Assert.True(Math.Abs(gl[k] - el) <= 1e-5 * (Math.Abs(gv[k]) + p * gabs) + 1e-6, $"{where}: log_softmax {gl[k]} vs {el}");
+                        Assert.True(Math.Abs(gs[k] - es) <= 1e-5 * (Math.Abs(gv[k]) + dotAbs) * p + 1e-7, $"{where}: softmax {gs[k]} vs {es}");
+                    }
+                }
         }
     }
 }
