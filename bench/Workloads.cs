@@ -172,6 +172,15 @@ internal static class Workloads
         var bnb = Torch.Randn(64);
         run("norm/batch_norm_train_32x64x64x64", () => F.BatchNorm(img, rm, rv, bnw, bnb, training: true), 2.0 * img.Numel() * 4, "byte");
         run("norm/batch_norm_eval_32x64x64x64", () => F.BatchNorm(img, rm, rv, bnw, bnb, training: false), 2.0 * img.Numel() * 4, "byte");
+        // BatchNorm1d's input: channels as columns of [N, C].
+        var flat = Torch.Randn(4096, 1024);
+        var (rm1, rv1, bnw1, bnb1) = (Torch.Zeros(1024), Torch.Ones(1024), Torch.Randn(1024), Torch.Randn(1024));
+        run("norm/batch_norm1d_train_4096x1024", () => F.BatchNorm(flat, rm1, rv1, bnw1, bnb1, training: true), 2.0 * flat.Numel() * 4, "byte");
+        var flatx = flat.Detach().RequiresGrad_();
+        var flaty = F.BatchNorm(flatx, rm1, rv1, bnw1, bnb1, training: true);
+        var flatg = Torch.RandnLike(flaty);
+        run("norm/batch_norm1d_backward_4096x1024", () => Torch.Autograd.Grad([flaty], [flatx], [flatg], retainGraph: true),
+            3.0 * flat.Numel() * 4, "byte");
         // A full training-mode layer norm round trip (forward + backward) on a transformer-sized activation.
         var xl = Torch.Randn(8192, 1024).RequiresGrad_();
         var wl = Torch.Ones(1024).RequiresGrad_();

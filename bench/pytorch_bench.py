@@ -171,6 +171,14 @@ run("norm/batch_norm_train_32x64x64x64", lambda: F.batch_norm(img, rm, rv, bnw, 
     2.0 * img.numel() * 4, "byte")
 run("norm/batch_norm_eval_32x64x64x64", lambda: F.batch_norm(img, rm, rv, bnw, bnb, training=False),
     2.0 * img.numel() * 4, "byte")
+flat = torch.randn(4096, 1024)
+rm1, rv1, bnw1, bnb1 = torch.zeros(1024), torch.ones(1024), torch.randn(1024), torch.randn(1024)
+run("norm/batch_norm1d_train_4096x1024", lambda: F.batch_norm(flat, rm1, rv1, bnw1, bnb1, training=True), 2.0 * flat.numel() * 4, "byte")
+flatx = flat.detach().requires_grad_()
+flaty = F.batch_norm(flatx, rm1, rv1, bnw1, bnb1, training=True)
+flatg = torch.randn_like(flaty)
+run("norm/batch_norm1d_backward_4096x1024", lambda: torch.autograd.grad([flaty], [flatx], [flatg], retain_graph=True),
+    3.0 * flat.numel() * 4, "byte")
 xl = torch.randn(8192, 1024).requires_grad_()
 wl = torch.ones(1024).requires_grad_()
 bl = torch.zeros(1024).requires_grad_()

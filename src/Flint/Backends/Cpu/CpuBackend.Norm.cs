@@ -147,20 +147,15 @@ internal sealed partial class CpuBackend
         double count = n * s;
         if (s == 1 && c > 1)
         {
-            ForColumnChunks(n, c, (c0, w) =>
+            var sum = ColumnTotals(x, n, c, null, null);
+            var mt = new T[c];
+            for (long j = 0; j < c; j++)
             {
-                var acc = new double[w];
-                var part = new T[w];
-                var mt = new T[w];
-                ColumnSums((T*)px, n, c, c0, acc, part, null, null);
-                for (int j = 0; j < w; j++)
-                {
-                    mt[j] = T.CreateTruncating(acc[j] / count);
-                    ((double*)pm)[c0 + j] = double.CreateTruncating(mt[j]);
-                }
-                ColumnSums((T*)px, n, c, c0, acc, part, mt, null);
-                for (int j = 0; j < w; j++) ((double*)pv)[c0 + j] = acc[j] / count;
-            });
+                mt[j] = T.CreateTruncating(sum[j] / count);
+                mean[j] = double.CreateTruncating(mt[j]);
+            }
+            var squares = ColumnTotals(x, n, c, mt, null);
+            for (long j = 0; j < c; j++) var[j] = squares[j] / count;
             if (coefficients is null) return;
             // Channels are columns here: the map is a second pass.
             var (scale, shift) = (new T[c], new T[c]);
@@ -209,17 +204,10 @@ internal sealed partial class CpuBackend
         nint pdy = (nint)dy, px = (nint)x, pm = (nint)mean, psd = (nint)sumDy, psx = (nint)sumDyX;
         if (s == 1 && c > 1)
         {
-            ForColumnChunks(n, c, (c0, w) =>
-            {
-                var acc = new double[w];
-                var part = new T[w];
-                var mt = new T[w];
-                for (int j = 0; j < w; j++) mt[j] = pm == 0 ? T.Zero : T.CreateTruncating(((double*)pm)[c0 + j]);
-                ColumnSums((T*)pdy, n, c, c0, acc, part, null, null);
-                for (int j = 0; j < w; j++) ((double*)psd)[c0 + j] = acc[j];
-                ColumnSums((T*)px, n, c, c0, acc, part, mt, (T*)pdy);
-                for (int j = 0; j < w; j++) ((double*)psx)[c0 + j] = acc[j];
-            });
+            var mt = new T[c];
+            for (long j = 0; j < c; j++) mt[j] = pm == 0 ? T.Zero : T.CreateTruncating(mean[j]);
+            ColumnTotals(dy, n, c, null, null).CopyTo(new Span<double>(sumDy, (int)c));
+            ColumnTotals(x, n, c, mt, dy).CopyTo(new Span<double>(sumDyX, (int)c));
             return;
         }
         var len = checked((int)s);
@@ -244,41 +232,101 @@ internal sealed partial class CpuBackend
     }
 
     // Column sums of the [n, c] matrix v over the columns [c0, c0 + acc.Length): Σ v, Σ (v − centre)², or with dy
-    // Σ dy · (v − centre), accumulated in float rows flushed to float64 every NormBlock rows.
+    // Σ dy · (v − centre) (centre indexed by column), accumulated in float rows flushed to float64 every NormBlock rows.
     private static unsafe void ColumnSums<T>(T* v, long n, long c, long c0, double[] acc, T[] part, T[]? centre, T* dy)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = acc.Length;
+        if (FloatRows<T>())
+        {
+            fixed (T* pp = part, pc = centre)
+            {
+                float* fc = pc == null ? null : (float*)pc + c0, fd = dy == null ? null : (float*)dy + c0;
+                if (Vector512.IsHardwareAccelerated) ColumnSums<FloatLanes512, Vector512<float>>((float*)v + c0, n, c, acc, (float*)pp, fc, fd);
+                else ColumnSums<FloatLanes256, Vector256<float>>((float*)v + c0, n, c, acc, (float*)pp, fc, fd);
+            }
+            return;
+        }
         Array.Clear(acc);
-        Span<T> tmp = stackalloc T[w];
+        Span<T> tmp = stackalloc T[w], ps = part.AsSpan(0, w);
         for (long r0 = 0; r0 < n; r0 += NormBlock)
         {
-            Array.Clear(part);
+            ps.Clear();
             for (long r = r0; r < Math.Min(n, r0 + NormBlock); r++)
             {
                 var row = new ReadOnlySpan<T>(v + r * c + c0, w);
-                if (centre is null && dy is null) TensorPrimitives.Add(part, row, part);
+                if (centre is null && dy is null) TensorPrimitives.Add(ps, row, ps);
                 else
                 {
                     if (centre is null) row.CopyTo(tmp);
-                    else TensorPrimitives.Subtract(row, centre, tmp);
-                    if (dy is null) TensorPrimitives.MultiplyAdd(tmp, tmp, part, part);
-                    else TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(dy + r * c + c0, w), tmp, part, part);
+                    else TensorPrimitives.Subtract(row, new ReadOnlySpan<T>(centre, (int)c0, w), tmp);
+                    if (dy is null) TensorPrimitives.MultiplyAdd(tmp, tmp, ps, ps);
+                    else TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(dy + r * c + c0, w), tmp, ps, ps);
                 }
             }
             for (int j = 0; j < w; j++) acc[j] += double.CreateTruncating(part[j]);
         }
     }
 
-    private static void ForColumnChunks(long n, long c, Action<long, int> body)
+    // The float form of ColumnSums: the same float partial sums over NormBlock rows, with the same operations in the same
+    // order as its library calls, in one vector loop per row (a call per 256 columns, and 1 KB strips, took batch norm
+    // over [4096, 1024] to 2.6 times PyTorch's time).
+    private static unsafe void ColumnSums<TL, TV>(float* v, long n, long c, double[] acc, float* part, float* centre, float* dy)
+        where TL : IFloatLanes<TV> where TV : struct
     {
-        long chunks = (c + NormColumns - 1) / NormColumns;
-        int threads = (int)Math.Min(Parallelism.ThreadsFor(n * c), chunks);
+        int w = acc.Length, step = TL.Count, wv = w / step * step;
+        Array.Clear(acc);
+        for (long r0 = 0; r0 < n; r0 += NormBlock)
+        {
+            new Span<float>(part, w).Clear();
+            for (long r = r0; r < Math.Min(n, r0 + NormBlock); r++)
+            {
+                float* row = v + r * c, d = dy == null ? null : dy + r * c;
+                int j = 0;
+                for (; j < wv; j += step)
+                {
+                    var x = TL.Load(in row[j], 0);
+                    if (centre != null) x = TL.Subtract(x, TL.Load(in centre[j], 0));
+                    if (centre != null || d != null) x = TL.Multiply(d == null ? x : TL.Load(in d[j], 0), x);
+                    TL.Store(TL.Add(x, TL.Load(in part[j], 0)), ref part[j], 0);
+                }
+                for (; j < w; j++)
+                {
+                    float x = row[j];
+                    if (centre != null) x -= centre[j];
+                    if (centre != null || d != null) x = (d == null ? x : d[j]) * x;
+                    part[j] = x + part[j];
+                }
+            }
+            for (int j = 0; j < w; j++) acc[j] += part[j];
+        }
+    }
+
+    // Per-column totals of a [n, c] input over its rows (ColumnSums: of v, of (v − centre)², or of dy · (v − centre)).
+    // Each thread sums a range of whole rows, in column chunks of at most 2048 (each row's part one long strip), and
+    // the threads' totals are added in order. Split by columns instead, each thread read short strips of every row:
+    // batch norm over [4096, 1024] took 2.6 times PyTorch's time.
+    private static unsafe double[] ColumnTotals<T>(T* v, long n, long c, T[]? centre, T* dy) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int Chunk = 2048;
+        int threads = (int)Math.Max(1, Math.Min(Parallelism.ThreadsFor(n * c), n));
+        var partials = new double[threads][];
+        nint pv = (nint)v, pd = (nint)dy;
         Parallelism.For(threads, (t, count) =>
         {
-            for (long k = chunks * t / count; k < chunks * (t + 1) / count; k++)
-                body(k * NormColumns, (int)Math.Min(NormColumns, c - k * NormColumns));
+            long r0 = n * t / count, r1 = n * (t + 1) / count;
+            var total = partials[t] = new double[c];
+            var part = new T[Math.Min(Chunk, c)];
+            for (long c0 = 0; c0 < c; c0 += Chunk)
+            {
+                var acc = new double[Math.Min(Chunk, c - c0)];
+                ColumnSums((T*)pv + r0 * c, r1 - r0, c, c0, acc, part, centre, pd == 0 ? null : (T*)pd + r0 * c);
+                acc.CopyTo(total, c0);
+            }
         });
+        var result = partials[0];
+        for (int t = 1; t < threads; t++) TensorPrimitives.Add(result, partials[t], result);
+        return result;
     }
 
     // Splits [0, items) over threads by the total element work.

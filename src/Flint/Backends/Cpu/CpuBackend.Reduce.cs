@@ -153,13 +153,8 @@ internal sealed partial class CpuBackend
         where TOp : struct, IReduceKernel where TS : unmanaged where TC : unmanaged, INumber<TC>
     {
         int threads = Parallelism.ThreadsFor(outer * rows * inner);
-        long chunksPerRow = (inner * sizeof(TC) + 32767) / 32768;
-        // Few tasks: the same number for every thread (one more would keep the others idle for its time).
-        if (outer * chunksPerRow < 4 * threads)
-            while (outer * chunksPerRow % threads != 0) chunksPerRow++;
-        long chunk = (inner + chunksPerRow - 1) / chunksPerRow + 15 & ~15L;
-        chunksPerRow = (inner + chunk - 1) / chunk;
-        long tasks = outer * chunksPerRow;
+        long chunk = Parallelism.ChunkWidth(outer, inner, 32768 / sizeof(TC), threads);
+        long chunksPerRow = (inner + chunk - 1) / chunk, tasks = outer * chunksPerRow;
         nint px = (nint)x, po = (nint)output;
         threads = (int)Math.Min(threads, tasks);
         Parallelism.For(threads, (t, count) =>

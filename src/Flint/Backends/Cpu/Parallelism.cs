@@ -42,6 +42,19 @@ internal static class Parallelism
     }
 
     /// <summary>
+    /// The width (a multiple of 16) of the column chunks that <paramref name="outer"/> blocks of <paramref name="width"/>
+    /// columns are cut into, at most <paramref name="maxWidth"/>: where there are few chunks, their count is made a
+    /// multiple of <paramref name="threads"/>, since one chunk more would keep the other threads idle for its time.
+    /// </summary>
+    public static long ChunkWidth(long outer, long width, long maxWidth, int threads)
+    {
+        long chunks = (width + maxWidth - 1) / maxWidth;
+        if (outer * chunks < 4 * threads)
+            while (outer * chunks % threads != 0) chunks++;
+        return (width + chunks - 1) / chunks + 15 & ~15L;
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/>(t, count) for t in [0, count) on up to count threads, the caller taking part. An
     /// exception a thread throws is rethrown as itself (not wrapped in an AggregateException), as it would be on one
     /// thread.
