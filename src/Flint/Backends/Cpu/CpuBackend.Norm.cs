@@ -233,7 +233,7 @@ internal sealed partial class CpuBackend
 
     // Column sums of the [n, c] matrix v over the columns [c0, c0 + acc.Length): Σ v, Σ (v − centre)², or with dy
     // Σ dy · (v − centre) (centre indexed by column), accumulated in float rows flushed to float64 every NormBlock rows.
-    private static unsafe void ColumnSums<T>(T* v, long n, long c, long c0, double[] acc, T[] part, T[]? centre, T* dy)
+    private static unsafe void ColumnSums<T>(T* v, long n, long c, long c0, Span<double> acc, T[] part, T[]? centre, T* dy)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = acc.Length;
@@ -247,7 +247,7 @@ internal sealed partial class CpuBackend
             }
             return;
         }
-        Array.Clear(acc);
+        acc.Clear();
         Span<T> tmp = stackalloc T[w], ps = part.AsSpan(0, w);
         for (long r0 = 0; r0 < n; r0 += NormBlock)
         {
@@ -270,11 +270,11 @@ internal sealed partial class CpuBackend
 
     // The float form of ColumnSums: the same float partial sums over NormBlock rows, with the same operations in the same
     // order as its library calls, in one vector loop per row instead of a call per 256 columns.
-    private static unsafe void ColumnSums<TL, TV>(float* v, long n, long c, double[] acc, float* part, float* centre, float* dy)
+    private static unsafe void ColumnSums<TL, TV>(float* v, long n, long c, Span<double> acc, float* part, float* centre, float* dy)
         where TL : IFloatLanes<TV> where TV : struct
     {
         int w = acc.Length, step = TL.Count, wv = w / step * step;
-        Array.Clear(acc);
+        acc.Clear();
         for (long r0 = 0; r0 < n; r0 += NormBlock)
         {
             new Span<float>(part, w).Clear();
@@ -318,11 +318,8 @@ internal sealed partial class CpuBackend
             var total = partials[t] = new double[c];
             var part = new T[Math.Min(Chunk, c)];
             for (long c0 = 0; c0 < c; c0 += Chunk)
-            {
-                var acc = new double[Math.Min(Chunk, c - c0)];
-                ColumnSums((T*)pv + r0 * c, r1 - r0, c, c0, acc, part, centre, pd == 0 ? null : (T*)pd + r0 * c);
-                acc.CopyTo(total, c0);
-            }
+                ColumnSums((T*)pv + r0 * c, r1 - r0, c, c0, total.AsSpan((int)c0, (int)Math.Min(Chunk, c - c0)), part, centre,
+                    pd == 0 ? null : (T*)pd + r0 * c);
         });
         var result = partials[0];
         for (int t = 1; t < threads; t++) TensorPrimitives.Add(result, partials[t], result);
