@@ -281,13 +281,14 @@ for dt, tag in DT:
        kwargs={"momentum": 0.3}, gradcheck=False)
 
 # ---- batch norm over [N, C] (channels as columns), float: the vector column sums with a tail of 8, rows split over two
-# threads (70 x 1000), and two column chunks (2100 channels) ----
+# threads (70 x 1000), and two column chunks (2100 channels). The weight gradient sums 70 terms of about 1 to results
+# near 0.2: PyTorch's own error there is 2e-6 against float64, so the tolerance is 1e-5 absolute ----
 for shape in ((70, 1000), (9, 2100)):
     C = shape[1]
     op(f"batch_norm_train_{shape[0]}x{C}_f32", "batch_norm_train", [rand(*shape, dtype=F32), rand(C, dtype=F32), rand(C, dtype=F32)],
        lambda x, w, b, C=C: (lambda rm, rv: (F.batch_norm(x, rm, rv, w, b, training=True, momentum=0.3), rm, rv))(
            torch.linspace(-1, 1, C, dtype=x.dtype), torch.linspace(0.5, 2, C, dtype=x.dtype)),
-       kwargs={"momentum": 0.3}, gradcheck=False)
+       kwargs={"momentum": 0.3}, gradcheck=False, tol=1e-5)
 
 # ---- softmax's float backward over a leading dim, in chunks of 2048 columns: two chunks and a tail of 52 (three vectors
 # and four), and three rows of 4100 (two chunks and a 4-column chunk, narrower than a vector) ----

@@ -151,4 +151,55 @@ public class NormRowKernelTests
             }
         }
     }
+
+    // Batch norm over [N, C] takes its column statistics in blocks of rows merged pairwise (ColumnMoments), and the
+    // backward's two column sums in one pass (ColumnGradientSums): several blocks per thread, two column chunks, and
+    // columns whose mean is far from zero, against float64 formulas.
+    [Fact]
+    public void BatchNormColumnStatisticsMatchFloat64Formula()
+    {
+        const double eps = 1e-5;
+        foreach (var (n, c) in new (int, int)[] { (1000, 300), (150, 2100), (7, 5) })
+        {
+            var xv = Data(n * c, c);
+            for (int i = 0; i < xv.Length; i++) xv[i] += 50 + i % c;
+            var wv = Data(c, c + 1, 1);
+            var bv = Data(c, c + 2, 1);
+            var gv = Data(n * c, c + 3, 1);
+            var x = Torch.Tensor(xv).View(n, c).RequiresGrad_();
+            var (w, b) = (Torch.Tensor(wv).RequiresGrad_(), Torch.Tensor(bv).RequiresGrad_());
+            var (rm, rv) = (Torch.Zeros(c), Torch.Ones(c));
+            var yt = F.BatchNorm(x, rm, rv, w, b, training: true, momentum: 1, eps: eps);
+            var y = yt.Detach().ToArray<float>();
+            var grads = Torch.Autograd.Grad([yt], [x, w, b], [Torch.Tensor(gv).View(n, c)]).Select(t => t!.ToArray<float>()).ToArray();
+            var (runMean, runVar) = (rm.ToArray<float>(), rv.ToArray<float>());
+            for (int j = 0; j < c; j++)
+            {
+                double mean = 0, var = 0, sumG = 0, sumGh = 0;
+                for (int r = 0; r < n; r++) mean += xv[r * c + j];
+                mean /= n;
+                for (int r = 0; r < n; r++) var += Math.Pow(xv[r * c + j] - mean, 2);
+                double rstd = 1 / Math.Sqrt(var / n + eps);
+                for (int r = 0; r < n; r++)
+                {
+                    sumG += gv[r * c + j];
+                    sumGh += gv[r * c + j] * (xv[r * c + j] - mean) * rstd;
+                }
+                string where = $"[{n}, {c}] column {j}";
+                Near(mean, runMean[j], 1e-6, where + " running mean");
+                Near(var / (n - 1), runVar[j], 2e-5, where + " running var");
+                Near(sumGh, grads[1][j], 2e-5 * Math.Sqrt(n), where + " weight gradient");
+                Near(sumG, grads[2][j], 2e-5 * Math.Sqrt(n), where + " bias gradient");
+                for (int r = 0; r < n; r++)
+                {
+                    int at = r * c + j;
+                    double xhat = (xv[at] - mean) * rstd;
+                    // Both maps are a x + b in float, with |a x| far above the result: allow a few ulps of a x.
+                    double ax = Math.Abs(xv[at] * rstd * wv[j]), gx = Math.Abs(xv[at] * rstd * rstd * wv[j] * sumGh / n);
+                    Near(xhat * wv[j] + bv[j], y[at], 2e-5 + 3e-7 * ax, $"{where} row {r}");
+                    Near(wv[j] * rstd * (gv[at] - sumG / n - xhat * sumGh / n), grads[0][at], 2e-5 + 3e-7 * gx, $"{where} row {r} input gradient");
+                }
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Flint.Kernels;
@@ -147,15 +148,12 @@ internal sealed partial class CpuBackend
         double count = n * s;
         if (s == 1 && c > 1)
         {
-            var sum = ColumnTotals(x, n, c, null, null);
-            var mt = new T[c];
+            var (mu, m2) = ColumnMoments(x, n, c);
             for (long j = 0; j < c; j++)
             {
-                mt[j] = T.CreateTruncating(sum[j] / count);
-                mean[j] = double.CreateTruncating(mt[j]);
+                mean[j] = mu[j];
+                var[j] = m2[j] / count;
             }
-            var squares = ColumnTotals(x, n, c, mt, null);
-            for (long j = 0; j < c; j++) var[j] = squares[j] / count;
             if (coefficients is null) return;
             // Channels are columns here: the map is a second pass.
             var (scale, shift) = (new T[c], new T[c]);
@@ -206,8 +204,10 @@ internal sealed partial class CpuBackend
         {
             var mt = new T[c];
             for (long j = 0; j < c; j++) mt[j] = pm == 0 ? T.Zero : T.CreateTruncating(mean[j]);
-            ColumnTotals(dy, n, c, null, null).CopyTo(new Span<double>(sumDy, (int)c));
-            ColumnTotals(x, n, c, mt, dy).CopyTo(new Span<double>(sumDyX, (int)c));
+            ColumnGradientSums(dy, x, mt, n, c, new Span<double>(sumDy, (int)c), new Span<double>(sumDyX, (int)c));
+            // The sums were about the mean rounded to T: Σ dy · (x − mean) = Σ dy · (x − m) + (m − mean) Σ dy.
+            if (pm != 0)
+                for (long j = 0; j < c; j++) sumDyX[j] += (double.CreateTruncating(mt[j]) - mean[j]) * sumDy[j];
             return;
         }
         var len = checked((int)s);
@@ -226,15 +226,17 @@ internal sealed partial class CpuBackend
                     sx += CentredDot(g, new ReadOnlySpan<T>((T*)px + off, len), m, scratch);
                 }
                 ((double*)psd)[ch] = sd;
-                ((double*)psx)[ch] = sx;
+                ((double*)psx)[ch] = pm == 0 ? sx : sx + (double.CreateTruncating(m) - ((double*)pm)[ch]) * sd;
             }
         });
     }
 
-    // Column sums of the [n, c] matrix v over the columns [c0, c0 + acc.Length): Σ v, Σ (v − centre)², or with dy
-    // Σ dy · (v − centre) (centre indexed by column), accumulated in float rows flushed to float64 every NormBlock rows.
-    private static unsafe void ColumnSums<T>(T* v, long n, long c, long c0, Span<double> acc, T[] part, T[]? centre, T* dy)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    // Column sums of the [n, c] matrix v over the columns [c0, c0 + acc.Length) of d = v − centre (centre indexed by
+    // column, or d = v without one): into acc Σ d, Σ d² (square) or Σ dy · d, and into factors, unless empty, the sums
+    // of the other factor, Σ d or Σ dy. They are accumulated in float rows (part: 2 · acc.Length) flushed to float64
+    // every NormBlock rows.
+    private static unsafe void ColumnSums<T>(T* v, long n, long c, long c0, Span<double> acc, Span<double> factors, T[] part, T[]? centre,
+        bool square, T* dy) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = acc.Length;
         if (FloatRows<T>())
@@ -242,88 +244,211 @@ internal sealed partial class CpuBackend
             fixed (T* pp = part, pc = centre)
             {
                 float* fc = pc == null ? null : (float*)pc + c0, fd = dy == null ? null : (float*)dy + c0;
-                if (Vector512.IsHardwareAccelerated) ColumnSums<FloatLanes512, Vector512<float>>((float*)v + c0, n, c, acc, (float*)pp, fc, fd);
-                else ColumnSums<FloatLanes256, Vector256<float>>((float*)v + c0, n, c, acc, (float*)pp, fc, fd);
+                if (Vector512.IsHardwareAccelerated)
+                    ColumnSums<FloatLanes512, Vector512<float>>((float*)v + c0, n, c, acc, factors, (float*)pp, fc, square, fd);
+                else ColumnSums<FloatLanes256, Vector256<float>>((float*)v + c0, n, c, acc, factors, (float*)pp, fc, square, fd);
             }
             return;
         }
         acc.Clear();
-        Span<T> tmp = stackalloc T[w], ps = part.AsSpan(0, w);
+        factors.Clear();
+        Span<T> tmp = stackalloc T[w], ps = part.AsSpan(0, w), pf = part.AsSpan(w, w);
         for (long r0 = 0; r0 < n; r0 += NormBlock)
         {
-            ps.Clear();
+            part.AsSpan(0, 2 * w).Clear();
             for (long r = r0; r < Math.Min(n, r0 + NormBlock); r++)
             {
                 var row = new ReadOnlySpan<T>(v + r * c + c0, w);
-                if (centre is null && dy is null) TensorPrimitives.Add(ps, row, ps);
-                else
+                if (centre is not null) TensorPrimitives.Subtract(row, new ReadOnlySpan<T>(centre, (int)c0, w), tmp);
+                else row.CopyTo(tmp);
+                if (dy is null && !square)
                 {
-                    if (centre is null) row.CopyTo(tmp);
-                    else TensorPrimitives.Subtract(row, new ReadOnlySpan<T>(centre, (int)c0, w), tmp);
-                    if (dy is null) TensorPrimitives.MultiplyAdd(tmp, tmp, ps, ps);
-                    else TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(dy + r * c + c0, w), tmp, ps, ps);
+                    TensorPrimitives.Add(ps, tmp, ps);
+                    continue;
                 }
+                ReadOnlySpan<T> g = dy is null ? tmp : new ReadOnlySpan<T>(dy + r * c + c0, w);
+                if (!factors.IsEmpty) TensorPrimitives.Add(pf, g, pf);
+                TensorPrimitives.MultiplyAdd(g, tmp, ps, ps);
             }
-            for (int j = 0; j < w; j++) acc[j] += double.CreateTruncating(part[j]);
+            for (int j = 0; j < w; j++) acc[j] += double.CreateTruncating(ps[j]);
+            if (!factors.IsEmpty)
+                for (int j = 0; j < w; j++) factors[j] += double.CreateTruncating(pf[j]);
         }
     }
 
-    // The float form of ColumnSums: the same float partial sums over NormBlock rows, with the same operations in the same
-    // order as its library calls, in one vector loop per row instead of a call per 256 columns.
-    private static unsafe void ColumnSums<TL, TV>(float* v, long n, long c, Span<double> acc, float* part, float* centre, float* dy)
-        where TL : IFloatLanes<TV> where TV : struct
+    // The float form of ColumnSums: float partial sums over NormBlock rows in one vector loop per four rows, each a
+    // quarter of the rows apart (four adjacent rows lost the prefetchers in the column reductions, MappedColumns); the
+    // rows left over go one at a time.
+    private static unsafe void ColumnSums<TL, TV>(float* v, long n, long c, Span<double> acc, Span<double> factors, float* part, float* centre,
+        bool square, float* dy) where TL : IFloatLanes<TV> where TV : struct
     {
         int w = acc.Length, step = TL.Count, wv = w / step * step;
+        float* pf = factors.IsEmpty ? null : part + w;
+        bool product = square || dy != null;
         acc.Clear();
+        factors.Clear();
         for (long r0 = 0; r0 < n; r0 += NormBlock)
         {
-            new Span<float>(part, w).Clear();
-            for (long r = r0; r < Math.Min(n, r0 + NormBlock); r++)
+            new Span<float>(part, 2 * w).Clear();
+            long rows = Math.Min(NormBlock, n - r0), q = rows / 4;
+            for (long r = r0; r < r0 + rows; r = r + 1 == r0 + q ? r0 + 4 * q : r + 1)
             {
-                float* row = v + r * c, d = dy == null ? null : dy + r * c;
+                bool quad = r < r0 + q;
+                long gap = quad ? q * c : 0;
+                float* x0 = v + r * c, d0 = dy == null ? null : dy + r * c;
                 int j = 0;
                 for (; j < wv; j += step)
                 {
-                    var x = TL.Load(in row[j], 0);
-                    if (centre != null) x = TL.Subtract(x, TL.Load(in centre[j], 0));
-                    if (centre != null || d != null) x = TL.Multiply(d == null ? x : TL.Load(in d[j], 0), x);
-                    TL.Store(TL.Add(x, TL.Load(in part[j], 0)), ref part[j], 0);
+                    var cj = centre == null ? default : TL.Load(in centre[j], 0);
+                    var t = Term<TL, TV>(x0 + j, d0 == null ? null : d0 + j, cj, centre != null, square, out var g);
+                    if (quad)
+                    {
+                        var t1 = Term<TL, TV>(x0 + gap + j, d0 == null ? null : d0 + gap + j, cj, centre != null, square, out var g1);
+                        var t2 = Term<TL, TV>(x0 + 2 * gap + j, d0 == null ? null : d0 + 2 * gap + j, cj, centre != null, square, out var g2);
+                        var t3 = Term<TL, TV>(x0 + 3 * gap + j, d0 == null ? null : d0 + 3 * gap + j, cj, centre != null, square, out var g3);
+                        t = TL.Add(TL.Add(t, t1), TL.Add(t2, t3));
+                        if (pf != null) g = TL.Add(TL.Add(g, g1), TL.Add(g2, g3));
+                    }
+                    if (pf != null) TL.Store(TL.Add(TL.Load(in pf[j], 0), g), ref pf[j], 0);
+                    TL.Store(TL.Add(t, TL.Load(in part[j], 0)), ref part[j], 0);
                 }
                 for (; j < w; j++)
-                {
-                    float x = row[j];
-                    if (centre != null) x -= centre[j];
-                    if (centre != null || d != null) x = (d == null ? x : d[j]) * x;
-                    part[j] = x + part[j];
-                }
+                    for (long k = 0; k < (quad ? 4 : 1); k++)
+                    {
+                        float x = x0[k * gap + j] - (centre == null ? 0 : centre[j]);
+                        float g = dy == null ? x : d0[k * gap + j];
+                        if (pf != null) pf[j] += g;
+                        part[j] += product ? g * x : x;
+                    }
             }
             for (int j = 0; j < w; j++) acc[j] += part[j];
+            if (pf != null)
+                for (int j = 0; j < w; j++) factors[j] += pf[j];
         }
     }
 
-    // Per-column totals of a [n, c] input over its rows (ColumnSums: of v, of (v − centre)², or of dy · (v − centre)).
-    // Each thread sums a range of whole rows, in column chunks of at most 2048 (each row's part one long strip), and
-    // the threads' totals are added in order; split by columns instead, each thread read 1 KB strips of every row.
-    // With the one-pass column affine map, batch norm over [4096, 1024] in training 1.83-1.86 -> 1.31-1.87 ms and its
-    // backward 3.5-3.8 -> 1.9-2.1 ms (the benchmark's rows in alternating processes; PyTorch 2.1 and 3.1).
-    private static unsafe double[] ColumnTotals<T>(T* v, long n, long c, T[]? centre, T* dy) where T : unmanaged, IFloatingPointIeee754<T>
+    // One row's term of ColumnSums at a vector: d = x − centre (or x), and g · d with g = dy or d (product), or d.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe TV Term<TL, TV>(float* x, float* dy, TV centre, bool centred, bool square, out TV g)
+        where TL : IFloatLanes<TV> where TV : struct
     {
-        const int Chunk = 2048;
-        int threads = (int)Math.Max(1, Math.Min(Parallelism.ThreadsFor(n * c), n));
-        var partials = new double[threads][];
-        nint pv = (nint)v, pd = (nint)dy;
+        var d = TL.Load(in *x, 0);
+        if (centred) d = TL.Subtract(d, centre);
+        g = dy != null ? TL.Load(in *dy, 0) : d;
+        return dy != null || square ? TL.Multiply(g, d) : d;
+    }
+
+    // Bytes of one block of rows in ColumnBlocks: a block read from memory stays in L2 for the block's later sums.
+    private const int ColumnBlockBytes = 256 << 10;
+    private const int ColumnChunk = 2048;
+
+    // The threads that ColumnBlocks splits the rows of a [n, c] input over.
+    private static int ColumnThreads(long n, long c) => (int)Math.Max(1, Math.Min(Parallelism.ThreadsFor(n * c), n));
+
+    // Walks the rows of a [n, c] input for per-column sums: thread t of `threads` takes the rows [n t / threads,
+    // n (t + 1) / threads), in column chunks of at most ColumnChunk (each row's part one long strip) and blocks of
+    // ColumnBlockBytes; body(t, rows before the block in the thread's range, first row, rows, c0, width) runs each block,
+    // so that several sums over one block read memory once. Split by columns instead, each thread read 1 KB strips of
+    // every row.
+    private static void ColumnBlocks(long n, long c, int elementSize, int threads, Action<int, long, long, long, long, int> body) =>
         Parallelism.For(threads, (t, count) =>
         {
             long r0 = n * t / count, r1 = n * (t + 1) / count;
-            var total = partials[t] = new double[c];
-            var part = new T[Math.Min(Chunk, c)];
-            for (long c0 = 0; c0 < c; c0 += Chunk)
-                ColumnSums((T*)pv + r0 * c, r1 - r0, c, c0, total.AsSpan((int)c0, (int)Math.Min(Chunk, c - c0)), part, centre,
-                    pd == 0 ? null : (T*)pd + r0 * c);
+            for (long c0 = 0; c0 < c; c0 += ColumnChunk)
+            {
+                int w = (int)Math.Min(ColumnChunk, c - c0);
+                long rows = Math.Clamp(ColumnBlockBytes / ((long)w * elementSize), 1, NormBlock);
+                for (long b = r0; b < r1; b += rows) body(t, b - r0, b, Math.Min(rows, r1 - b), c0, w);
+            }
         });
-        var result = partials[0];
-        for (int t = 1; t < threads; t++) TensorPrimitives.Add(result, partials[t], result);
-        return result;
+
+    // Per-column mean and Σ (v − mean)² of a [n, c] input in one pass over memory. A thread's first block of rows (per
+    // column chunk) takes two passes while it is in L2: its mean, then its squares about that mean. Each later block
+    // sums d = v − (the mean so far) and d² in one pass, which holds its digits since the mean so far is near the
+    // block's; and the blocks' (count, mean, squares) merge exactly (Chan, Golub and LeVeque), then the threads' in
+    // order. On [4096, 1024] the statistics took 0.62-0.82 ms in two passes over the whole input, 0.46-0.55 ms so
+    // (alternating in one process); the benchmark's training row went from 1.40 to 1.32 of PyTorch.
+    private static unsafe (double[] Mean, double[] Squares) ColumnMoments<T>(T* v, long n, long c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int threads = ColumnThreads(n, c);
+        var (means, squares, parts, centres) = (new double[threads][], new double[threads][], new T[threads][], new T[threads][]);
+        for (int t = 0; t < threads; t++)
+            (means[t], squares[t], parts[t], centres[t]) = (new double[c], new double[c], new T[2 * Math.Min(ColumnChunk, c)], new T[c]);
+        nint pv = (nint)v;
+        ColumnBlocks(n, c, sizeof(T), threads, (t, before, b, rows, c0, w) =>
+        {
+            Span<double> bs = stackalloc double[w], bq = stackalloc double[w], tmp = stackalloc double[w];
+            Span<double> mean = means[t].AsSpan((int)c0, w), sq = squares[t].AsSpan((int)c0, w);
+            var centre = centres[t].AsSpan((int)c0, w);
+            T* block = (T*)pv + b * c;
+            if (before == 0)
+            {
+                // About the first row, the float sums stay small and keep their digits.
+                new ReadOnlySpan<T>(block + c0, w).CopyTo(centre);
+                ColumnSums(block, rows, c, c0, bs, default, parts[t], centres[t], false, null);
+                TensorPrimitives.ConvertTruncating<T, double>(centre, tmp);
+                TensorPrimitives.MultiplyAdd(bs, 1.0 / rows, tmp, mean);
+                // Squares about the mean rounded to T add rows · (half an ulp)² at most.
+                TensorPrimitives.ConvertTruncating(mean, centre);
+                ColumnSums(block, rows, c, c0, sq, default, parts[t], centres[t], true, null);
+                return;
+            }
+            TensorPrimitives.ConvertTruncating(mean, centre);
+            ColumnSums(block, rows, c, c0, bq, bs, parts[t], centres[t], true, null);
+            // With the block's Σ d and Σ d² about the centre: its mean is centre + Σ d / rows, its squares Σ d² − (Σ d)² / rows.
+            TensorPrimitives.Multiply(bs, bs, tmp);
+            TensorPrimitives.MultiplyAdd(tmp, -1.0 / rows, bq, bq);
+            TensorPrimitives.ConvertTruncating<T, double>(centre, tmp);
+            TensorPrimitives.MultiplyAdd(bs, 1.0 / rows, tmp, bs);
+            MergeMoments(mean, sq, before, bs, bq, rows, tmp);
+        });
+        var scratch = new double[c];
+        for (int t = 1; t < threads; t++)
+        {
+            long before = n * t / threads;
+            MergeMoments(means[0], squares[0], before, means[t], squares[t], n * (t + 1) / threads - before, scratch);
+        }
+        return (means[0], squares[0]);
+    }
+
+    // Merges the per-column moments of nb values (means mb, centred squares qb) into those of na values (ma, qa): the
+    // pairwise update of Chan, Golub and LeVeque, exact in real arithmetic.
+    private static void MergeMoments(Span<double> ma, Span<double> qa, long na, ReadOnlySpan<double> mb, ReadOnlySpan<double> qb, long nb,
+        Span<double> scratch)
+    {
+        double total = na + nb;
+        var delta = scratch[..ma.Length];
+        TensorPrimitives.Subtract(mb, ma, delta);
+        TensorPrimitives.MultiplyAdd(delta, nb / total, ma, ma);
+        TensorPrimitives.Multiply(delta, delta, delta);
+        TensorPrimitives.MultiplyAdd(delta, na * nb / total, qa, qa);
+        TensorPrimitives.Add(qa, qb, qa);
+    }
+
+    // Per-column Σ dy and Σ dy · (x − centre) of two [n, c] inputs, both in one pass (two passes, re-reading dy, took
+    // 0.82-1.57 ms on [4096, 1024] against 0.64-0.87 ms, alternating in one process).
+    private static unsafe void ColumnGradientSums<T>(T* dy, T* x, T[] centre, long n, long c, Span<double> sumDy, Span<double> sumDyX)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int threads = ColumnThreads(n, c);
+        var (sums, dots, parts) = (new double[threads][], new double[threads][], new T[threads][]);
+        for (int t = 0; t < threads; t++) (sums[t], dots[t], parts[t]) = (new double[c], new double[c], new T[2 * Math.Min(ColumnChunk, c)]);
+        nint pd = (nint)dy, px = (nint)x;
+        ColumnBlocks(n, c, sizeof(T), threads, (t, _, b, rows, c0, w) =>
+        {
+            Span<double> bs = stackalloc double[w], bd = stackalloc double[w];
+            ColumnSums((T*)px + b * c, rows, c, c0, bd, bs, parts[t], centre, false, (T*)pd + b * c);
+            Span<double> s = sums[t].AsSpan((int)c0, w), d = dots[t].AsSpan((int)c0, w);
+            TensorPrimitives.Add(s, bs, s);
+            TensorPrimitives.Add(d, bd, d);
+        });
+        sums[0].CopyTo(sumDy);
+        dots[0].CopyTo(sumDyX);
+        for (int t = 1; t < threads; t++)
+        {
+            TensorPrimitives.Add(sumDy, sums[t], sumDy);
+            TensorPrimitives.Add(sumDyX, dots[t], sumDyX);
+        }
     }
 
     // Splits [0, items) over threads by the total element work.
