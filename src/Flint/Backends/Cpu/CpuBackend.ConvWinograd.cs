@@ -288,7 +288,7 @@ internal static unsafe class WinogradConvKernels
                     float* bp = b + ((xi * cPanels + cp) * steps + s) * Block;
                     for (long kp = 0; kp < kPanels; kp++)
                         Avx512F32Kernel.Run(kc, a + ((xi * kPanels + kp) * steps + s) * Panel, Panel, bp, Block,
-                            du + xi * (Kp * Cp + Skew) + kp * Panel * Cp + cp * Block, Cp, 1, beta, (int)Math.Min(Panel, K - kp * Panel));
+                            du + xi * (Kp * Cp + Skew) + kp * Panel * Cp + cp * Block, Cp, 1, beta, (int)Math.Min(Panel, K - kp * Panel), Block);
                 }
             }
     }
@@ -359,7 +359,7 @@ internal static unsafe class WinogradConvKernels
             int rows = (int)Math.Min(Panel, K - k0);
             for (int xi = 0; xi < TT.Xi; xi++)
                 Avx512F32Kernel.Run(C, u + (xi * panels + p) * C * Panel, Panel, v + xi * vStride, Block,
-                    m + xi * Panel * Block, Block, 1, 0, rows);
+                    m + xi * Panel * Block, Block, 1, 0, rows, Block);
             for (long t = t0; t < t0 + count;)
             {
                 long n = t / plane, ty = t % plane / tw, tx = t % tw, nt = Math.Min(tw - tx, t0 + count - t);

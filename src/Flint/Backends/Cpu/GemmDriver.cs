@@ -391,10 +391,10 @@ internal static unsafe class GemmDriver
                             }
                             T* cp = c + (ic + ir) * crs + (jc + jr) * ccs;
                             if (nt == nr && ccs == 1)
-                                TK.Run(kc, ap, lda, bp, ldb, cp, crs, alpha, betaK, mt);
+                                TK.Run(kc, ap, lda, bp, ldb, cp, crs, alpha, betaK, mt, nr);
                             else
                             {
-                                TK.Run(kc, ap, lda, bp, ldb, tile, nr, T.One, T.Zero, mr);
+                                TK.Run(kc, ap, lda, bp, ldb, tile, nr, T.One, T.Zero, mt, nt);
                                 Scatter(tile, nr, mt, nt, cp, crs, ccs, alpha, betaK);
                             }
                         }

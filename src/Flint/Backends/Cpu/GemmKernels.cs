@@ -9,8 +9,9 @@ namespace Flint.Backends.Cpu;
 /// contiguous values per step (a column of A), steps <c>lda</c> apart (MR for a packed panel, the column stride
 /// when a column-major A is read in place); <c>b</c> holds NR values per step (a row of B), steps
 /// <c>ldb</c> apart (NR for a packed panel, the row stride when B is read in place); <c>c</c> has row stride
-/// <c>ldc</c> and unit column stride, and only its first <c>rows</c> rows are stored. With beta == 0 the tile is not
-/// read, so NaN in it is ignored (BLAS's rule).
+/// <c>ldc</c> and unit column stride, and only its first <c>rows</c> rows are stored. Only its first <c>cols</c> columns
+/// are needed: a kernel may compute and store all NR, or (a scratch tile's last panel) fewer. With beta == 0 the tile
+/// is not read, so NaN in it is ignored (BLAS's rule).
 /// The accumulators live in registers for the whole kc loop; each step is one load of B per vector, one broadcast
 /// of A per row and MR x (NR / lanes) fused multiply-adds.
 /// </summary>
@@ -22,7 +23,7 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged
     /// <summary>Columns of the tile (vector side).</summary>
     static abstract int NR { get; }
 
-    static abstract void Run(long kc, T* a, long lda, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows);
+    static abstract void Run(long kc, T* a, long lda, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows, int cols);
 }
 
 /// <summary>
@@ -36,33 +37,46 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
     public static int MR => 14;
     public static int NR => 32;
 
-    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows, int cols)
+    {
+        if (cols <= 16) Run<Count1>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows);
+        else Run<Count2>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows);
+    }
+
+    // TV vectors a row: one for a last panel of at most 16 columns (odd sizes leave 1 to 16: 257 leaves 1, 48 and 80
+    // leave 16), whose second vector's multiply-adds would be wasted.
+    private static void Run<TV>(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+        where TV : struct, ICount
     {
         switch (rows)
         {
-            case 1: Rows<Count1>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 2: Rows<Count2>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 3: Rows<Count3>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 4: Rows<Count4>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 5: Rows<Count5>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 6: Rows<Count6>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 7: Rows<Count7>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 8: Rows<Count8>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 9: Rows<Count9>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 10: Rows<Count10>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 11: Rows<Count11>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 12: Rows<Count12>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            case 13: Rows<Count13>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
-            default: Rows<Count14>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 1: Rows<Count1, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 2: Rows<Count2, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 3: Rows<Count3, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 4: Rows<Count4, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 5: Rows<Count5, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 6: Rows<Count6, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 7: Rows<Count7, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 8: Rows<Count8, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 9: Rows<Count9, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 10: Rows<Count10, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 11: Rows<Count11, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 12: Rows<Count12, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            case 13: Rows<Count13, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
+            default: Rows<Count14, TV>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows); break;
         }
     }
 
-    /// <summary>The multiply-adds of the tile's first TR rows (the rest of its accumulators unused), its first <paramref name="rows"/> stored.</summary>
+    /// <summary>
+    /// The multiply-adds of the tile's first TR rows and TV vectors (the rest of its accumulators unused), its first
+    /// <paramref name="rows"/> stored.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows<TR>(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
-        where TR : struct, ICount
+    private static void Rows<TR, TV>(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+        where TR : struct, ICount where TV : struct, ICount
     {
         int r = TR.Value;
+        bool two = TV.Value == 2;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
@@ -77,65 +91,65 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
         for (long p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            if (r > 1) { x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11); }
-            if (r > 2) { x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21); }
-            if (r > 3) { x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31); }
-            if (r > 4) { x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41); }
-            if (r > 5) { x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51); }
-            if (r > 6) { x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61); }
-            if (r > 7) { x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71); }
-            if (r > 8) { x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81); }
-            if (r > 9) { x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91); }
-            if (r > 10) { x = Vector512.Create(a[10]); cA0 = Vector512.FusedMultiplyAdd(x, b0, cA0); cA1 = Vector512.FusedMultiplyAdd(x, b1, cA1); }
-            if (r > 11) { x = Vector512.Create(a[11]); cB0 = Vector512.FusedMultiplyAdd(x, b0, cB0); cB1 = Vector512.FusedMultiplyAdd(x, b1, cB1); }
-            if (r > 12) { x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1); }
-            if (r > 13) { x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1); }
+            var b1 = two ? Vector512.Load(b + 16) : default;
+            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); if (two) c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            if (r > 1) { x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); if (two) c11 = Vector512.FusedMultiplyAdd(x, b1, c11); }
+            if (r > 2) { x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); if (two) c21 = Vector512.FusedMultiplyAdd(x, b1, c21); }
+            if (r > 3) { x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); if (two) c31 = Vector512.FusedMultiplyAdd(x, b1, c31); }
+            if (r > 4) { x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); if (two) c41 = Vector512.FusedMultiplyAdd(x, b1, c41); }
+            if (r > 5) { x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); if (two) c51 = Vector512.FusedMultiplyAdd(x, b1, c51); }
+            if (r > 6) { x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); if (two) c61 = Vector512.FusedMultiplyAdd(x, b1, c61); }
+            if (r > 7) { x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); if (two) c71 = Vector512.FusedMultiplyAdd(x, b1, c71); }
+            if (r > 8) { x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); if (two) c81 = Vector512.FusedMultiplyAdd(x, b1, c81); }
+            if (r > 9) { x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); if (two) c91 = Vector512.FusedMultiplyAdd(x, b1, c91); }
+            if (r > 10) { x = Vector512.Create(a[10]); cA0 = Vector512.FusedMultiplyAdd(x, b0, cA0); if (two) cA1 = Vector512.FusedMultiplyAdd(x, b1, cA1); }
+            if (r > 11) { x = Vector512.Create(a[11]); cB0 = Vector512.FusedMultiplyAdd(x, b0, cB0); if (two) cB1 = Vector512.FusedMultiplyAdd(x, b1, cB1); }
+            if (r > 12) { x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); if (two) cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1); }
+            if (r > 13) { x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); if (two) cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1); }
             a += lda;
             b += ldb;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0)
         {
-            Vector512.Store(c00 * va, c); Vector512.Store(c01 * va, c + 16); if (rows == 1) return; c += ldc;
-            Vector512.Store(c10 * va, c); Vector512.Store(c11 * va, c + 16); if (rows == 2) return; c += ldc;
-            Vector512.Store(c20 * va, c); Vector512.Store(c21 * va, c + 16); if (rows == 3) return; c += ldc;
-            Vector512.Store(c30 * va, c); Vector512.Store(c31 * va, c + 16); if (rows == 4) return; c += ldc;
-            Vector512.Store(c40 * va, c); Vector512.Store(c41 * va, c + 16); if (rows == 5) return; c += ldc;
-            Vector512.Store(c50 * va, c); Vector512.Store(c51 * va, c + 16); if (rows == 6) return; c += ldc;
-            Vector512.Store(c60 * va, c); Vector512.Store(c61 * va, c + 16); if (rows == 7) return; c += ldc;
-            Vector512.Store(c70 * va, c); Vector512.Store(c71 * va, c + 16); if (rows == 8) return; c += ldc;
-            Vector512.Store(c80 * va, c); Vector512.Store(c81 * va, c + 16); if (rows == 9) return; c += ldc;
-            Vector512.Store(c90 * va, c); Vector512.Store(c91 * va, c + 16); if (rows == 10) return; c += ldc;
-            Vector512.Store(cA0 * va, c); Vector512.Store(cA1 * va, c + 16); if (rows == 11) return; c += ldc;
-            Vector512.Store(cB0 * va, c); Vector512.Store(cB1 * va, c + 16); if (rows == 12) return; c += ldc;
-            Vector512.Store(cC0 * va, c); Vector512.Store(cC1 * va, c + 16); if (rows == 13) return; c += ldc;
-            Vector512.Store(cD0 * va, c); Vector512.Store(cD1 * va, c + 16);
+            Vector512.Store(c00 * va, c); if (two) Vector512.Store(c01 * va, c + 16); if (rows == 1) return; c += ldc;
+            Vector512.Store(c10 * va, c); if (two) Vector512.Store(c11 * va, c + 16); if (rows == 2) return; c += ldc;
+            Vector512.Store(c20 * va, c); if (two) Vector512.Store(c21 * va, c + 16); if (rows == 3) return; c += ldc;
+            Vector512.Store(c30 * va, c); if (two) Vector512.Store(c31 * va, c + 16); if (rows == 4) return; c += ldc;
+            Vector512.Store(c40 * va, c); if (two) Vector512.Store(c41 * va, c + 16); if (rows == 5) return; c += ldc;
+            Vector512.Store(c50 * va, c); if (two) Vector512.Store(c51 * va, c + 16); if (rows == 6) return; c += ldc;
+            Vector512.Store(c60 * va, c); if (two) Vector512.Store(c61 * va, c + 16); if (rows == 7) return; c += ldc;
+            Vector512.Store(c70 * va, c); if (two) Vector512.Store(c71 * va, c + 16); if (rows == 8) return; c += ldc;
+            Vector512.Store(c80 * va, c); if (two) Vector512.Store(c81 * va, c + 16); if (rows == 9) return; c += ldc;
+            Vector512.Store(c90 * va, c); if (two) Vector512.Store(c91 * va, c + 16); if (rows == 10) return; c += ldc;
+            Vector512.Store(cA0 * va, c); if (two) Vector512.Store(cA1 * va, c + 16); if (rows == 11) return; c += ldc;
+            Vector512.Store(cB0 * va, c); if (two) Vector512.Store(cB1 * va, c + 16); if (rows == 12) return; c += ldc;
+            Vector512.Store(cC0 * va, c); if (two) Vector512.Store(cC1 * va, c + 16); if (rows == 13) return; c += ldc;
+            Vector512.Store(cD0 * va, c); if (two) Vector512.Store(cD1 * va, c + 16);
             return;
         }
         var vb = Vector512.Create(beta);
-        Update(c00, c01, c, va, vb); if (rows == 1) return; c += ldc;
-        Update(c10, c11, c, va, vb); if (rows == 2) return; c += ldc;
-        Update(c20, c21, c, va, vb); if (rows == 3) return; c += ldc;
-        Update(c30, c31, c, va, vb); if (rows == 4) return; c += ldc;
-        Update(c40, c41, c, va, vb); if (rows == 5) return; c += ldc;
-        Update(c50, c51, c, va, vb); if (rows == 6) return; c += ldc;
-        Update(c60, c61, c, va, vb); if (rows == 7) return; c += ldc;
-        Update(c70, c71, c, va, vb); if (rows == 8) return; c += ldc;
-        Update(c80, c81, c, va, vb); if (rows == 9) return; c += ldc;
-        Update(c90, c91, c, va, vb); if (rows == 10) return; c += ldc;
-        Update(cA0, cA1, c, va, vb); if (rows == 11) return; c += ldc;
-        Update(cB0, cB1, c, va, vb); if (rows == 12) return; c += ldc;
-        Update(cC0, cC1, c, va, vb); if (rows == 13) return; c += ldc;
-        Update(cD0, cD1, c, va, vb);
+        Update(c00, c01, c, va, vb, two); if (rows == 1) return; c += ldc;
+        Update(c10, c11, c, va, vb, two); if (rows == 2) return; c += ldc;
+        Update(c20, c21, c, va, vb, two); if (rows == 3) return; c += ldc;
+        Update(c30, c31, c, va, vb, two); if (rows == 4) return; c += ldc;
+        Update(c40, c41, c, va, vb, two); if (rows == 5) return; c += ldc;
+        Update(c50, c51, c, va, vb, two); if (rows == 6) return; c += ldc;
+        Update(c60, c61, c, va, vb, two); if (rows == 7) return; c += ldc;
+        Update(c70, c71, c, va, vb, two); if (rows == 8) return; c += ldc;
+        Update(c80, c81, c, va, vb, two); if (rows == 9) return; c += ldc;
+        Update(c90, c91, c, va, vb, two); if (rows == 10) return; c += ldc;
+        Update(cA0, cA1, c, va, vb, two); if (rows == 11) return; c += ldc;
+        Update(cB0, cB1, c, va, vb, two); if (rows == 12) return; c += ldc;
+        Update(cC0, cC1, c, va, vb, two); if (rows == 13) return; c += ldc;
+        Update(cD0, cD1, c, va, vb, two);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(Vector512<float> x0, Vector512<float> x1, float* c, Vector512<float> va, Vector512<float> vb)
+    private static void Update(Vector512<float> x0, Vector512<float> x1, float* c, Vector512<float> va, Vector512<float> vb, bool two)
     {
         Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c), vb, x0 * va), c);
-        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c + 16), vb, x1 * va), c + 16);
+        if (two) Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c + 16), vb, x1 * va), c + 16);
     }
 }
 
@@ -146,7 +160,7 @@ internal readonly unsafe struct Avx512F64Kernel : IGemmKernel<double>
     public static int NR => 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows, int cols)
     {
         Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -231,7 +245,7 @@ internal readonly unsafe struct Vec256F32Kernel : IGemmKernel<float>
     public static int NR => 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows, int cols)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -282,7 +296,7 @@ internal readonly unsafe struct Vec256F64Kernel : IGemmKernel<double>
     public static int NR => 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows, int cols)
     {
         Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -333,7 +347,7 @@ internal readonly unsafe struct Vec128F32Kernel : IGemmKernel<float>
     public static int NR => 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows, int cols)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -380,7 +394,7 @@ internal readonly unsafe struct Vec128F64Kernel : IGemmKernel<double>
     public static int NR => 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows)
+    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows, int cols)
     {
         Vector128<double> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector128<double> c20 = default, c21 = default, c30 = default, c31 = default;
