@@ -58,16 +58,16 @@ internal static unsafe class GemmDriver
     internal static int Nc(int elementSize, int nr, int kc = Kc) => Math.Max(nr, L3BlockBytes / (kc * elementSize) / nr * nr);
 
     /// <summary>
-    /// Multiply-adds each thread must get before a product is split (1M, about 8 us of one core's arithmetic): a fork
-    /// and join costs a few microseconds on an idle machine, so a 128 x 128 x 128 product already gains from two
-    /// threads (40 -> 25 us) and a 256 one nearly halves (measured on the quiet 2-core machine; 16M, the earlier
-    /// value, was measured under other engineers' builds, where a fork costs tens of microseconds). Tests lower it
-    /// to exercise the split on small products.
+    /// Multiply-adds each thread must get before a product is split (128K, about 1 us of one core's arithmetic): a fork
+    /// and join costs about a microsecond on an idle machine, so even a 64 x 64 x 64 product gains from two threads.
+    /// Measured in one process, 16 products a sample, against 1M (the earlier value): 64^3 6.1-6.3 -> 4.7-4.9 us, 80^3
+    /// 12.6-13.0 -> 7.7-9.3 us, 96^3 17.6-18.0 -> 10.7-11.2 us, 112^3 30-31 -> 19.5-22 us; 48^3 (110K) stays on one
+    /// thread. Tests lower it to exercise the split on small products.
     /// </summary>
     internal static long ParallelGrain { get; set; } = DefaultParallelGrain;
 
     /// <summary>The value of <see cref="ParallelGrain"/> outside tests.</summary>
-    internal const long DefaultParallelGrain = 1L << 20;
+    internal const long DefaultParallelGrain = 1L << 17;
 
     /// <summary>
     /// Operands this small (A and B together, in bytes of the compute type) stay in L2 for the whole product, so
