@@ -30,7 +30,8 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged
 /// float, AVX-512: 14 x 32 (28 zmm accumulators, 2 for B, 1 broadcast: 31 of the 32 registers). A partial tile (a
 /// product's last rows: m = 256 leaves 4, m = 64 leaves 8) runs a kernel of only its rows' multiply-adds instead of the
 /// full 14 rows' time: up to 7 rows measured the 1024 product 2% faster and ResNet's 256-channel weight gradients
-/// 2.5-3.5%; 8 to 13 rows the 64-channel Winograd layers 5-10% (their last panel of output channels has 8).
+/// 2.5-3.5%; 8 to 13 rows the 64-channel Winograd layers 5-10% (their last panel of output channels has 8). A last
+/// panel of at most 16 columns runs one vector a row.
 /// </summary>
 internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
 {
