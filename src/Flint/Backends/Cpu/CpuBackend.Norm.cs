@@ -291,6 +291,7 @@ internal sealed partial class CpuBackend
         {
             new Span<float>(part, 2 * w).Clear();
             long rows = Math.Min(NormBlock, n - r0), q = rows / 4;
+            // Rows r0 .. r0 + q each lead a quad (r, r + q, r + 2q, r + 3q); then the rows from r0 + 4q go singly.
             for (long r = r0; r < r0 + rows; r = r + 1 == r0 + q ? r0 + 4 * q : r + 1)
             {
                 bool quad = r < r0 + q;
