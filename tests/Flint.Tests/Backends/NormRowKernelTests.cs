@@ -152,6 +152,30 @@ public class NormRowKernelTests
         }
     }
 
+    // Columns holding ±∞ or NaN get PyTorch's statistics: the mean of the plain sum (±∞, or NaN where +∞ meets −∞ or
+    // a NaN) and a NaN variance, wherever in the column (the first row, a later block, the other thread's rows) the value is.
+    [Fact]
+    public void BatchNormColumnStatisticsOfNonFiniteColumns()
+    {
+        const int n = 3000, c = 6;
+        var xv = Data(n * c, 7);
+        xv[0 * c + 0] = float.PositiveInfinity;
+        xv[2000 * c + 1] = float.PositiveInfinity;
+        xv[10 * c + 2] = float.NegativeInfinity;
+        xv[2900 * c + 2] = float.PositiveInfinity;
+        xv[5 * c + 3] = float.NaN;
+        xv[1600 * c + 4] = float.NegativeInfinity;
+        var (rm, rv) = (Torch.Zeros(c), Torch.Ones(c));
+        F.BatchNorm(Torch.Tensor(xv).View(n, c), rm, rv, null, null, training: true, momentum: 1);
+        var (mean, var) = (rm.ToArray<float>(), rv.ToArray<float>());
+        Assert.Equal([float.PositiveInfinity, float.PositiveInfinity, float.NaN, float.NaN, float.NegativeInfinity], mean[..5]);
+        Assert.All(var[..5], v => Assert.True(float.IsNaN(v)));
+        double m5 = 0;
+        for (int r = 0; r < n; r++) m5 += xv[r * c + 5];
+        Near(m5 / n, mean[5], 1e-6, "finite column's mean");
+        Assert.True(float.IsFinite(var[5]));
+    }
+
     // Batch norm over [N, C] takes its column statistics in blocks of rows merged pairwise (ColumnMoments), and the
     // backward's two column sums in one pass (ColumnGradientSums): several blocks per thread, two column chunks, and
     // columns whose mean is far from zero, against float64 formulas.

@@ -409,6 +409,15 @@ internal sealed partial class CpuBackend
             long before = n * t / threads;
             MergeMoments(means[0], squares[0], before, means[t], squares[t], n * (t + 1) / threads - before, scratch);
         }
+        // A column holding ±∞ or NaN has non-finite squares, and its shifts and merges may have turned an infinite mean
+        // into NaN: its mean is then the plain sum's (±∞ or NaN) and its squares NaN, as PyTorch's.
+        for (long j = 0; j < c; j++)
+        {
+            if (double.IsFinite(squares[0][j])) continue;
+            double sum = 0;
+            for (long r = 0; r < n; r++) sum += double.CreateTruncating(v[r * c + j]);
+            (means[0][j], squares[0][j]) = (sum / n, double.NaN);
+        }
         return (means[0], squares[0]);
     }
 
