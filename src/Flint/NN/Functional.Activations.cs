@@ -40,7 +40,7 @@ public static partial class Functional
     public static Tensor Hardtanh(Tensor input, double minVal = -1, double maxVal = 1, bool inplace = false)
     {
         if (input.DType == DType.Bool) throw new NotSupportedException("Bool inputs not supported for hardtanh");
-        if (input.DType == DType.Float16) throw MathCommon.NotImplemented("clamp_scalar_cpu", input.DType);
+        if (input.DType == DType.Float16 && !input.IsCuda) throw MathCommon.NotImplemented("clamp_scalar_cpu", input.DType);
         var forward = new HardtanhKernel(minVal, maxVal);
         if (inplace) return MathCommon.Unary_(input, forward, input.DType, s => Hardtanh(s, minVal, maxVal));
         var r = Elementwise.Unary(forward, input, input.DType);
@@ -163,7 +163,8 @@ public static partial class Functional
     /// </summary>
     public static Tensor Threshold(Tensor input, double threshold, double value, bool inplace = false)
     {
-        if (input.DType is DType.Bool or DType.Float16) throw MathCommon.NotImplemented("threshold_cpu", input.DType);
+        if (input.DType == DType.Bool || (input.DType == DType.Float16 && !input.IsCuda))
+            throw MathCommon.NotImplemented("threshold_cpu", input.DType);
         var forward = new ThresholdKernel(threshold, value);
         if (inplace) return MathCommon.Unary_(input, forward, input.DType, s => ThresholdCore(s, threshold, value, "ThresholdBackward1"));
         return ThresholdCore(input, threshold, value, "ThresholdBackward0");

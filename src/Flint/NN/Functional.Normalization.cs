@@ -6,11 +6,12 @@ namespace Flint.NN;
 
 public static partial class Functional
 {
-    // The dtype a norm kernel computes in: float32 and float64 themselves, bfloat16 in float32; others are PyTorch's error.
+    // The dtype a norm kernel computes in: float32 and float64 themselves, bfloat16 (and float16 on CUDA) in float32;
+    // others are PyTorch's error.
     private static DType NormCompute(Tensor x, string kernel)
     {
         if (x.DType is DType.Float32 or DType.Float64) return x.DType;
-        if (x.DType == DType.BFloat16) return DType.Float32;
+        if (x.DType == DType.BFloat16 || MathCommon.IsCudaFloat(x)) return DType.Float32;
         throw MathCommon.NotImplemented(kernel, x.DType);
     }
 

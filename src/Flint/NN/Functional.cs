@@ -33,7 +33,7 @@ public static partial class Functional
     /// <summary>PyTorch's error for a CPU kernel reached with a dtype it has no form for.</summary>
     internal static void CheckFloat(Tensor x, string kernel, bool bfloat16 = true)
     {
-        if (x.DType is DType.Float32 or DType.Float64 || (bfloat16 && x.DType == DType.BFloat16)) return;
+        if (x.DType is DType.Float32 or DType.Float64 || (bfloat16 && x.DType == DType.BFloat16) || MathCommon.IsCudaFloat(x)) return;
         throw MathCommon.NotImplemented(kernel, x.DType);
     }
 }

@@ -31,6 +31,12 @@ internal static class MathCommon
         return s.Result;
     }
 
+    /// <summary>
+    /// Whether x is a floating-point CUDA tensor. PyTorch's CUDA kernels of the float-only functions (activations,
+    /// softmax, norms) take every float dtype, where its CPU kernels lack float16 and some bfloat16.
+    /// </summary>
+    public static bool IsCudaFloat(Tensor x) => x.IsCuda && x.DType.IsFloatingPoint();
+
     /// <summary>PyTorch's error for a kernel with no form for a dtype: <c>"abs_cpu" not implemented for 'Bool'</c>.</summary>
     public static NotSupportedException NotImplemented(string kernel, DType t) =>
         new($"\"{kernel}\" not implemented for '{t.ScalarTypeName()}'");

@@ -34,7 +34,8 @@ internal static class SoftmaxOps
         var d = Shapes.WrapDim(dim, x.Dim());
         var lastDim = x.Dim() == 0 || d == x.Dim() - 1;
         var kernel = (log ? "log_" : "") + (lastDim ? "softmax_lastdim_kernel_impl" : "softmax_kernel_impl");
-        if (x.DType is not (DType.Float32 or DType.Float64 or DType.BFloat16)) throw MathCommon.NotImplemented(kernel, x.DType);
+        if (x.DType is not (DType.Float32 or DType.Float64 or DType.BFloat16) && !MathCommon.IsCudaFloat(x))
+            throw MathCommon.NotImplemented(kernel, x.DType);
         Tensor y;
         using (Torch.NoGrad()) y = Run(x, d, log);
         if (Graph.Needs(x))
@@ -55,7 +56,7 @@ internal static class SoftmaxOps
 
     private static Tensor Run(Tensor x, int dim, bool log)
     {
-        var compute = x.DType == DType.BFloat16 ? DType.Float32 : x.DType;
+        var compute = ComputeType(x.DType);
         var xc = Elementwise.Cast(x, compute, x.Device);
         if (!xc.IsContiguous()) xc = xc.Contiguous();
         var y = Tensor.Allocate((long[])x.shape.Clone(), compute, x.Device);
@@ -63,9 +64,12 @@ internal static class SoftmaxOps
         return compute == x.DType ? y : Elementwise.Cast(y, x.DType, x.Device);
     }
 
+    // bfloat16 (and float16, which only CUDA takes) compute in float32.
+    private static DType ComputeType(DType t) => t is DType.BFloat16 or DType.Float16 ? DType.Float32 : t;
+
     private static Tensor Backward(Tensor grad, Tensor output, int dim, bool log)
     {
-        var compute = output.DType == DType.BFloat16 ? DType.Float32 : output.DType;
+        var compute = ComputeType(output.DType);
         var g = Elementwise.Cast(grad, compute, output.Device);
         var y = Elementwise.Cast(output, compute, output.Device);
         if (!g.IsContiguous()) g = g.Contiguous();
