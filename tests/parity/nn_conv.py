@@ -115,4 +115,13 @@ f.op("conv2d/bf16", "conv2d", [rand(2, 3, 6, 6, dtype=torch.bfloat16), rand(4, 3
 f.op("conv2d_depthwise/bf16", "conv2d", [rand(2, 3, 6, 6, dtype=torch.bfloat16), rand(3, 1, 3, 3, dtype=torch.bfloat16)],
      lambda x, w: F.conv2d(x, w, groups=3), kwargs={"groups": 3}, tol=0.05)
 
+# Depthwise 3x3 planes wide enough for whole vectors (the kernel that blocks four output rows), with rows and columns
+# left over, and a channel multiplier (whose input gradient adds up the outputs of each input channel).
+for dt, n in ((torch.float32, "f32"), (torch.float64, "f64")):
+    for id, xs, ws, kw in (("conv2d_depthwise_wide", (2, 3, 10, 37), (3, 1, 3, 3), {"groups": 3, "padding": 1}),
+                           ("conv2d_depthwise_wide_mult", (1, 2, 9, 35), (4, 1, 3, 3), {"groups": 2, "padding": 1}),
+                           ("conv2d_depthwise_wide_valid", (1, 2, 14, 34), (2, 1, 3, 3), {"groups": 2})):
+        f.op(f"{id}/{n}", "conv2d", [rand(*xs, dtype=dt), rand(*ws, dtype=dt), rand(ws[0], dtype=dt)],
+             lambda x, w, b, kw=kw: F.conv2d(x, w, b, **kw), kwargs=kw, tol=TOL32 if dt == torch.float32 else None)
+
 f.save()
