@@ -1,5 +1,6 @@
 using Flint.Autograd;
 using Flint.Backends;
+using Flint.Ops;
 
 namespace Flint.NN;
 
@@ -367,7 +368,7 @@ internal static class Convolutions
     }
 
     // The dtype checks of the kernels: oneDNN's wording for float and bfloat16 inputs where oneDNN would run, the slow
-    // kernels' otherwise; then the dtypes the CPU kernels implement.
+    // kernels' otherwise; then the dtypes the CPU kernels implement (CUDA takes every float dtype, as cuDNN does).
     private static void CheckTypes(Tensor x, Tensor w, bool transposed, int dims)
     {
         if (x.dtype != w.dtype)
@@ -379,6 +380,7 @@ internal static class Convolutions
             throw new ArgumentException($"expected scalar type {x.dtype.ScalarTypeName()} but found {w.dtype.ScalarTypeName()}");
         }
         var d = x.dtype;
+        if (MathCommon.IsCudaFloat(x)) return;
         if (!transposed && d is DType.Float16 or DType.Bool)
             throw new NotSupportedException(
                 $"\"{(dims == 3 ? "compute_columns3d" : "slow_conv2d_cpu")}\" not implemented for '{d.ScalarTypeName()}'");

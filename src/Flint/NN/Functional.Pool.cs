@@ -1,5 +1,6 @@
 using Flint.Autograd;
 using Flint.Backends;
+using Flint.Ops;
 
 namespace Flint.NN;
 
@@ -249,7 +250,7 @@ internal static class Pooling
 
     private static void CheckFloat(Tensor x, string name)
     {
-        if (x.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16))
+        if (x.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16) && !MathCommon.IsCudaFloat(x))
             throw new NotSupportedException($"\"{name}\" not implemented for '{x.dtype.ScalarTypeName()}'");
     }
 
@@ -309,7 +310,7 @@ internal static class Pooling
         var g = Geometry(x, k, s, p, [1, 1], ceil);
         g.CountIncludePad = countIncludePad;
         g.Divisor = divisor;
-        if (x.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16 or DType.Int64))
+        if (x.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16 or DType.Int64) && !MathCommon.IsCudaFloat(x))
             throw new NotSupportedException($"\"avg_pool2d\" not implemented for '{x.dtype.ScalarTypeName()}'");
         return AvgForward(x, g, WithSpatial(x.shape, g.OH, g.OW));
     }
@@ -355,7 +356,7 @@ internal static class Pooling
     public static Tensor AdaptiveAvgPool2d(Tensor x, long[] size)
     {
         var g = AdaptiveGeometry(x, size, "adaptive_avg_pool2d", "");
-        if (x.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16))
+        if (x.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16) && !MathCommon.IsCudaFloat(x))
             throw new NotSupportedException($"\"adaptive_avg_pool2d\" not implemented for '{x.dtype.ScalarTypeName()}'");
         if (size[0] == 1 && size[1] == 1) return x.Mean([-1, -2], keepdim: true);
         return AdaptiveForward(x, g, WithSpatial(x.shape, g.OH, g.OW));

@@ -301,6 +301,37 @@ public class GpuParityTests
         AssertClose(F.MaxPool2d(conv, 2), F.MaxPool2d(conv.Cuda(), 2), 0, 0, "max_pool2d");
     }
 
+    [SkippableFact]
+    public void AFloat16ConvNetRunsOnTheGpuAsPyTorchsCudaKernelsDo()
+    {
+        RequireGpu();
+        var x = Uniform([4, 3, 12, 12], -1, 1, DType.Float32, 31);
+        var w1 = Uniform([6, 3, 3, 3], -0.4, 0.4, DType.Float32, 32);
+        var b1 = Uniform([6], -0.1, 0.1, DType.Float32, 33);
+        var wt = Uniform([6, 2, 2, 2], -0.4, 0.4, DType.Float32, 34);
+        var lw = Uniform([5, 2], -0.5, 0.5, DType.Float32, 35);
+        var target = Torch.Tensor(new long[] { 0, 3, 1, 4 });
+        // Convolution (plain and transposed), max, average and adaptive pooling, then cross entropy.
+        static Tensor Loss(Tensor x, Tensor w1, Tensor b1, Tensor wt, Tensor lw, Tensor target)
+        {
+            var h = F.MaxPool2d(F.Relu(F.Conv2d(x, w1, b1, padding: 1)), 2);
+            h = F.AvgPool2d(F.ConvTranspose2d(F.AdaptiveMaxPool2d(h, 3), wt, stride: 2), 2);
+            return F.CrossEntropy(F.Linear(F.AdaptiveAvgPool2d(h, 1).Flatten(1), lw), target);
+        }
+        var half = new[] { x, w1, b1, wt, lw }.Select(t => t.To(DType.Float16)).ToArray();
+        Assert.Throws<NotSupportedException>(() => F.Conv2d(half[0], half[1]));
+        var cpu = half.Select(t => t.To(DType.Float32).RequiresGrad_()).ToArray();
+        var gpu = half.Select(t => t.Cuda().RequiresGrad_()).ToArray();
+        var expected = Loss(cpu[0], cpu[1], cpu[2], cpu[3], cpu[4], target);
+        var actual = Loss(gpu[0], gpu[1], gpu[2], gpu[3], gpu[4], target.Cuda());
+        Assert.Equal(DType.Float16, actual.DType);
+        AssertClose(expected.To(DType.Float16), actual, 1e-2, 1e-3, "loss");
+        expected.Backward();
+        actual.Backward();
+        for (int i = 0; i < cpu.Length; i++)
+            AssertClose(cpu[i].Grad!.To(DType.Float16), gpu[i].Grad!, 3e-2, 3e-3, $"gradient {i}");
+    }
+
     private sealed class Mlp : Module<Tensor, Tensor>
     {
         public Linear fc1 = new(8, 32), fc2 = new(32, 3);
