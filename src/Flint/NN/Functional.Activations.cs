@@ -16,7 +16,7 @@ public static partial class Functional
         Func<Tensor, Tensor> composite, bool inplace, bool bfloat16 = true, string? inplaceNode = null)
         where TF : struct, IUnaryKernel where TB : struct, IBinaryKernel
     {
-        CheckFloat(x, kernel, bfloat16);
+        MathCommon.CheckFloat(x, kernel, bfloat16);
         if (inplace)
             return MathCommon.Unary_(x, forward, x.DType, s => Activate(s, kernel, forward, backward, inplaceNode ?? node, composite, false, bfloat16));
         var r = Elementwise.Unary(forward, x, x.DType);
@@ -193,7 +193,7 @@ public static partial class Functional
     public static Tensor Glu(Tensor input, long dim = -1)
     {
         if (input.Dim() == 0) throw new ArgumentException("glu does not support scalars because halving size must be even");
-        CheckFloat(input, "glu_cpu");
+        MathCommon.CheckFloat(input, "glu_cpu");
         var d = Shapes.WrapDim(dim, input.Dim());
         var size = input.Size(d);
         if (size % 2 != 0) throw new ArgumentException($"Halving dimension must be even, but dimension {d} is size {size}");
@@ -219,7 +219,7 @@ public static partial class Functional
     /// </summary>
     public static Tensor Prelu(Tensor input, Tensor weight)
     {
-        CheckFloat(input, "prelu_cpu");
+        MathCommon.CheckFloat(input, "prelu_cpu");
         var num = weight.Numel();
         if (num != 1)
         {
@@ -275,12 +275,12 @@ public static partial class Functional
         if (!training)
         {
             var slope = (lower + upper) / 2;
-            CheckFloat(input, "leaky_relu_cpu");
+            MathCommon.CheckFloat(input, "leaky_relu_cpu");
             if (inplace)
                 return MathCommon.Unary_(input, new LeakyReluKernel(slope), input.DType, s => RreluEval(s, slope, "RreluWithNoiseBackward1"));
             return RreluEval(input, slope, "RreluWithNoiseBackward0");
         }
-        CheckFloat(input, "rrelu_with_noise_out_cpu");
+        MathCommon.CheckFloat(input, "rrelu_with_noise_out_cpu");
         var noise = RreluNoise(input, lower, upper);
         if (inplace)
             return InPlace.Apply(input, s => RreluTrain(s, noise, lower, upper, "RreluWithNoiseBackward1"), s =>

@@ -10,9 +10,8 @@ public static partial class Functional
     // others are PyTorch's error.
     private static DType NormCompute(Tensor x, string kernel)
     {
-        if (x.DType is DType.Float32 or DType.Float64) return x.DType;
-        if (x.DType == DType.BFloat16 || MathCommon.IsCudaFloat(x)) return DType.Float32;
-        throw MathCommon.NotImplemented(kernel, x.DType);
+        MathCommon.CheckFloat(x, kernel);
+        return x.DType is DType.Float32 or DType.Float64 ? x.DType : DType.Float32;
     }
 
     // A contiguous copy (or x itself) in the compute dtype, without history.

@@ -248,16 +248,10 @@ internal static class Pooling
 
     private static long[] WithSpatial(long[] shape, long h, long w) => [.. shape[..^2], h, w];
 
-    private static void CheckFloat(Tensor x, string name)
-    {
-        if (x.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16) && !MathCommon.IsCudaFloat(x))
-            throw new NotSupportedException($"\"{name}\" not implemented for '{x.dtype.ScalarTypeName()}'");
-    }
-
     public static (Tensor, Tensor) MaxPool2d(Tensor x, long[] k, long[] s, long[] p, long[] d, bool ceil)
     {
         var g = Geometry(x, k, s, p, d, ceil);
-        CheckFloat(x, "max_pool2d");
+        MathCommon.CheckFloat(x, "max_pool2d");
         var outShape = WithSpatial(x.shape, g.OH, g.OW);
         var indices = Tensor.Allocate(outShape, DType.Int64, x.Device);
         var y = Tensor.Allocate(outShape, x.dtype, x.Device);
@@ -356,8 +350,7 @@ internal static class Pooling
     public static Tensor AdaptiveAvgPool2d(Tensor x, long[] size)
     {
         var g = AdaptiveGeometry(x, size, "adaptive_avg_pool2d", "");
-        if (x.dtype is not (DType.Float32 or DType.Float64 or DType.BFloat16) && !MathCommon.IsCudaFloat(x))
-            throw new NotSupportedException($"\"adaptive_avg_pool2d\" not implemented for '{x.dtype.ScalarTypeName()}'");
+        MathCommon.CheckFloat(x, "adaptive_avg_pool2d");
         if (size[0] == 1 && size[1] == 1) return x.Mean([-1, -2], keepdim: true);
         return AdaptiveForward(x, g, WithSpatial(x.shape, g.OH, g.OW));
     }
@@ -387,7 +380,7 @@ internal static class Pooling
     public static (Tensor, Tensor) AdaptiveMaxPool2d(Tensor x, long[] size)
     {
         var g = AdaptiveGeometry(x, size, "adaptive_max_pool2d", ":");
-        CheckFloat(x, "adaptive_max_pool2d");
+        MathCommon.CheckFloat(x, "adaptive_max_pool2d");
         var outShape = WithSpatial(x.shape, g.OH, g.OW);
         var indices = Tensor.Allocate(outShape, DType.Int64, x.Device);
         var y = Tensor.Allocate(outShape, x.dtype, x.Device);

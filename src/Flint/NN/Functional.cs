@@ -29,11 +29,4 @@ public static partial class Functional
 
     /// <summary>True while a backward pass records its own history (<c>create_graph=True</c>).</summary>
     internal static bool CreatingGraph => GradMode.IsEnabled;
-
-    /// <summary>PyTorch's error for a CPU kernel reached with a dtype it has no form for.</summary>
-    internal static void CheckFloat(Tensor x, string kernel, bool bfloat16 = true)
-    {
-        if (x.DType is DType.Float32 or DType.Float64 || (bfloat16 && x.DType == DType.BFloat16) || MathCommon.IsCudaFloat(x)) return;
-        throw MathCommon.NotImplemented(kernel, x.DType);
-    }
 }

@@ -33,9 +33,20 @@ internal static class MathCommon
 
     /// <summary>
     /// Whether x is a floating-point CUDA tensor. PyTorch's CUDA kernels of the float-only functions (activations,
-    /// softmax, norms) take every float dtype, where its CPU kernels lack float16 and some bfloat16.
+    /// softmax, norms, convolution, pooling, nll_loss) take every float dtype, where its CPU kernels lack float16 and
+    /// some bfloat16.
     /// </summary>
     public static bool IsCudaFloat(Tensor x) => x.IsCuda && x.DType.IsFloatingPoint();
+
+    /// <summary>
+    /// PyTorch's error for a float-only kernel reached with a dtype it has no form for: float32 and float64 pass, bfloat16
+    /// where the CPU kernel has it, and every float dtype on CUDA (<see cref="IsCudaFloat"/>).
+    /// </summary>
+    public static void CheckFloat(Tensor x, string kernel, bool bfloat16 = true)
+    {
+        if (x.DType is DType.Float32 or DType.Float64 || (bfloat16 && x.DType == DType.BFloat16) || IsCudaFloat(x)) return;
+        throw NotImplemented(kernel, x.DType);
+    }
 
     /// <summary>PyTorch's error for a kernel with no form for a dtype: <c>"abs_cpu" not implemented for 'Bool'</c>.</summary>
     public static NotSupportedException NotImplemented(string kernel, DType t) =>

@@ -34,8 +34,7 @@ internal static class SoftmaxOps
         var d = Shapes.WrapDim(dim, x.Dim());
         var lastDim = x.Dim() == 0 || d == x.Dim() - 1;
         var kernel = (log ? "log_" : "") + (lastDim ? "softmax_lastdim_kernel_impl" : "softmax_kernel_impl");
-        if (x.DType is not (DType.Float32 or DType.Float64 or DType.BFloat16) && !MathCommon.IsCudaFloat(x))
-            throw MathCommon.NotImplemented(kernel, x.DType);
+        MathCommon.CheckFloat(x, kernel);
         Tensor y;
         using (Torch.NoGrad()) y = Run(x, d, log);
         if (Graph.Needs(x))

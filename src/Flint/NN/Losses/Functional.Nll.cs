@@ -168,8 +168,7 @@ public static partial class Functional
                     $"of shape: {Shapes.Format(weight.shape)}");
         }
         CheckNotRequiringGrad(function, "weight", weight);
-        if (input.DType is not (DType.Float32 or DType.Float64 or DType.BFloat16) && !MathCommon.IsCudaFloat(input))
-            throw NotImplemented(input.Dim() <= 2 ? "nll_loss_out_frame" : "nll_loss2d_forward_out_frame", input.DType);
+        MathCommon.CheckFloat(input, input.Dim() <= 2 ? "nll_loss_out_frame" : "nll_loss2d_forward_out_frame");
         CheckLongTarget(target, allowByte: true);
         if (weight is not null && weight.DType != input.DType)
             throw new ArgumentException(
