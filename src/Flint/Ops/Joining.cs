@@ -216,17 +216,19 @@ public static partial class Torch
         }
         var r = Flint.Tensor.Allocate(outShape, dt, device);
         var offsets = new long[tensors.Count];
+        var shapes = new long[tensors.Count][];
+        var storageOffsets = new long[tensors.Count];
         long off = 0;
         for (int i = 0; i < tensors.Count; i++)
         {
             var t = tensors[i];
             offsets[i] = off;
-            if (IsLegacyEmpty(t) || t.shape[d] == 0) continue;
-            var sh = (long[])outShape.Clone();
-            sh[d] = t.shape[d];
-            CopyInto(r, t, sh, r.strides, r.offset + off * r.strides[d]);
-            off += t.shape[d];
+            shapes[i] = (long[])outShape.Clone();
+            shapes[i][d] = IsLegacyEmpty(t) ? 0 : t.shape[d];
+            storageOffsets[i] = r.offset + off * r.strides[d];
+            off += shapes[i][d];
         }
+        CopyPieces(r, tensors, shapes, r.strides, storageOffsets);
         var inputs = tensors.ToArray();
         if (Graph.Needs(inputs))
         {
@@ -247,22 +249,47 @@ public static partial class Torch
 
     private static bool IsLegacyEmpty(Tensor t) => t.shape.Length == 1 && t.shape[0] == 0;
 
-    // Copies t into the region of r with this geometry (not kept) at this storage offset. A contiguous CPU piece of
-    // r's dtype going to a contiguous region (a sample into its batch) is one memory copy: the strided copy's
-    // dispatch costs more than copying a small image.
-    private static unsafe void CopyInto(Tensor r, Tensor t, long[] shape, long[] strides, long offset)
+    // Copies pieces[i] into the region of r of shape shapes[i], r's strides and storage offset offsets[i]. Contiguous
+    // CPU pieces of r's dtype going to contiguous regions (samples into their batch) are memory copies, which the
+    // threads share by bytes once there are enough of them: one strided copy's dispatch costs more than copying a
+    // small image, and one thread copies into a cold batch at a fraction of the memory bandwidth.
+    private static unsafe void CopyPieces(Tensor r, IReadOnlyList<Tensor> pieces, long[][] shapes, long[] strides, long[] offsets)
     {
-        if (r.storage is Backends.Cpu.CpuStorage cs && t.storage is Backends.Cpu.CpuStorage && t.dtype == r.dtype
-            && t.IsContiguous() && Shapes.IsContiguous(shape, strides))
+        var copies = new (nint Source, nint Destination, long Bytes)[pieces.Count];
+        int count = 0;
+        long total = 0;
+        int size = r.dtype.ElementSize();
+        for (int i = 0; i < pieces.Count; i++)
         {
-            long bytes = t.Numel() * t.dtype.ElementSize();
-            Buffer.MemoryCopy(t.Ptr, cs.Pointer + offset * r.dtype.ElementSize(), bytes, bytes);
-            GC.KeepAlive(t);
-            GC.KeepAlive(r);
-            return;
+            var t = pieces[i];
+            if (t.Numel() == 0) continue;
+            if (r.storage is Backends.Cpu.CpuStorage cs && t.storage is Backends.Cpu.CpuStorage && t.dtype == r.dtype
+                && t.IsContiguous() && Shapes.IsContiguous(shapes[i], strides))
+            {
+                long bytes = t.Numel() * size;
+                copies[count++] = ((nint)t.Ptr, (nint)(cs.Pointer + offsets[i] * size), bytes);
+                total += bytes;
+            }
+            else r.Backend.Copy(t, r.AliasNoGrad((long[])shapes[i].Clone(), (long[])strides.Clone(), offsets[i]));
         }
-        r.Backend.Copy(t, r.AliasNoGrad((long[])shape.Clone(), (long[])strides.Clone(), offset));
+        int threads = Backends.Cpu.Parallelism.ThreadsFor(total, ParallelCopyBytes);
+        Backends.Cpu.Parallelism.For(threads, (thread, n) =>
+        {
+            // This thread's bytes [lo, hi) of the copies laid end to end.
+            long lo = total * thread / n, hi = total * (thread + 1) / n, start = 0;
+            for (int i = 0; i < count && start < hi; start += copies[i++].Bytes)
+            {
+                long from = Math.Max(lo, start), to = Math.Min(hi, start + copies[i].Bytes);
+                if (from < to)
+                    Buffer.MemoryCopy((byte*)copies[i].Source + (from - start), (byte*)copies[i].Destination + (from - start), to - from, to - from);
+            }
+        });
+        GC.KeepAlive(pieces);
+        GC.KeepAlive(r);
     }
+
+    // Bytes of memory copies per thread before cat and stack split them.
+    private const long ParallelCopyBytes = 64 << 10;
 
     /// <summary><c>torch.concat(tensors, dim=0)</c>, the same as <see cref="Cat"/>.</summary>
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, long dim = 0) => Cat(tensors, dim);
@@ -284,9 +311,14 @@ public static partial class Torch
         int d = Shapes.WrapDim(dim, s0.Length + 1);
         var outShape = s0[..d].Append((long)tensors.Count).Concat(s0[d..]).ToArray();
         var r = Flint.Tensor.Allocate(outShape, dt, tensors[0].Device);
-        var sliceStrides = Shapes.RemoveAt(r.strides, d);
+        var shapes = new long[tensors.Count][];
+        var storageOffsets = new long[tensors.Count];
         for (int i = 0; i < tensors.Count; i++)
-            CopyInto(r, tensors[i], s0, sliceStrides, r.offset + i * r.strides[d]);
+        {
+            shapes[i] = s0;
+            storageOffsets[i] = r.offset + i * r.strides[d];
+        }
+        CopyPieces(r, tensors, shapes, Shapes.RemoveAt(r.strides, d), storageOffsets);
         var inputs = tensors.ToArray();
         if (Graph.Needs(inputs))
             Graph.Record(r, "StackBackward0", inputs, [], n =>

@@ -371,6 +371,48 @@ public class IndexingTests
         Assert.Equal(new double[] { 4, 0, 8 }, Torch.Autograd.Grad(gy.Sum(), [x])[0]!.ToArray<double>());
     }
 
+
+    [Fact]
+    public void CatAndStackOfLargeBatchesSplitTheirCopiesOverThreads()
+    {
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(2);
+            // Pieces of uneven sizes, so the threads' byte ranges start and end inside pieces; one piece is a transposed
+            // view and one is float64 (strided and converting copies beside the memory copies), one is legacy-empty.
+            long[] sizes = [1, 40_001, 7, 0, 30_000, 24, 90_000];
+            var pieces = new Tensor[sizes.Length];
+            long start = 0;
+            for (int i = 0; i < sizes.Length; i++)
+            {
+                pieces[i] = Torch.Arange(start, start + sizes[i], dtype: DType.Float32);
+                start += sizes[i];
+            }
+            var strided = Torch.Zeros(sizes[4], 2);
+            strided.Select(1, 0).Copy_(pieces[4]);
+            pieces[4] = strided.Select(1, 0);
+            pieces[5] = pieces[5].To(DType.Float64);
+            Assert.Equal(Torch.Arange(start, dtype: DType.Float64).ToArray<double>(), Torch.Cat(pieces).ToArray<double>());
+
+            var images = new Tensor[64];
+            for (int i = 0; i < images.Length; i++) images[i] = Torch.Arange(i * 784, (i + 1) * 784, dtype: DType.Float32).View(1, 28, 28);
+            images[5] = images[5].Transpose(1, 2).Contiguous().Transpose(1, 2);
+            var batch = Torch.Stack(images);
+            Assert.Equal(new long[] { 64, 1, 28, 28 }, batch.Shape);
+            Assert.Equal(Torch.Arange(64 * 784, dtype: DType.Float32).ToArray<float>(), batch.ToArray<float>());
+            var columns = Torch.Stack(images, 3);
+            Assert.Equal(new long[] { 1, 28, 28, 64 }, columns.Shape);
+            var expected = new float[64 * 784];
+            for (int p = 0; p < 784; p++)
+                for (int i = 0; i < 64; i++) expected[p * 64 + i] = i * 784 + p;
+            Assert.Equal(expected, columns.ToArray<float>());
+        }
+        finally
+        {
+            Torch.SetNumThreads(saved);
+        }
+    }
     // ---- errors ----
 
     [Fact]
