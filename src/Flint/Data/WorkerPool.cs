@@ -41,6 +41,7 @@ internal sealed class WorkerPool<T, TBatch> : IDisposable
     private void Work(WorkerInfo info)
     {
         DataLoader.SetWorker(info);
+        Backends.Cpu.Parallelism.KeepThreadSerial();
         var queue = queues[info.Id];
         Exception? initError = null;
         try

@@ -104,6 +104,26 @@ public class DataLoaderTests
         Assert.DoesNotContain(Environment.CurrentManagedThreadId, threads.Keys);
     }
 
+    [Fact]
+    public void WorkersRunTheirKernelsOnOneThreadAsPyTorchsDo()
+    {
+        // PyTorch's workers call torch.set_num_threads(1); the loading thread keeps its threads.
+        var ds = new ListDataset<int>(Enumerable.Range(0, 8).ToList());
+        var threadsSeen = new Lambda<int>(ds, _ => Flint.Backends.Cpu.Parallelism.ThreadsFor(1L << 40));
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(2);
+            var loader = new DataLoader<int>(threadsSeen, batchSize: 4, numWorkers: 2);
+            Assert.All(loader.SelectMany(b => b.Tensor.ToArray<long>()), n => Assert.Equal(1, n));
+            Assert.Equal(2, Flint.Backends.Cpu.Parallelism.ThreadsFor(1L << 40));
+        }
+        finally
+        {
+            Torch.SetNumThreads(saved);
+        }
+    }
+
     private sealed class Lambda<T>(IReadOnlyList<T> inner, Func<T, T> f) : Dataset<T>
     {
         public override int Count => inner.Count;

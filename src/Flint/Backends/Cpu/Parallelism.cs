@@ -34,6 +34,13 @@ internal static class Parallelism
     // Kernels called from inside a parallel region must not fork again.
     [ThreadStatic] private static bool inParallelRegion;
 
+    /// <summary>
+    /// Keeps every kernel the calling thread runs from now on to that thread: a DataLoader worker's, as PyTorch's workers
+    /// call <c>torch.set_num_threads(1)</c>. Several workers each forking regions took the workers from one another, and
+    /// the training thread.
+    /// </summary>
+    public static void KeepThreadSerial() => inParallelRegion = true;
+
     public static int ThreadsFor(long work, long grain = 0)
     {
         if (inParallelRegion) return 1;
