@@ -245,7 +245,10 @@ internal sealed partial class CpuBackend
         where TL : IFloatLanes<TV> where TV : struct
     {
         int step = TL.Count;
-        float* scratch = stackalloc float[log ? 0 : 2 * n];
+        // The scratch rows start half a page from x's rows (mod 4 KB): at some offsets of a thread's stack, the loads of x
+        // that follow each store to the scratch row waited on it as if they aliased (4K aliasing).
+        float* scratch = stackalloc float[log ? 0 : 2 * n + 1024];
+        if (!log) scratch += (((nint)x + 2048 - (nint)scratch) & 4095) / sizeof(float);
         // The row whose last pass is pending: y = src · value (softmax) or src − value (log_softmax).
         float* src = null, dst = null;
         float value = 0;
