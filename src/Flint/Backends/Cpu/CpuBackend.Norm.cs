@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Flint.Kernels;
@@ -557,15 +558,23 @@ internal sealed partial class CpuBackend
         var scale = T.One / T.CreateTruncating(n);
         int threads = (int)Math.Min(Parallelism.ThreadsFor(m * n), Math.Max(m, 1));
         bool stream = dx is not null && Streams<T>(dx, m, n);
-        var partialW = pdw == 0 ? null : new T[threads][];
-        var partialB = pdb == 0 ? null : new T[threads][];
-        Parallelism.For(threads, (t, count) =>
+        var partialW = pdw == 0 ? null : new nint[threads];
+        var partialB = pdb == 0 ? null : new nint[threads];
+        var handles = new GCHandle[threads];
+        try
         {
-            var gw = new T[len];
-            var centred = new T[len];
-            var accW = partialW is null ? null : partialW[t] = new T[len];
-            var accB = partialB is null ? null : partialB[t] = new T[len];
-            fixed (T* pgw = gw, paw = accW, pab = accB)
+            Parallelism.For(threads, (t, count) =>
+            {
+                // The rows this thread stores into as it reads dy and x, away from their 4 KB phases (see PagePhases);
+                // pinned until the partial sums are merged.
+                handles[t] = GCHandle.Alloc(new T[PagePhases.Length<T>(3, len)], GCHandleType.Pinned);
+                Span<nint> rows = stackalloc nint[3];
+                PagePhases.Place((T*)handles[t].AddrOfPinnedObject(), rows, len, pdy, px);
+                T* pgw = (T*)rows[0], paw = partialW is null ? null : (T*)(partialW[t] = rows[1]), pab = partialB is null ? null : (T*)(partialB[t] = rows[2]);
+                var gw = new Span<T>(pgw, len);
+                var centred = new T[len];
+                var accW = paw == null ? default : new Span<T>(paw, len);
+                var accB = pab == null ? default : new Span<T>(pab, len);
                 for (long r = m * t / count; r < m * (t + 1) / count; r++)
                 {
                     var g = new ReadOnlySpan<T>((T*)pdy + r * n, len);
@@ -579,13 +588,13 @@ internal sealed partial class CpuBackend
                     }
                     else
                     {
-                        if (accW is not null)
+                        if (paw != null)
                         {
                             // dweight += dy · (x − mean) · rstd, evaluated as dy · (x · rstd − mean · rstd).
                             ScaleShift(xr, a, -mu * a, centred);
                             TensorPrimitives.MultiplyAdd(g, centred, accW, accW);
                         }
-                        if (accB is not null) TensorPrimitives.Add(accB, g, accB);
+                        if (pab != null) TensorPrimitives.Add(accB, g, accB);
                         if (pdx == 0) continue;
                         if (pw != 0) TensorPrimitives.Multiply(g, new ReadOnlySpan<T>((T*)pw, len), gw);
                         else g.CopyTo(gw);
@@ -604,9 +613,15 @@ internal sealed partial class CpuBackend
                     ScaleShift(gw, a, cc, dxr);
                     TensorPrimitives.MultiplyAdd(xr, bc, dxr, dxr);
                 }
-        });
-        if (partialW is not null) MergePartials(partialW, new Span<T>((T*)pdw, len));
-        if (partialB is not null) MergePartials(partialB, new Span<T>((T*)pdb, len));
+            });
+            if (partialW is not null) MergePartials<T>(partialW, new Span<T>((T*)pdw, len));
+            if (partialB is not null) MergePartials<T>(partialB, new Span<T>((T*)pdb, len));
+        }
+        finally
+        {
+            foreach (var h in handles)
+                if (h.IsAllocated) h.Free();
+        }
     }
 
     // Float rows take the vector row loop below (double keeps TensorPrimitives' passes).
@@ -802,9 +817,10 @@ internal sealed partial class CpuBackend
         TensorPrimitives.Add(dst, shift, dst);
     }
 
-    private static void MergePartials<T>(T[][] partials, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    // dst = the sum of the threads' rows of dst.Length elements at these addresses, in thread order.
+    private static unsafe void MergePartials<T>(nint[] partials, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        partials[0].CopyTo(dst);
-        for (int t = 1; t < partials.Length; t++) TensorPrimitives.Add(dst, partials[t], dst);
+        new ReadOnlySpan<T>((T*)partials[0], dst.Length).CopyTo(dst);
+        for (int t = 1; t < partials.Length; t++) TensorPrimitives.Add(dst, new ReadOnlySpan<T>((T*)partials[t], dst.Length), dst);
     }
 }

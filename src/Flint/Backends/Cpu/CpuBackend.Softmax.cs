@@ -245,16 +245,17 @@ internal sealed partial class CpuBackend
         where TL : IFloatLanes<TV> where TV : struct
     {
         int step = TL.Count;
-        // The scratch rows start half a page from x's rows (mod 4 KB): at some offsets of a thread's stack, the loads of x
-        // that follow each store to the scratch row waited on it as if they aliased (4K aliasing).
-        float* scratch = stackalloc float[log ? 0 : 2 * n + 1024];
-        if (!log) scratch += (((nint)x + 2048 - (nint)scratch) & 4095) / sizeof(float);
+        // The two scratch rows away from x's 4 KB phase (see PagePhases): at some offsets of a thread's stack, each load of
+        // x waited on the store to the scratch row before it.
+        Span<nint> rows = stackalloc nint[2];
+        float* raw = stackalloc float[log ? 0 : PagePhases.Length<float>(2, n)];
+        if (!log) PagePhases.Place(raw, rows, n, (nint)x);
         // The row whose last pass is pending: y = src · value (softmax) or src − value (log_softmax).
         float* src = null, dst = null;
         float value = 0;
         for (long row = lo; row < hi; row++)
         {
-            float* xr = x + row * n, e = scratch + (row & 1) * n;
+            float* xr = x + row * n, e = (float*)rows[(int)(row & 1)];
             float max = ReduceSimd.Serves<MaxKernel, float, float>() ? ReduceSimd.Row<MaxKernel, float, float>(xr, n)
                 : TensorPrimitives.Max(new ReadOnlySpan<float>(xr, n));
             TV m = TL.Splat(max), s0 = TL.Splat(0f), s1 = s0, v = TL.Splat(value);
