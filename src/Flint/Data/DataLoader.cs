@@ -10,7 +10,8 @@ namespace Flint.Data;
 /// <c>prefetchFactor</c> batches each ahead of the consumer, and the batches come back in sampler order, so
 /// they equal those of <c>numWorkers: 0</c>. Worker <c>i</c> has its own generator seeded with
 /// <c>base_seed + i</c>, where <c>base_seed</c> is drawn from <c>generator</c> when an epoch's iterator is made,
-/// as PyTorch draws it; random transforms use it (see <see cref="DataLoader.GetWorkerInfo"/>).
+/// as PyTorch draws it; random transforms use it (see <see cref="DataLoader.GetWorkerInfo"/>). Tensor ops in a worker
+/// run on that worker's thread alone, as PyTorch's workers run with <c>torch.set_num_threads(1)</c>.
 /// </summary>
 /// <typeparam name="T">The sample type.</typeparam>
 /// <typeparam name="TBatch">What the collate function makes of a list of samples.</typeparam>
