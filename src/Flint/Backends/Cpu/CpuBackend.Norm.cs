@@ -572,7 +572,8 @@ internal sealed partial class CpuBackend
                 PagePhases.Place((T*)handles[t].AddrOfPinnedObject(), rows, len, pdy, px);
                 T* pgw = (T*)rows[0], paw = partialW is null ? null : (T*)(partialW[t] = rows[1]), pab = partialB is null ? null : (T*)(partialB[t] = rows[2]);
                 var gw = new Span<T>(pgw, len);
-                var centred = new T[len];
+                // x · rstd − mean · rstd, for the generic (non-float) rows only.
+                var centred = FloatRows<T>() ? null : new T[len];
                 var accW = paw == null ? default : new Span<T>(paw, len);
                 var accB = pab == null ? default : new Span<T>(pab, len);
                 for (long r = m * t / count; r < m * (t + 1) / count; r++)
