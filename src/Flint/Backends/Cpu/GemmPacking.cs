@@ -78,6 +78,8 @@ internal static unsafe class GemmPacking
             }
             if (typeof(TS) == typeof(float) && typeof(T) == typeof(float) && kStride == 1 && (w is >= 8 and <= 16 || w % 16 == 0) && Avx512F.IsSupported)
                 k0 = Transpose16((float*)s, laneStride, lanes, kc, w, (float*)d);
+            if (typeof(TS) == typeof(double) && typeof(T) == typeof(double) && kStride == 1 && w >= 8 && Avx512F.IsSupported)
+                k0 = Transpose8((double*)s, laneStride, lanes, kc, w, (double*)d);
             if (kStride == 1 || (laneStride != 1 && Math.Abs(kStride) < Math.Abs(laneStride)))
             {
                 // Steps contiguous (A row-major, B column-major): read each lane's run, write it strided.
@@ -149,6 +151,52 @@ internal static unsafe class GemmPacking
         return k;
     }
 
+    /// <summary>
+    /// The double counterpart of <see cref="Transpose16"/>: 8 runs of 8 doubles transposed in registers, 8 steps at a
+    /// time, for panels of at least 8 lanes (MR = 14, NR = 16). Groups of 8 lanes go from the last to the first, so
+    /// that a group's spill past the panel's w lanes (into the next step's first lanes) is overwritten by the first
+    /// group's stores. The scalar loop it replaces packed a row-major A at a quarter of the speed of copying it
+    /// (fp64 nn 1024: 4% of the product's CPU).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Transpose8(double* s, long rowStride, int lanes, int kc, int w, double* d)
+    {
+        int k = 0;
+        int last = (w - 1) / 8 * 8;
+        for (; k + 8 <= kc; k += 8)
+        {
+            for (int g0 = last; g0 >= 0; g0 -= 8)
+            {
+                double* sg = s + g0 * rowStride + k;
+                int rows = Math.Min(8, lanes - g0);
+                var r0 = Row(sg, rowStride, 0, rows); var r1 = Row(sg, rowStride, 1, rows);
+                var r2 = Row(sg, rowStride, 2, rows); var r3 = Row(sg, rowStride, 3, rows);
+                var r4 = Row(sg, rowStride, 4, rows); var r5 = Row(sg, rowStride, 5, rows);
+                var r6 = Row(sg, rowStride, 6, rows); var r7 = Row(sg, rowStride, 7, rows);
+                // Pairs of rows interleaved: t0 holds rows 0 and 1 at even columns, t1 at odd ones.
+                var t0 = Avx512F.UnpackLow(r0, r1); var t1 = Avx512F.UnpackHigh(r0, r1);
+                var t2 = Avx512F.UnpackLow(r2, r3); var t3 = Avx512F.UnpackHigh(r2, r3);
+                var t4 = Avx512F.UnpackLow(r4, r5); var t5 = Avx512F.UnpackHigh(r4, r5);
+                var t6 = Avx512F.UnpackLow(r6, r7); var t7 = Avx512F.UnpackHigh(r6, r7);
+                // 128-bit lanes regrouped: u0 holds rows 0-3 at columns 0 and 4, u1 at 2 and 6, and so on.
+                var u0 = Avx512F.Shuffle4x128(t0, t2, 0x88); var u1 = Avx512F.Shuffle4x128(t0, t2, 0xDD);
+                var u2 = Avx512F.Shuffle4x128(t1, t3, 0x88); var u3 = Avx512F.Shuffle4x128(t1, t3, 0xDD);
+                var u4 = Avx512F.Shuffle4x128(t4, t6, 0x88); var u5 = Avx512F.Shuffle4x128(t4, t6, 0xDD);
+                var u6 = Avx512F.Shuffle4x128(t5, t7, 0x88); var u7 = Avx512F.Shuffle4x128(t5, t7, 0xDD);
+                double* dp = d + (long)k * w + g0;
+                Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0x88), dp);
+                Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0x88), dp + w);
+                Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0x88), dp + 2 * w);
+                Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0x88), dp + 3 * w);
+                Vector512.Store(Avx512F.Shuffle4x128(u0, u4, 0xDD), dp + 4 * w);
+                Vector512.Store(Avx512F.Shuffle4x128(u2, u6, 0xDD), dp + 5 * w);
+                Vector512.Store(Avx512F.Shuffle4x128(u1, u5, 0xDD), dp + 6 * w);
+                Vector512.Store(Avx512F.Shuffle4x128(u3, u7, 0xDD), dp + 7 * w);
+            }
+        }
+        return k;
+    }
+
     /// <summary>The 16 x 16 block at s (rows ld apart) transposed: its first <paramref name="steps"/> columns stored at d + t·w.</summary>
     internal static void Transpose16x16(float* s, long ld, float* d, int w, int steps) =>
         StoreTransposed(
@@ -197,10 +245,10 @@ internal static unsafe class GemmPacking
         Vector512.Store(o14, d + 14 * w);
     }
 
-    // Row i of a 16-row block, or zeros past the block's last row.
+    // Row i of a block, or zeros past the block's last row.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Row(float* s, long rowStride, int i, int rows) =>
-        i < rows ? Vector512.Load(s + i * rowStride) : Vector512<float>.Zero;
+    private static Vector512<T> Row<T>(T* s, long rowStride, int i, int rows) where T : unmanaged =>
+        i < rows ? Vector512.Load(s + i * rowStride) : Vector512<T>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Interleave4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> e,
