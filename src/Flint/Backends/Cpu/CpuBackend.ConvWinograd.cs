@@ -287,7 +287,7 @@ internal static unsafe class WinogradConvKernels
                 {
                     float* bp = b + ((xi * cPanels + cp) * steps + s) * Block;
                     for (long kp = 0; kp < kPanels; kp++)
-                        Avx512F32Kernel.Run(kc, a + ((xi * kPanels + kp) * steps + s) * Panel, Panel, bp, Block,
+                        Avx512Kernel<float>.Run(kc, a + ((xi * kPanels + kp) * steps + s) * Panel, Panel, bp, Block,
                             du + xi * (Kp * Cp + Skew) + kp * Panel * Cp + cp * Block, Cp, 1, beta, (int)Math.Min(Panel, K - kp * Panel), Block);
                 }
             }
@@ -358,7 +358,7 @@ internal static unsafe class WinogradConvKernels
             long k0 = p * Panel;
             int rows = (int)Math.Min(Panel, K - k0);
             for (int xi = 0; xi < TT.Xi; xi++)
-                Avx512F32Kernel.Run(C, u + (xi * panels + p) * C * Panel, Panel, v + xi * vStride, Block,
+                Avx512Kernel<float>.Run(C, u + (xi * panels + p) * C * Panel, Panel, v + xi * vStride, Block,
                     m + xi * Panel * Block, Block, 1, 0, rows, Block);
             for (long t = t0; t < t0 + count;)
             {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -23,30 +24,36 @@ internal unsafe interface IGemmKernel<T> where T : unmanaged
     /// <summary>Columns of the tile (vector side).</summary>
     static abstract int NR { get; }
 
+    /// <summary>True if a tile of fewer than MR rows takes only its rows' share of a full tile's time.</summary>
+    static virtual bool PartialRows => false;
+
     static abstract void Run(long kc, T* a, long lda, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows, int cols);
 }
 
 /// <summary>
-/// float, AVX-512: 14 x 32 (28 zmm accumulators, 2 for B, 1 broadcast: 31 of the 32 registers). A partial tile (a
-/// product's last rows: m = 256 leaves 4, m = 64 leaves 8) runs a kernel of only its rows' multiply-adds instead of the
-/// full 14 rows' time: up to 7 rows measured the 1024 product 2% faster and ResNet's 256-channel weight gradients
-/// 2.5-3.5%; 8 to 13 rows the 64-channel Winograd layers 5-10% (their last panel of output channels has 8). A last
-/// panel of at most 16 columns runs one vector a row.
+/// float or double, AVX-512: 14 rows x 2 vectors (14 x 32 floats or 14 x 16 doubles; 28 zmm accumulators, 2 for B,
+/// 1 broadcast: 31 of the 32 registers). A partial tile (a product's last rows: m = 256 leaves 4, m = 64 leaves 8) runs
+/// a kernel of only its rows' multiply-adds instead of the full 14 rows' time: up to 7 rows measured the float 1024
+/// product 2% faster and ResNet's 256-channel weight gradients 2.5-3.5%; 8 to 13 rows the 64-channel Winograd layers
+/// 5-10% (their last panel of output channels has 8). A last panel of at most one vector's columns runs one vector a row.
 /// </summary>
-internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
+internal readonly unsafe struct Avx512Kernel<T> : IGemmKernel<T> where T : unmanaged, INumber<T>
 {
-    public static int MR => 14;
-    public static int NR => 32;
+    private static int Lanes => Vector512<T>.Count;
 
-    public static void Run(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows, int cols)
+    public static int MR => 14;
+    public static int NR => 2 * Lanes;
+    public static bool PartialRows => true;
+
+    public static void Run(long kc, T* a, long lda, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows, int cols)
     {
-        if (cols <= 16) Run<Count1>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows);
+        if (cols <= Lanes) Run<Count1>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows);
         else Run<Count2>(kc, a, lda, b, ldb, c, ldc, alpha, beta, rows);
     }
 
-    // TV vectors a row: one for a last panel of at most 16 columns (odd sizes leave 1 to 16: 257 leaves 1, 48 and 80
-    // leave 16), whose second vector's multiply-adds would be wasted.
-    private static void Run<TV>(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    // TV vectors a row: one for a last panel of at most one vector (odd float sizes leave 1 to 16: 257 leaves 1, 48 and
+    // 80 leave 16), whose second vector's multiply-adds would be wasted.
+    private static void Run<TV>(long kc, T* a, long lda, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows)
         where TV : struct, ICount
     {
         switch (rows)
@@ -73,60 +80,60 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
     /// <paramref name="rows"/> stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows<TR, TV>(long kc, float* a, long lda, float* b, long ldb, float* c, long ldc, float alpha, float beta, int rows)
+    private static void Rows<TR, TV>(long kc, T* a, long lda, T* b, long ldb, T* c, long ldc, T alpha, T beta, int rows)
         where TR : struct, ICount where TV : struct, ICount
     {
         int r = TR.Value;
         bool two = TV.Value == 2;
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
-        Vector512<float> c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
-        Vector512<float> cC0 = default, cC1 = default, cD0 = default, cD1 = default;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
+        Vector512<T> c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
+        Vector512<T> cC0 = default, cC1 = default, cD0 = default, cD1 = default;
         // Bring the tile of C towards L1 while the k loop runs (its rows may share cache sets).
         for (int i = 0; i < rows; i++)
         {
             Sse.Prefetch0(c + i * ldc);
-            Sse.Prefetch0(c + i * ldc + 16);
+            Sse.Prefetch0(c + i * ldc + Lanes);
         }
         for (long p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
-            var b1 = two ? Vector512.Load(b + 16) : default;
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); if (two) c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            if (r > 1) { x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); if (two) c11 = Vector512.FusedMultiplyAdd(x, b1, c11); }
-            if (r > 2) { x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); if (two) c21 = Vector512.FusedMultiplyAdd(x, b1, c21); }
-            if (r > 3) { x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); if (two) c31 = Vector512.FusedMultiplyAdd(x, b1, c31); }
-            if (r > 4) { x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); if (two) c41 = Vector512.FusedMultiplyAdd(x, b1, c41); }
-            if (r > 5) { x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); if (two) c51 = Vector512.FusedMultiplyAdd(x, b1, c51); }
-            if (r > 6) { x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); if (two) c61 = Vector512.FusedMultiplyAdd(x, b1, c61); }
-            if (r > 7) { x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); if (two) c71 = Vector512.FusedMultiplyAdd(x, b1, c71); }
-            if (r > 8) { x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); if (two) c81 = Vector512.FusedMultiplyAdd(x, b1, c81); }
-            if (r > 9) { x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); if (two) c91 = Vector512.FusedMultiplyAdd(x, b1, c91); }
-            if (r > 10) { x = Vector512.Create(a[10]); cA0 = Vector512.FusedMultiplyAdd(x, b0, cA0); if (two) cA1 = Vector512.FusedMultiplyAdd(x, b1, cA1); }
-            if (r > 11) { x = Vector512.Create(a[11]); cB0 = Vector512.FusedMultiplyAdd(x, b0, cB0); if (two) cB1 = Vector512.FusedMultiplyAdd(x, b1, cB1); }
-            if (r > 12) { x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); if (two) cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1); }
-            if (r > 13) { x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); if (two) cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1); }
+            var b1 = two ? Vector512.Load(b + Lanes) : default;
+            var x = Vector512.Create(a[0]); c00 = MultiplyAdd(x, b0, c00); if (two) c01 = MultiplyAdd(x, b1, c01);
+            if (r > 1) { x = Vector512.Create(a[1]); c10 = MultiplyAdd(x, b0, c10); if (two) c11 = MultiplyAdd(x, b1, c11); }
+            if (r > 2) { x = Vector512.Create(a[2]); c20 = MultiplyAdd(x, b0, c20); if (two) c21 = MultiplyAdd(x, b1, c21); }
+            if (r > 3) { x = Vector512.Create(a[3]); c30 = MultiplyAdd(x, b0, c30); if (two) c31 = MultiplyAdd(x, b1, c31); }
+            if (r > 4) { x = Vector512.Create(a[4]); c40 = MultiplyAdd(x, b0, c40); if (two) c41 = MultiplyAdd(x, b1, c41); }
+            if (r > 5) { x = Vector512.Create(a[5]); c50 = MultiplyAdd(x, b0, c50); if (two) c51 = MultiplyAdd(x, b1, c51); }
+            if (r > 6) { x = Vector512.Create(a[6]); c60 = MultiplyAdd(x, b0, c60); if (two) c61 = MultiplyAdd(x, b1, c61); }
+            if (r > 7) { x = Vector512.Create(a[7]); c70 = MultiplyAdd(x, b0, c70); if (two) c71 = MultiplyAdd(x, b1, c71); }
+            if (r > 8) { x = Vector512.Create(a[8]); c80 = MultiplyAdd(x, b0, c80); if (two) c81 = MultiplyAdd(x, b1, c81); }
+            if (r > 9) { x = Vector512.Create(a[9]); c90 = MultiplyAdd(x, b0, c90); if (two) c91 = MultiplyAdd(x, b1, c91); }
+            if (r > 10) { x = Vector512.Create(a[10]); cA0 = MultiplyAdd(x, b0, cA0); if (two) cA1 = MultiplyAdd(x, b1, cA1); }
+            if (r > 11) { x = Vector512.Create(a[11]); cB0 = MultiplyAdd(x, b0, cB0); if (two) cB1 = MultiplyAdd(x, b1, cB1); }
+            if (r > 12) { x = Vector512.Create(a[12]); cC0 = MultiplyAdd(x, b0, cC0); if (two) cC1 = MultiplyAdd(x, b1, cC1); }
+            if (r > 13) { x = Vector512.Create(a[13]); cD0 = MultiplyAdd(x, b0, cD0); if (two) cD1 = MultiplyAdd(x, b1, cD1); }
             a += lda;
             b += ldb;
         }
         var va = Vector512.Create(alpha);
-        if (beta == 0)
+        if (beta == T.Zero)
         {
-            Vector512.Store(c00 * va, c); if (two) Vector512.Store(c01 * va, c + 16); if (rows == 1) return; c += ldc;
-            Vector512.Store(c10 * va, c); if (two) Vector512.Store(c11 * va, c + 16); if (rows == 2) return; c += ldc;
-            Vector512.Store(c20 * va, c); if (two) Vector512.Store(c21 * va, c + 16); if (rows == 3) return; c += ldc;
-            Vector512.Store(c30 * va, c); if (two) Vector512.Store(c31 * va, c + 16); if (rows == 4) return; c += ldc;
-            Vector512.Store(c40 * va, c); if (two) Vector512.Store(c41 * va, c + 16); if (rows == 5) return; c += ldc;
-            Vector512.Store(c50 * va, c); if (two) Vector512.Store(c51 * va, c + 16); if (rows == 6) return; c += ldc;
-            Vector512.Store(c60 * va, c); if (two) Vector512.Store(c61 * va, c + 16); if (rows == 7) return; c += ldc;
-            Vector512.Store(c70 * va, c); if (two) Vector512.Store(c71 * va, c + 16); if (rows == 8) return; c += ldc;
-            Vector512.Store(c80 * va, c); if (two) Vector512.Store(c81 * va, c + 16); if (rows == 9) return; c += ldc;
-            Vector512.Store(c90 * va, c); if (two) Vector512.Store(c91 * va, c + 16); if (rows == 10) return; c += ldc;
-            Vector512.Store(cA0 * va, c); if (two) Vector512.Store(cA1 * va, c + 16); if (rows == 11) return; c += ldc;
-            Vector512.Store(cB0 * va, c); if (two) Vector512.Store(cB1 * va, c + 16); if (rows == 12) return; c += ldc;
-            Vector512.Store(cC0 * va, c); if (two) Vector512.Store(cC1 * va, c + 16); if (rows == 13) return; c += ldc;
-            Vector512.Store(cD0 * va, c); if (two) Vector512.Store(cD1 * va, c + 16);
+            Vector512.Store(c00 * va, c); if (two) Vector512.Store(c01 * va, c + Lanes); if (rows == 1) return; c += ldc;
+            Vector512.Store(c10 * va, c); if (two) Vector512.Store(c11 * va, c + Lanes); if (rows == 2) return; c += ldc;
+            Vector512.Store(c20 * va, c); if (two) Vector512.Store(c21 * va, c + Lanes); if (rows == 3) return; c += ldc;
+            Vector512.Store(c30 * va, c); if (two) Vector512.Store(c31 * va, c + Lanes); if (rows == 4) return; c += ldc;
+            Vector512.Store(c40 * va, c); if (two) Vector512.Store(c41 * va, c + Lanes); if (rows == 5) return; c += ldc;
+            Vector512.Store(c50 * va, c); if (two) Vector512.Store(c51 * va, c + Lanes); if (rows == 6) return; c += ldc;
+            Vector512.Store(c60 * va, c); if (two) Vector512.Store(c61 * va, c + Lanes); if (rows == 7) return; c += ldc;
+            Vector512.Store(c70 * va, c); if (two) Vector512.Store(c71 * va, c + Lanes); if (rows == 8) return; c += ldc;
+            Vector512.Store(c80 * va, c); if (two) Vector512.Store(c81 * va, c + Lanes); if (rows == 9) return; c += ldc;
+            Vector512.Store(c90 * va, c); if (two) Vector512.Store(c91 * va, c + Lanes); if (rows == 10) return; c += ldc;
+            Vector512.Store(cA0 * va, c); if (two) Vector512.Store(cA1 * va, c + Lanes); if (rows == 11) return; c += ldc;
+            Vector512.Store(cB0 * va, c); if (two) Vector512.Store(cB1 * va, c + Lanes); if (rows == 12) return; c += ldc;
+            Vector512.Store(cC0 * va, c); if (two) Vector512.Store(cC1 * va, c + Lanes); if (rows == 13) return; c += ldc;
+            Vector512.Store(cD0 * va, c); if (two) Vector512.Store(cD1 * va, c + Lanes);
             return;
         }
         var vb = Vector512.Create(beta);
@@ -147,96 +154,18 @@ internal readonly unsafe struct Avx512F32Kernel : IGemmKernel<float>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(Vector512<float> x0, Vector512<float> x1, float* c, Vector512<float> va, Vector512<float> vb, bool two)
+    private static void Update(Vector512<T> x0, Vector512<T> x1, T* c, Vector512<T> va, Vector512<T> vb, bool two)
     {
-        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c), vb, x0 * va), c);
-        if (two) Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c + 16), vb, x1 * va), c + 16);
-    }
-}
-
-/// <summary>double, AVX-512: 14 x 16 (28 zmm accumulators of 8 lanes).</summary>
-internal readonly unsafe struct Avx512F64Kernel : IGemmKernel<double>
-{
-    public static int MR => 14;
-    public static int NR => 16;
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(long kc, double* a, long lda, double* b, long ldb, double* c, long ldc, double alpha, double beta, int rows, int cols)
-    {
-        Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<double> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
-        Vector512<double> c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
-        Vector512<double> cC0 = default, cC1 = default, cD0 = default, cD1 = default;
-        // Bring the tile of C towards L1 while the k loop runs (its rows may share cache sets).
-        for (int r = 0; r < rows; r++)
-        {
-            Sse.Prefetch0(c + r * ldc);
-            Sse.Prefetch0(c + r * ldc + 8);
-        }
-        for (long p = 0; p < kc; p++)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 8);
-            var x = Vector512.Create(a[0]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-            x = Vector512.Create(a[8]); c80 = Vector512.FusedMultiplyAdd(x, b0, c80); c81 = Vector512.FusedMultiplyAdd(x, b1, c81);
-            x = Vector512.Create(a[9]); c90 = Vector512.FusedMultiplyAdd(x, b0, c90); c91 = Vector512.FusedMultiplyAdd(x, b1, c91);
-            x = Vector512.Create(a[10]); cA0 = Vector512.FusedMultiplyAdd(x, b0, cA0); cA1 = Vector512.FusedMultiplyAdd(x, b1, cA1);
-            x = Vector512.Create(a[11]); cB0 = Vector512.FusedMultiplyAdd(x, b0, cB0); cB1 = Vector512.FusedMultiplyAdd(x, b1, cB1);
-            x = Vector512.Create(a[12]); cC0 = Vector512.FusedMultiplyAdd(x, b0, cC0); cC1 = Vector512.FusedMultiplyAdd(x, b1, cC1);
-            x = Vector512.Create(a[13]); cD0 = Vector512.FusedMultiplyAdd(x, b0, cD0); cD1 = Vector512.FusedMultiplyAdd(x, b1, cD1);
-            a += lda;
-            b += ldb;
-        }
-        var va = Vector512.Create(alpha);
-        if (beta == 0)
-        {
-            Vector512.Store(c00 * va, c); Vector512.Store(c01 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c10 * va, c); Vector512.Store(c11 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c20 * va, c); Vector512.Store(c21 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c30 * va, c); Vector512.Store(c31 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c40 * va, c); Vector512.Store(c41 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c50 * va, c); Vector512.Store(c51 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c60 * va, c); Vector512.Store(c61 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c70 * va, c); Vector512.Store(c71 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c80 * va, c); Vector512.Store(c81 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(c90 * va, c); Vector512.Store(c91 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(cA0 * va, c); Vector512.Store(cA1 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(cB0 * va, c); Vector512.Store(cB1 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(cC0 * va, c); Vector512.Store(cC1 * va, c + 8); if (--rows == 0) return; c += ldc;
-            Vector512.Store(cD0 * va, c); Vector512.Store(cD1 * va, c + 8);
-            return;
-        }
-        var vb = Vector512.Create(beta);
-        Update(c00, c01, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c10, c11, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c20, c21, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c30, c31, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c40, c41, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c50, c51, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c60, c61, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c70, c71, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c80, c81, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(c90, c91, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(cA0, cA1, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(cB0, cB1, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(cC0, cC1, c, va, vb); if (--rows == 0) return; c += ldc;
-        Update(cD0, cD1, c, va, vb);
+        Vector512.Store(MultiplyAdd(Vector512.Load(c), vb, x0 * va), c);
+        if (two) Vector512.Store(MultiplyAdd(Vector512.Load(c + Lanes), vb, x1 * va), c + Lanes);
     }
 
+    // A fused multiply-add of T's vectors (float or double; the JIT keeps only T's branch).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Update(Vector512<double> x0, Vector512<double> x1, double* c, Vector512<double> va, Vector512<double> vb)
-    {
-        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c), vb, x0 * va), c);
-        Vector512.Store(Vector512.FusedMultiplyAdd(Vector512.Load(c + 8), vb, x1 * va), c + 8);
-    }
+    private static Vector512<T> MultiplyAdd(Vector512<T> x, Vector512<T> y, Vector512<T> z) =>
+        typeof(T) == typeof(float)
+            ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>()
+            : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
 }
 
 /// <summary>float, 256-bit vectors (AVX2 + FMA): 6 x 16 (12 ymm accumulators, 2 for B, 1 broadcast: 15 of 16).</summary>
