@@ -65,17 +65,24 @@ internal static unsafe class GemmPacking
     public static void Pack<TS, T>(TS* src, long laneStride, long kStride, int width, int kc, int w, T* dst)
         where TS : unmanaged where T : unmanaged
     {
-        for (int p0 = 0; p0 < width; p0 += w)
+        int p0 = 0;
+        if (typeof(TS) == typeof(T) && laneStride == 1)
+        {
+            // Whole panels of contiguous lanes, a group at a time: each step's lanes of the group are one run of the
+            // source row, about 1 KB, where one panel's run is 56-128 bytes. Rows of a large B lie 16 KB apart, and
+            // 256 interleaved runs of two lines each defeat the prefetchers: every line waited on memory.
+            int whole = width / w * w, group = Math.Max(1, PanelGroupBytes / (w * sizeof(T)));
+            for (; p0 < whole; p0 += group * w)
+                CopyPanels((byte*)(src + p0), kStride * sizeof(T), (byte*)(dst + (long)p0 * kc), w * sizeof(T), kc,
+                    Math.Min(group, (whole - p0) / w), (long)kc * w * sizeof(T));
+            p0 = whole;
+        }
+        for (; p0 < width; p0 += w)
         {
             int lanes = Math.Min(w, width - p0);
             T* d = dst + (long)p0 * kc;
             TS* s = src + p0 * laneStride;
             int k0 = 0;
-            if (typeof(TS) == typeof(T) && laneStride == 1 && lanes == w)
-            {
-                CopyRows((byte*)s, kStride * sizeof(T), (byte*)d, w * sizeof(T), kc);
-                continue;
-            }
             if (typeof(TS) == typeof(float) && typeof(T) == typeof(float) && kStride == 1 && (w is >= 8 and <= 16 || w % 16 == 0) && Avx512F.IsSupported)
                 k0 = Transpose16((float*)s, laneStride, lanes, kc, w, (float*)d);
             if (typeof(TS) == typeof(double) && typeof(T) == typeof(double) && kStride == 1 && w >= 8 && Avx512F.IsSupported)
@@ -278,35 +285,38 @@ internal static unsafe class GemmPacking
         o12 = Avx512F.Shuffle4x128(v1, v3, 0xDD);
     }
 
-    // Lanes contiguous and of the compute type (B row-major, A column-major): one row of `bytes` per step, copied
-    // with whole vectors (panel rows are multiples of 16 bytes for every kernel).
+    /// <summary>Bytes of each source row that <see cref="Pack{TS, T}"/> copies into a group of whole panels at a time.</summary>
+    private const int PanelGroupBytes = 1024;
+
+    // Lanes contiguous and of the compute type (B row-major, A column-major): `panels` panels side by side, `panel`
+    // bytes apart, each taking a row of `bytes` per step; step k's rows of all of them are one run of the source.
+    // Copied with whole vectors (panel rows are multiples of 16 bytes for every kernel).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyRows(byte* s, long sStride, byte* d, int bytes, int kc)
+    private static void CopyPanels(byte* s, long sStride, byte* d, int bytes, int kc, int panels, long panel)
     {
-        // Rows of any length from vectors only: the last vector of a row overlaps the one before it (a 14-float
-        // row of A is 56 bytes; a call into memmove per row would cost more than the copy).
+        for (int k = 0; k < kc; k++, s += sStride, d += bytes)
+            for (int q = 0; q < panels; q++)
+                CopyRow(s + q * bytes, d + q * panel, bytes);
+    }
+
+    // Rows of any length from vectors only: the last vector of a row overlaps the one before it (a 14-float row of A
+    // is 56 bytes; a call into memmove per row would cost more than the copy).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(byte* s, byte* d, int bytes)
+    {
         if (Vector512.IsHardwareAccelerated && bytes >= 64)
         {
-            for (int k = 0; k < kc; k++, s += sStride, d += bytes)
-            {
-                for (int o = 0; o < bytes - 64; o += 64)
-                    Vector512.Store(Vector512.Load(s + o), d + o);
-                Vector512.Store(Vector512.Load(s + bytes - 64), d + bytes - 64);
-            }
+            for (int o = 0; o < bytes - 64; o += 64)
+                Vector512.Store(Vector512.Load(s + o), d + o);
+            Vector512.Store(Vector512.Load(s + bytes - 64), d + bytes - 64);
         }
         else if (Vector256.IsHardwareAccelerated && bytes >= 32)
         {
-            for (int k = 0; k < kc; k++, s += sStride, d += bytes)
-            {
-                for (int o = 0; o < bytes - 32; o += 32)
-                    Vector256.Store(Vector256.Load(s + o), d + o);
-                Vector256.Store(Vector256.Load(s + bytes - 32), d + bytes - 32);
-            }
+            for (int o = 0; o < bytes - 32; o += 32)
+                Vector256.Store(Vector256.Load(s + o), d + o);
+            Vector256.Store(Vector256.Load(s + bytes - 32), d + bytes - 32);
         }
         else
-        {
-            for (int k = 0; k < kc; k++, s += sStride, d += bytes)
-                Unsafe.CopyBlockUnaligned(d, s, (uint)bytes);
-        }
+            Unsafe.CopyBlockUnaligned(d, s, (uint)bytes);
     }
 }
