@@ -160,7 +160,7 @@ internal static unsafe class GemmDriver
         }
         int threads = Parallelism.ThreadsFor(m * n * k, ParallelGrain);
         bool rows = threads == 1 || m >= n || (m + TK.MR - 1) / TK.MR % threads == 0;
-        long chunk = rows ? RowShare<T, TK>(m, threads) : RoundUp((n + threads - 1) / threads, TK.NR);
+        long chunk = Share<T, TK>(rows ? m : n, threads, rows);
         var blocks = rows ? Blocking.For<T>(chunk, n, k, TK.MR, TK.NR) : Blocking.For<T>(m, chunk, k, TK.MR, TK.NR);
         nint ac = (nint)c, ap = rows ? (nint)PackB<T, TB>(b, n, k, TK.NR, blocks) : 0;
         Parallelism.For(threads, (t, count) =>
@@ -173,14 +173,15 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// Rows of a thread's share when <paramref name="m"/> rows are split in <paramref name="parts"/>: whole tiles, except
-    /// with a kernel whose partial tiles take only their rows' time, where equal shares finish together (1024 rows on
-    /// two threads: 512 each, 36 tiles and 8 rows, instead of 518 and 506 rows, 37 tiles each).
+    /// A thread's share when <paramref name="extent"/> rows (or columns) are split in <paramref name="parts"/>: whole
+    /// tiles (panels), except rows with a kernel whose partial tiles take only their rows' time, where equal shares
+    /// finish together (1024 rows on two threads: 512 each, 36 tiles and 8 rows, instead of 518 and 506 rows, 37 tiles
+    /// each).
     /// </summary>
-    private static long RowShare<T, TK>(long m, long parts) where T : unmanaged where TK : struct, IGemmKernel<T>
+    private static long Share<T, TK>(long extent, long parts, bool rows) where T : unmanaged where TK : struct, IGemmKernel<T>
     {
-        long share = (m + parts - 1) / parts;
-        return TK.PartialRows ? share : RoundUp(share, TK.MR);
+        long share = (extent + parts - 1) / parts;
+        return rows && TK.PartialRows ? share : RoundUp(share, rows ? TK.MR : TK.NR);
     }
 
     /// <summary>Block sizes of one product: steps per pass over K, rows of A and columns of B per packed block.</summary>
@@ -244,7 +245,7 @@ internal static unsafe class GemmDriver
         int count = (int)Math.Min(threads, units);
         bool splitRows = p.M >= p.N;
         long extent = splitRows ? p.M : p.N;
-        long chunk = splitRows ? RowShare<T, TK>(extent, parts) : RoundUp((extent + parts - 1) / parts, TK.NR);
+        long chunk = Share<T, TK>(extent, parts, splitRows);
         var problem = p;
         Parallelism.For(count, (t, n) =>
         {
