@@ -118,6 +118,64 @@ public class GemmTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(9)]
+    public unsafe void AnEpilogueGetsEachBlockOfRowsOnceItIsFinal(int align)
+    {
+        // Two passes over K (the first pass's partial sums must not reach the epilogue) and both threads; rows in
+        // units of `align`, the last block short.
+        int m = 131 * 9, n = 150, k = GemmDriver.Kc + 40;
+        var rng = new Random(5);
+        var a = new double[m * k];
+        var b = new double[k * n];
+        for (int i = 0; i < a.Length; i++) a[i] = rng.NextDouble() - 0.5;
+        for (int i = 0; i < b.Length; i++) b[i] = rng.NextDouble() - 0.5;
+        var c = new double[m * n];
+        var seen = new double[m * n];
+        var blocks = new System.Collections.Concurrent.ConcurrentBag<(long, long)>();
+        int saved = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(2);
+            fixed (double* pa = a, pb = b, pc = c, ps = seen)
+                GemmDriver.RunPacked(new StridedOperand<double>(pa, k, 1), new StridedOperand<double>(pb, 1, n), pc, n, m, n, k,
+                    new Snapshot(pc, ps, n, align, blocks));
+        }
+        finally
+        {
+            Torch.SetNumThreads(saved);
+        }
+        long next = 0;
+        foreach (var (r0, r1) in blocks.OrderBy(x => x.Item1))
+        {
+            Assert.Equal(next, r0);
+            Assert.True(r1 > r0 && (r1 % align == 0 || r1 == m), $"block [{r0}, {r1}) is not in units of {align}");
+            next = r1;
+        }
+        Assert.Equal(m, next);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double want = 0;
+                for (int p = 0; p < k; p++) want += a[i * k + p] * b[p * n + j];
+                Assert.True(Math.Abs(seen[i * n + j] - want) <= 1e-12 * k, $"row {i}, column {j}: {seen[i * n + j]} at the epilogue, {want} in the end");
+            }
+    }
+
+    // Copies each block of rows the moment the epilogue gets it, and records the block.
+    private readonly unsafe struct Snapshot(double* c, double* seen, int n, int align, System.Collections.Concurrent.ConcurrentBag<(long, long)> blocks)
+        : IGemmEpilogue
+    {
+        public long RowAlign => align;
+
+        public void Done(long r0, long r1)
+        {
+            new ReadOnlySpan<double>(c + r0 * n, (int)((r1 - r0) * n)).CopyTo(new Span<double>(seen + r0 * n, (int)((r1 - r0) * n)));
+            blocks.Add((r0, r1));
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Tiers))]
     public void SmallProductsReadOperandsInPlace(string tierName, DType dt)
     {

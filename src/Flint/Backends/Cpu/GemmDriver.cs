@@ -29,6 +29,28 @@ internal struct GemmProblem
 }
 
 /// <summary>
+/// Work fused into a packed product (<see cref="GemmDriver.RunPacked{T, TA, TB, TE}"/>): it gets rows of C as soon as
+/// they hold their final values, on the thread that computed them, while they are still in its L2 (a convolution's
+/// col2im fold, which read them back from memory when it ran after the whole product).
+/// </summary>
+internal interface IGemmEpilogue
+{
+    /// <summary>Rows [r0, r1) of C are final. Blocks and the threads' shares of rows are multiples of <see cref="RowAlign"/>.</summary>
+    void Done(long r0, long r1);
+
+    /// <summary>The rows the epilogue needs together (a fold: all the rows of one input channel).</summary>
+    long RowAlign { get; }
+}
+
+/// <summary>No fused work: the product alone.</summary>
+internal readonly struct NoEpilogue : IGemmEpilogue
+{
+    public void Done(long r0, long r1) { }
+
+    public long RowAlign => 1;
+}
+
+/// <summary>
 /// The float GEMM of the CPU backend, in the BLIS design: B is packed into NR-column panels (a KC x NC block,
 /// kept in L3), A into MR-row panels (an MC x KC block, kept in L2), and a register-blocked micro-kernel computes
 /// each MR x NR tile of C from one B micro-panel (in L1) and one A micro-panel. Packing reads any strides and
@@ -50,6 +72,9 @@ internal static unsafe class GemmDriver
     private const int L2BlockBytes = 384 << 10;
     private const int L3BlockBytes = 4 << 20;
     private const long L2Bytes = 1 << 20;
+
+    // The rows of C an epilogue gets at a time: about 384 KiB, so that they stay in L2 beside the packed operands.
+    private const long EpilogueBlockBytes = 384 << 10;
 
     /// <summary>Rows of A packed per block (a multiple of MR).</summary>
     internal static int Mc(int elementSize, int mr, int kc = Kc) => Math.Max(mr, L2BlockBytes / (kc * elementSize) / mr * mr);
@@ -127,48 +152,65 @@ internal static unsafe class GemmDriver
     /// row panels divide evenly among them or outnumber the columns; else the columns, each thread packing its own.
     /// </summary>
     public static void RunPacked<T, TA, TB>(TA a, TB b, T* c, long crs, long m, long n, long k, bool accumulate = false)
-        where T : unmanaged, INumber<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB>
+        where T : unmanaged, INumber<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB> =>
+        RunPacked(a, b, c, crs, m, n, k, default(NoEpilogue), accumulate);
+
+    /// <summary>
+    /// <see cref="RunPacked{T, TA, TB}"/> with <paramref name="epilogue"/> run on each block of rows of C once it is final:
+    /// threads then always split the rows, and the blocks are cut small enough to be in L2 when it runs.
+    /// </summary>
+    public static void RunPacked<T, TA, TB, TE>(TA a, TB b, T* c, long crs, long m, long n, long k, TE epilogue, bool accumulate = false)
+        where T : unmanaged, INumber<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB> where TE : struct, IGemmEpilogue
     {
         if (typeof(T) == typeof(float))
         {
             switch (Tier)
             {
-                case GemmTier.Avx512: Split<float, Avx512Kernel<float>, TA, TB>(a, b, (float*)c, crs, m, n, k, accumulate); break;
-                case GemmTier.Vector256: Split<float, Vec256F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k, accumulate); break;
-                default: Split<float, Vec128F32Kernel, TA, TB>(a, b, (float*)c, crs, m, n, k, accumulate); break;
+                case GemmTier.Avx512: Split<float, Avx512Kernel<float>, TA, TB, TE>(a, b, (float*)c, crs, m, n, k, accumulate, epilogue); break;
+                case GemmTier.Vector256: Split<float, Vec256F32Kernel, TA, TB, TE>(a, b, (float*)c, crs, m, n, k, accumulate, epilogue); break;
+                default: Split<float, Vec128F32Kernel, TA, TB, TE>(a, b, (float*)c, crs, m, n, k, accumulate, epilogue); break;
             }
             return;
         }
         if (typeof(T) != typeof(double)) throw new NotSupportedException($"no packed-operand GEMM for {typeof(T).Name}");
         switch (Tier)
         {
-            case GemmTier.Avx512: Split<double, Avx512Kernel<double>, TA, TB>(a, b, (double*)c, crs, m, n, k, accumulate); break;
-            case GemmTier.Vector256: Split<double, Vec256F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k, accumulate); break;
-            default: Split<double, Vec128F64Kernel, TA, TB>(a, b, (double*)c, crs, m, n, k, accumulate); break;
+            case GemmTier.Avx512: Split<double, Avx512Kernel<double>, TA, TB, TE>(a, b, (double*)c, crs, m, n, k, accumulate, epilogue); break;
+            case GemmTier.Vector256: Split<double, Vec256F64Kernel, TA, TB, TE>(a, b, (double*)c, crs, m, n, k, accumulate, epilogue); break;
+            default: Split<double, Vec128F64Kernel, TA, TB, TE>(a, b, (double*)c, crs, m, n, k, accumulate, epilogue); break;
         }
     }
 
-    private static void Split<T, TK, TA, TB>(TA a, TB b, T* c, long crs, long m, long n, long k, bool accumulate)
+    private static void Split<T, TK, TA, TB, TE>(TA a, TB b, T* c, long crs, long m, long n, long k, bool accumulate, TE epilogue)
         where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB>
+        where TE : struct, IGemmEpilogue
     {
         if (m == 0 || n == 0) return;
         var beta = accumulate ? T.One : T.Zero;
+        bool fused = typeof(TE) != typeof(NoEpilogue);
         if (k == 0)
         {
             Scale<T, T>(c, crs, 1, m, n, beta);
+            if (fused) epilogue.Done(0, m);
             return;
         }
         int threads = Parallelism.ThreadsFor(m * n * k, ParallelGrain);
-        bool rows = threads == 1 || m >= n || (m + TK.MR - 1) / TK.MR % threads == 0;
-        long chunk = Share<T, TK>(rows ? m : n, threads, rows);
+        bool rows = fused || threads == 1 || m >= n || (m + TK.MR - 1) / TK.MR % threads == 0;
+        long chunk = RoundUp(Share<T, TK>(rows ? m : n, threads, rows), rows ? epilogue.RowAlign : 1);
         var blocks = rows ? Blocking.For<T>(chunk, n, k, TK.MR, TK.NR) : Blocking.For<T>(m, chunk, k, TK.MR, TK.NR);
+        if (fused)
+        {
+            // Blocks of whole aligned units (a channel's rows and whole tiles where they fit) of at most the L2 budget.
+            long unit = Lcm(epilogue.RowAlign, TK.MR), most = Math.Min(blocks.Rows, EpilogueBlockBytes / (n * sizeof(T)));
+            blocks = blocks with { Rows = (int)Math.Max(unit, most / unit * unit) };
+        }
         nint ac = (nint)c, ap = rows ? (nint)PackB<T, TB>(b, n, k, TK.NR, blocks) : 0;
         Parallelism.For(threads, (t, count) =>
         {
             long lo = Math.Min(rows ? m : n, t * chunk), hi = Math.Min(rows ? m : n, lo + chunk);
             if (lo >= hi) return;
-            if (rows) Loops<T, TK, TA, TB>(a.From(lo), b, (T*)ac + lo * crs, crs, 1, hi - lo, n, k, T.One, beta, blocks, (T*)ap);
-            else Loops<T, TK, TA, TB>(a, b.From(lo), (T*)ac + lo, crs, 1, m, hi - lo, k, T.One, beta, blocks);
+            if (rows) Loops<T, TK, TA, TB, TE>(a.From(lo), b, (T*)ac + lo * crs, crs, 1, hi - lo, n, k, T.One, beta, blocks, (T*)ap, epilogue, lo);
+            else Loops<T, TK, TA, TB, TE>(a, b.From(lo), (T*)ac + lo, crs, 1, m, hi - lo, k, T.One, beta, blocks, null, epilogue, 0);
         });
     }
 
@@ -280,6 +322,8 @@ internal static unsafe class GemmDriver
         return a;
     }
 
+    private static long Lcm(long a, long b) => a / Gcd(a, b) * b;
+
     private static long RoundUp(long x, long m) => (x + m - 1) / m * m;
 
     // One product (Batch == 1): the element offsets of its operands are in Abs/Bbs/Cbs.
@@ -318,12 +362,12 @@ internal static unsafe class GemmDriver
     {
         if (typeof(TS) == typeof(T))
         {
-            Loops<T, TK, StridedOperand<TS>, StridedOperand<TS>>(a, b, (T*)c, crs, ccs, m, n, k, alpha, beta, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
+            Loops<T, TK, StridedOperand<TS>, StridedOperand<TS>, NoEpilogue>(a, b, (T*)c, crs, ccs, m, n, k, alpha, beta, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
             return;
         }
         // Half precision: accumulate the whole product in a float workspace, then round once into C.
         T* w = GemmWorkspace.Get<T>(GemmWorkspace.Output, m * n);
-        Loops<T, TK, StridedOperand<TS>, StridedOperand<TS>>(a, b, w, n, 1, m, n, k, T.One, T.Zero, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
+        Loops<T, TK, StridedOperand<TS>, StridedOperand<TS>, NoEpilogue>(a, b, w, n, 1, m, n, k, T.One, T.Zero, Blocking.For<T>(m, n, k, TK.MR, TK.NR));
         for (long i = 0; i < m; i++)
             for (long j = 0; j < n; j++)
             {
@@ -337,11 +381,13 @@ internal static unsafe class GemmDriver
     // then NR-column and MR-row micro-tiles. Tiles short of rows store only theirs; tiles short of columns (or with
     // a strided C) go through a register-sized scratch tile.
     // B comes packed in `packedB` when the caller shared one packing of it among threads (PackB, with the same
-    // `blocks`), else each block is packed here.
+    // `blocks`), else each block is packed here. The epilogue gets each block of rows (numbered from `row0`) after the
+    // last pass of the last column block has written it.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Loops<T, TK, TA, TB>(TA a, TB b, T* c, long crs, long ccs,
-        long m, long n, long k, T alpha, T beta, Blocking blocks, T* packedB = null)
+    private static void Loops<T, TK, TA, TB, TE>(TA a, TB b, T* c, long crs, long ccs,
+        long m, long n, long k, T alpha, T beta, Blocking blocks, T* packedB = null, TE epilogue = default, long row0 = 0)
         where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB>
+        where TE : struct, IGemmEpilogue
     {
         int mr = TK.MR, nr = TK.NR;
         var (kcMax, mcMax, ncMax) = blocks;
@@ -410,6 +456,7 @@ internal static unsafe class GemmDriver
                             }
                         }
                     }
+                    if (typeof(TE) != typeof(NoEpilogue) && jc + nc >= n && pc + kc >= k) epilogue.Done(row0 + ic, row0 + ic + mc);
                 }
             }
         }
