@@ -118,13 +118,16 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(9)]
-    public unsafe void AnEpilogueGetsEachBlockOfRowsOnceItIsFinal(int align)
+    [InlineData(1, 131 * 9, 150)]
+    [InlineData(9, 131 * 9, 150)]
+    [InlineData(1, 36, 600)]
+    [InlineData(9, 36, 600)]
+    public unsafe void AnEpilogueGetsEachBlockOfRowsOnceItIsFinal(int align, int m, int n)
     {
-        // Two passes over K (the first pass's partial sums must not reach the epilogue) and both threads; rows in
-        // units of `align`, the last block short.
-        int m = 131 * 9, n = 150, k = GemmDriver.Kc + 40;
+        // Two passes over K (the first pass's partial sums must not reach the epilogue) and both threads, splitting the
+        // rows (in blocks, the last one short) or, for three row tiles and many columns, the columns; rows in units of
+        // `align`.
+        int k = GemmDriver.Kc + 40;
         var rng = new Random(5);
         var a = new double[m * k];
         var b = new double[k * n];

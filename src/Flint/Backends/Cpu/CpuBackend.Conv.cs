@@ -251,7 +251,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// <summary>
     /// Forward of a one-group layer, positions as the GEMM's rows: stage [count·L, O] = col^T @ w^T for a tile of
     /// whole images, so the rows of many (small) images fill the micro-kernel's tiles, the output channels fill its
-    /// panels, and the weights are packed once per tile instead of once per image; then transposed into y. col^T is
+    /// panels, and the weights are packed once per tile instead of once per image; then transposed into y, block by
+    /// block on the GEMM's threads (<see cref="UntransposeRows"/>). col^T is
     /// packed straight from x (<see cref="ImplicitColumns{T}"/>); the right operand w^T [K, O] is packed by <paramref name="w"/>
     /// (a weight [O, K] read with strides, or a flipped kernel).
     /// </summary>
@@ -259,23 +260,34 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     {
         long K = g.K, L = g.L, O = g.O, nb = BatchTileImages(g, O * L + PaddedElements(g, 1));
         T* stage = ConvWorkspace.Get<T>(ConvWorkspace.Staging, nb * L * O);
-        nint astage = (nint)stage, ay = (nint)y, ab = (nint)b;
         for (long i0 = 0; i0 < g.N; i0 += nb)
         {
-            long count = Math.Min(nb, g.N - i0), first = i0;
+            long count = Math.Min(nb, g.N - i0);
             T* xi = Padded(x, g, i0, count, nb, out T* end);
-            GemmDriver.RunPacked(ImplicitColumns<T>.ByPosition(xi, end, g), w, stage, O, count * L, O, K);
-            int threads = (int)Math.Min(count, Parallelism.ThreadsFor(count * O * L));
-            Parallelism.For(threads, (t, n) =>
+            GemmDriver.RunPacked(ImplicitColumns<T>.ByPosition(xi, end, g), w, stage, O, count * L, O, K, new UntransposeRows(stage, y + i0 * O * L, b, L, O));
+        }
+    }
+
+    /// <summary>
+    /// The forward's transpose fused into its GEMM: each block of stage's rows (positions of consecutive images, any
+    /// range) goes into y's channel planes, plus the bias, while the block is in L2; no pass of its own, and no images
+    /// split unevenly between threads (ResNet's 14 -> 7 layer, in one process: 4.81 -> 4.79 ms, the 28 -> 14
+    /// downsample 0.680 -> 0.664 ms).
+    /// </summary>
+    private readonly struct UntransposeRows(T* stage, T* y, T* b, long L, long O) : IGemmEpilogue
+    {
+        public long RowAlign => 1;
+
+        public void Done(long first, long last)
+        {
+            for (long i = first / L; i * L < last; i++)
             {
-                for (long i = count * t / n; i < count * (t + 1) / n; i++)
-                {
-                    T* yi = (T*)ay + (first + i) * O * L;
-                    LaneConvKernels<T>.Untranspose((T*)astage + i * L * O, L, yi, 1, L, O, O);
-                    if (ab != 0)
-                        for (long o = 0; o < O; o++) Vec<T>.AddScalar(yi + o * L, yi + o * L, ((T*)ab)[o], L);
-                }
-            });
+                long l0 = Math.Max(first, i * L) - i * L, l1 = Math.Min(last, (i + 1) * L) - i * L;
+                T* yi = y + i * O * L + l0;
+                LaneConvKernels<T>.Untranspose(stage + (i * L + l0) * O, l1 - l0, yi, 1, l1 - l0, O, O, L);
+                if (b != null)
+                    for (long o = 0; o < O; o++) Vec<T>.AddScalar(yi + o * L, yi + o * L, b[o], l1 - l0);
+            }
         }
     }
 
@@ -348,7 +360,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 T* planes = ConvWorkspace.Get<T>(ConvWorkspace.Staging, C * L);
                 for (long i = count * t / n; i < count * (t + 1) / n; i++)
                 {
-                    LaneConvKernels<T>.Untranspose((T*)acol + i * L * C, L, planes, 1, L, C, C);
+                    LaneConvKernels<T>.Untranspose((T*)acol + i * L * C, L, planes, 1, L, C, C, L);
                     Spread(planes, L, (T*)agx + (first + i) * C * g.InPlane, g, C, 0, rows);
                 }
             });

@@ -40,12 +40,12 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
     }
 
     /// <summary>
-    /// stage [OH rows <paramref name="ld"/> positions apart, position, <paramref name="ogPad"/>] into y [Og, OH, OW]
-    /// (positions-major sums back to channel planes).
+    /// stage [OH rows <paramref name="ld"/> positions apart, position, <paramref name="ogPad"/>] into y [Og, OH, OW], its
+    /// channel planes <paramref name="L"/> apart (positions-major sums back to channel planes; OH·OW where y is whole
+    /// planes, more where it is a range of their positions).
     /// </summary>
-    internal static void Untranspose(T* stage, long ld, T* y, long OH, long OW, long Og, long ogPad)
+    internal static void Untranspose(T* stage, long ld, T* y, long OH, long OW, long Og, long ogPad, long L)
     {
-        long L = OH * OW;
         for (long oh = 0; oh < OH; oh++)
         {
             T* srow = stage + oh * ld * ogPad, yrow = y + oh * OW;
@@ -154,7 +154,7 @@ internal static unsafe class LaneConvKernels<T> where T : unmanaged, INumber<T>
                                         }
                                     }
                             }
-                            Untranspose(stage, ld, (T*)ay + (n * g.O + gr * Og) * L, OH, OW, Og, ogPad);
+                            Untranspose(stage, ld, (T*)ay + (n * g.O + gr * Og) * L, OH, OW, Og, ogPad, L);
                         }
                     }
             });

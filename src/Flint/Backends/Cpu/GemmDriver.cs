@@ -156,8 +156,8 @@ internal static unsafe class GemmDriver
         RunPacked(a, b, c, crs, m, n, k, default(NoEpilogue), accumulate);
 
     /// <summary>
-    /// <see cref="RunPacked{T, TA, TB}"/> with <paramref name="epilogue"/> run on each block of rows of C once it is final:
-    /// threads then always split the rows, and the blocks are cut small enough to be in L2 when it runs.
+    /// <see cref="RunPacked{T, TA, TB}"/> with <paramref name="epilogue"/> run on each block of rows of C once it is final,
+    /// the blocks cut small enough to be in L2 when it runs; where the threads split the columns, it runs after them.
     /// </summary>
     public static void RunPacked<T, TA, TB, TE>(TA a, TB b, T* c, long crs, long m, long n, long k, TE epilogue, bool accumulate = false)
         where T : unmanaged, INumber<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB> where TE : struct, IGemmEpilogue
@@ -195,7 +195,19 @@ internal static unsafe class GemmDriver
             return;
         }
         int threads = Parallelism.ThreadsFor(m * n * k, ParallelGrain);
-        bool rows = fused || threads == 1 || m >= n || (m + TK.MR - 1) / TK.MR % threads == 0;
+        bool rows = threads == 1 || m >= n || (m + TK.MR - 1) / TK.MR % threads == 0;
+        if (fused && !rows)
+        {
+            // Few rows and many columns: the threads split the columns, and the rows are final only once all are done.
+            Split<T, TK, TA, TB, NoEpilogue>(a, b, c, crs, m, n, k, accumulate, default);
+            long share = RoundUp((m + threads - 1) / threads, epilogue.RowAlign);
+            Parallelism.For(threads, (t, count) =>
+            {
+                long lo = Math.Min(m, t * share), hi = Math.Min(m, lo + share);
+                if (lo < hi) epilogue.Done(lo, hi);
+            });
+            return;
+        }
         long chunk = RoundUp(Share<T, TK>(rows ? m : n, threads, rows), rows ? epilogue.RowAlign : 1);
         var blocks = rows ? Blocking.For<T>(chunk, n, k, TK.MR, TK.NR) : Blocking.For<T>(m, chunk, k, TK.MR, TK.NR);
         if (fused)
