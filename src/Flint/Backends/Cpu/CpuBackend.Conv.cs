@@ -155,8 +155,8 @@ internal sealed partial class CpuBackend
 /// <summary>Per-thread scratch buffers of the convolution and pooling kernels, grown as needed and then reused.</summary>
 internal static unsafe class ConvWorkspace
 {
-    public const int Columns = 0, Staging = 1, Plane = 2, Transformed = 3, Packed = 4;
-    private const int Slots = 5;
+    public const int Columns = 0, Staging = 1, Plane = 2, Transformed = 3, Packed = 4, RowTaps = 5;
+    private const int Slots = 6;
 
     [ThreadStatic] private static byte[]?[]? arrays;
     [ThreadStatic] private static nint[]? aligned;
@@ -984,7 +984,21 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                 taps[q * kw2 + count[q]] = kw;
                 shifts[q * kw2 + count[q]++] = (int)(t / 2);
             }
-        long* rowTaps = stackalloc long[(int)KH];
+        // Per input row, the taps kh that reach it, as the start of their column row: output row (ih + PH - kh·DH) / SH.
+        // Made once, not per channel: their divisions took most of a small layer's fold (a 16-wide row's loads and
+        // adds cost less than six divisions).
+        int* rowCounts = (int*)ConvWorkspace.Get<long>(ConvWorkspace.RowTaps, IH * (KH + 1));
+        long* rowTapsAll = (long*)(rowCounts + IH + (IH & 1));
+        for (long ih = 0; ih < IH; ih++)
+        {
+            int rowCount = 0;
+            for (long kh = 0; kh < KH; kh++)
+            {
+                long t = ih + PH - kh * DH;
+                if (t >= 0 && t % SH == 0 && t / SH < OH) rowTapsAll[ih * KH + rowCount++] = kh * KW * ld + t / SH * OW;
+            }
+            rowCounts[ih] = rowCount;
+        }
         long half = (IW + 1) / 2;
         float* colEnd = col + (channels * KH * KW - 1) * ld + OH * OW;
         for (long c = 0; c < channels; c++)
@@ -992,13 +1006,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             float* plane = x + c * IH * IW, planeEnd = plane + IH * IW, cc = col + c * KH * KW * ld;
             for (long ih = 0; ih < IH; ih++)
             {
-                // The taps kh that reach this row, as the start of their column row: output row (ih + PH - kh·DH) / SH.
-                int rowCount = 0;
-                for (long kh = 0; kh < KH; kh++)
-                {
-                    long t = ih + PH - kh * DH;
-                    if (t >= 0 && t % SH == 0 && t / SH < OH) rowTaps[rowCount++] = kh * KW * ld + t / SH * OW;
-                }
+                int rowCount = rowCounts[ih];
+                long* rowTaps = rowTapsAll + ih * KH;
                 float* dst = plane + ih * IW;
                 for (long j0 = 0; j0 < half; j0 += 16)
                 {
