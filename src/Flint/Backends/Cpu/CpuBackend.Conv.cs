@@ -270,7 +270,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 
     /// <summary>
     /// The forward's transpose fused into its GEMM: each block of stage's rows (positions of consecutive images, any
-    /// range) goes into y's channel planes, plus the bias, while the block is in L2; no pass of its own, and no images
+    /// range) goes into y's channel planes, plus the bias, while the block is in cache; no pass of its own, and no images
     /// split unevenly between threads (ResNet's 14 -> 7 layer, in one process: 4.81 -> 4.79 ms, the 28 -> 14
     /// downsample 0.680 -> 0.664 ms).
     /// </summary>
@@ -313,7 +313,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     /// <summary>
     /// col2im fused into an input gradient's GEMM (col [K, images·L] = w^T @ gy): each block of col's rows, whole input
     /// channels, is folded into gx (cleared first with <paramref name="clear"/>) by the thread that computed it, while
-    /// the block is in its L2. A fold after the whole GEMM, split by images, read col back from memory and half of
+    /// the block is in its cache. A fold after the whole GEMM, split by images, read col back from memory and half of
     /// each image's rows from the other core (ResNet's 28 -> 14 input gradient, in one process: 4.72-4.82 ->
     /// 4.63-4.72 ms; 14 -> 7: 5.46 -> 4.67-5.03 ms).
     /// </summary>

@@ -29,9 +29,10 @@ internal struct GemmProblem
 }
 
 /// <summary>
-/// Work fused into a packed product (<see cref="GemmDriver.RunPacked{T, TA, TB, TE}"/>): it gets rows of C as soon as
-/// they hold their final values, on the thread that computed them, while they are still in its L2 (a convolution's
-/// col2im fold, which read them back from memory when it ran after the whole product).
+/// Work fused into a packed product (<see cref="GemmDriver.RunPacked{T, TA, TB, TE}"/>): it gets each block of rows of C
+/// (the rows of one packed block of A) as soon as they hold their final values, on the thread that computed them, while
+/// they are still in its cache (a convolution's col2im fold, which read them back from memory when it ran after the
+/// whole product).
 /// </summary>
 internal interface IGemmEpilogue
 {
@@ -72,9 +73,6 @@ internal static unsafe class GemmDriver
     private const int L2BlockBytes = 384 << 10;
     private const int L3BlockBytes = 4 << 20;
     private const long L2Bytes = 1 << 20;
-
-    // The rows of C an epilogue gets at a time: about 384 KiB, so that they stay in L2 beside the packed operands.
-    private const long EpilogueBlockBytes = 384 << 10;
 
     /// <summary>Rows of A packed per block (a multiple of MR).</summary>
     internal static int Mc(int elementSize, int mr, int kc = Kc) => Math.Max(mr, L2BlockBytes / (kc * elementSize) / mr * mr);
@@ -156,8 +154,8 @@ internal static unsafe class GemmDriver
         RunPacked(a, b, c, crs, m, n, k, default(NoEpilogue), accumulate);
 
     /// <summary>
-    /// <see cref="RunPacked{T, TA, TB}"/> with <paramref name="epilogue"/> run on each block of rows of C once it is final,
-    /// the blocks cut small enough to be in L2 when it runs; where the threads split the columns, it runs after them.
+    /// <see cref="RunPacked{T, TA, TB}"/> with <paramref name="epilogue"/> run on each block of rows of C once it is final;
+    /// where the threads split the columns, it runs after them.
     /// </summary>
     public static void RunPacked<T, TA, TB, TE>(TA a, TB b, T* c, long crs, long m, long n, long k, TE epilogue, bool accumulate = false)
         where T : unmanaged, INumber<T> where TA : struct, IGemmOperand<TA> where TB : struct, IGemmOperand<TB> where TE : struct, IGemmEpilogue
@@ -212,9 +210,9 @@ internal static unsafe class GemmDriver
         var blocks = rows ? Blocking.For<T>(chunk, n, k, TK.MR, TK.NR) : Blocking.For<T>(m, chunk, k, TK.MR, TK.NR);
         if (fused)
         {
-            // Blocks of whole aligned units (a channel's rows and whole tiles where they fit) of at most the L2 budget.
-            long unit = Lcm(epilogue.RowAlign, TK.MR), most = Math.Min(blocks.Rows, EpilogueBlockBytes / (n * sizeof(T)));
-            blocks = blocks with { Rows = (int)Math.Max(unit, most / unit * unit) };
+            // Blocks of whole aligned units: a channel's rows, and whole tiles where they fit.
+            long unit = Lcm(epilogue.RowAlign, TK.MR);
+            blocks = blocks with { Rows = (int)Math.Max(unit, blocks.Rows / unit * unit) };
         }
         nint ac = (nint)c, ap = rows ? (nint)PackB<T, TB>(b, n, k, TK.NR, blocks) : 0;
         Parallelism.For(threads, (t, count) =>
