@@ -972,33 +972,31 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
     private static void Gather(float* col, long ld, float* x, ConvGeometry g, long channels)
     {
         long OW = g.OW, OH = g.OH, IW = g.IW, IH = g.IH, SH = g.SH, PH = g.PH, PW = g.PW, DH = g.DH, KH = g.KH, KW = g.KW;
-        // Per column parity q, the taps kw that reach it and the shift s: x column 2j + q takes col column j + s.
-        int kw2 = (int)KW;
-        int* taps = stackalloc int[2 * kw2], shifts = stackalloc int[2 * kw2], count = stackalloc int[2];
-        count[0] = count[1] = 0;
-        for (int q = 0; q < 2; q++)
-            for (int kw = 0; kw < kw2; kw++)
-            {
-                long t = q + PW - kw;
-                if ((t & 1) != 0) continue;
-                taps[q * kw2 + count[q]] = kw;
-                shifts[q * kw2 + count[q]++] = (int)(t / 2);
-            }
-        // Per input row, the taps kh that reach it, as the start of their column row: output row (ih + PH - kh·DH) / SH.
-        // Made once, not per channel: their divisions took most of a small layer's fold (a 16-wide row's loads and
-        // adds cost less than six divisions).
-        int* rowCounts = (int*)ConvWorkspace.Get<long>(ConvWorkspace.RowTaps, IH * (KH + 1));
-        long* rowTapsAll = (long*)(rowCounts + IH + (IH & 1));
+        // Per input row and column parity q, the terms it sums: the column row of each tap (kh, kw) that reaches it
+        // (output row (ih + PH - kh·DH) / SH; x column 2j + q takes col column j + shift). Made once per call as flat
+        // lists, not per channel: the divisions, and the accumulators spilled around nested loops over stack arrays,
+        // took most of a small layer's fold.
+        long most = KH * ((KW + 1) / 2 + 1);
+        long* terms = ConvWorkspace.Get<long>(ConvWorkspace.RowTaps, IH * 2 * (2 * most + 1));
         for (long ih = 0; ih < IH; ih++)
-        {
-            int rowCount = 0;
-            for (long kh = 0; kh < KH; kh++)
+            for (int q = 0; q < 2; q++)
             {
-                long t = ih + PH - kh * DH;
-                if (t >= 0 && t % SH == 0 && t / SH < OH) rowTapsAll[ih * KH + rowCount++] = kh * KW * ld + t / SH * OW;
+                long* list = terms + (ih * 2 + q) * (2 * most + 1);
+                long n = 0;
+                for (long kh = 0; kh < KH; kh++)
+                {
+                    long t = ih + PH - kh * DH;
+                    if (t < 0 || t % SH != 0 || t / SH >= OH) continue;
+                    for (long kw = 0; kw < KW; kw++)
+                    {
+                        long u = q + PW - kw;
+                        if ((u & 1) != 0) continue;
+                        list[1 + 2 * n] = (kh * KW + kw) * ld + t / SH * OW;
+                        list[2 + 2 * n++] = u / 2;
+                    }
+                }
+                list[0] = n;
             }
-            rowCounts[ih] = rowCount;
-        }
         long half = (IW + 1) / 2;
         float* colEnd = col + (channels * KH * KW - 1) * ld + OH * OW;
         for (long c = 0; c < channels; c++)
@@ -1006,24 +1004,23 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             float* plane = x + c * IH * IW, planeEnd = plane + IH * IW, cc = col + c * KH * KW * ld;
             for (long ih = 0; ih < IH; ih++)
             {
-                int rowCount = rowCounts[ih];
-                long* rowTaps = rowTapsAll + ih * KH;
+                long* even = terms + ih * 2 * (2 * most + 1), odd = even + 2 * most + 1;
                 float* dst = plane + ih * IW;
                 for (long j0 = 0; j0 < half; j0 += 16)
-                {
-                    var even = Vector512<float>.Zero;
-                    var odd = Vector512<float>.Zero;
-                    for (int r = 0; r < rowCount; r++)
-                    {
-                        float* src = cc + rowTaps[r];
-                        for (int e = 0; e < count[0]; e++) even += Shifted(src + taps[e] * ld, j0 + shifts[e], OW, col, colEnd);
-                        for (int e = 0; e < count[1]; e++) odd += Shifted(src + taps[kw2 + e] * ld, j0 + shifts[kw2 + e], OW, col, colEnd);
-                    }
                     // A row's last block runs into the rows after it, written later, but never past the plane.
-                    RowLoads.StoreInterleaved(dst + 2 * j0, planeEnd, even, odd);
-                }
+                    RowLoads.StoreInterleaved(dst + 2 * j0, planeEnd, Sum(cc, even, j0, OW, col, colEnd), Sum(cc, odd, j0, OW, col, colEnd));
             }
         }
+    }
+
+    // Columns [j0, j0 + 16) of the terms' column rows (a count, then offset and shift pairs) summed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Sum(float* cc, long* list, long j0, long OW, float* start, float* end)
+    {
+        var sum = Vector512<float>.Zero;
+        for (long n = list[0], e = 0; e < n; e++)
+            sum += Shifted(cc + list[1 + 2 * e], j0 + list[2 + 2 * e], OW, start, end);
+        return sum;
     }
 
     // Columns [j, j + 16) of a column row of OW positions, zero outside [0, OW); loads stay inside [start, end).
