@@ -335,9 +335,26 @@ internal readonly unsafe struct ImageColumns<T>(T* y, long channels, long positi
             {
                 long image = j / positions, l = j % positions, len = Math.Min(last - j, positions - l);
                 T* src = y + (image * channels + p) * positions + l, d = panel + (j - i - p0);
-                for (int s = 0; s < kc; s++) Vec<T>.Copy(d + (long)s * w, src + s * positions, len);
+                if (typeof(T) == typeof(float) && Avx512F.IsSupported && len <= 32)
+                    CopyRuns((float*)d, w, (float*)src, positions, (int)len, kc);
+                else
+                    for (int s = 0; s < kc; s++) Vec<T>.Copy(d + (long)s * w, src + s * positions, len);
                 j += len;
             }
+        }
+    }
+
+    // kc runs of len <= 32 floats, src's `stride` apart, into the panel's steps `w` apart, with masked vector copies: a
+    // copy call per step cost more than its 14 to 32 floats (a seventh of ResNet's 28 -> 56 downsample input gradient).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyRuns(float* d, int w, float* src, long stride, int len, int kc)
+    {
+        var low = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
+        var high = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len - 16)).AsSingle();
+        for (int s = 0; s < kc; s++, d += w, src += stride)
+        {
+            Avx512F.MaskStore(d, low, Avx512F.MaskLoad(src, low, Vector512<float>.Zero));
+            if (len > 16) Avx512F.MaskStore(d + 16, high, Avx512F.MaskLoad(src + 16, high, Vector512<float>.Zero));
         }
     }
 
