@@ -55,6 +55,32 @@ public class ConvKernelParityTests
         }
     }
 
+    public static IEnumerable<object[]> PositionCases => Cases.Where(c =>
+        ((string)c[0]).StartsWith("spread_rows", StringComparison.Ordinal) || ((string)c[0]).StartsWith("small_plane", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The layers whose GEMM's rows are positions or im2col rows, with every product split over two threads: the work
+    /// fused into the GEMM (the fold, the transpose into y) then runs on both, on blocks that may cut images between
+    /// them, and the spread after it reads rows both threads wrote.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PositionCases))]
+    public void PositionLayersOnTwoThreads(string id)
+    {
+        int saved = Torch.GetNumThreads();
+        Torch.SetNumThreads(2);
+        GemmDriver.ParallelGrain = 1;
+        try
+        {
+            ParityRunner.Run("nn_conv_kernels", id, ConvParityTests.Op);
+        }
+        finally
+        {
+            GemmDriver.ParallelGrain = GemmDriver.DefaultParallelGrain;
+            Torch.SetNumThreads(saved);
+        }
+    }
+
     // Runs a case with a tile budget (set through `setTileBytes`) of one byte, the fewest images or rows per tile.
     private static void RunWithTilesOfOneByte(string id, Action<long> setTileBytes, long defaultBytes)
     {
