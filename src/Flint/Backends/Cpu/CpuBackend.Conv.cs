@@ -155,7 +155,7 @@ internal sealed partial class CpuBackend
 /// <summary>Per-thread scratch buffers of the convolution and pooling kernels, grown as needed and then reused.</summary>
 internal static unsafe class ConvWorkspace
 {
-    public const int Columns = 0, Staging = 1, Plane = 2, Transformed = 3, Packed = 4, RowTaps = 5;
+    public const int Columns = 0, Staging = 1, Plane = 2, Transformed = 3, Packed = 4, GatherTerms = 5;
     private const int Slots = 6;
 
     [ThreadStatic] private static byte[]?[]? arrays;
@@ -976,8 +976,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         // (output row (ih + PH - kh·DH) / SH; x column 2j + q takes col column j + shift). Made once per call as flat
         // lists, not per channel: the divisions, and the accumulators spilled around nested loops over stack arrays,
         // took most of a small layer's fold.
-        long most = KH * ((KW + 1) / 2 + 1);
-        long* terms = ConvWorkspace.Get<long>(ConvWorkspace.RowTaps, IH * 2 * (2 * most + 1));
+        long most = KH * ((KW + 1) / 2);
+        long* terms = ConvWorkspace.Get<long>(ConvWorkspace.GatherTerms, IH * 2 * (2 * most + 1));
         for (long ih = 0; ih < IH; ih++)
             for (int q = 0; q < 2; q++)
             {

@@ -345,7 +345,7 @@ internal readonly unsafe struct ImageColumns<T>(T* y, long channels, long positi
     }
 
     // kc runs of len <= 32 floats, src's `stride` apart, into the panel's steps `w` apart, with masked vector copies: a
-    // copy call per step cost more than its 14 to 32 floats (a seventh of ResNet's 28 -> 56 downsample input gradient).
+    // copy call per step cost more than its 14 to 32 floats (a seventh of ResNet's 56 -> 28 downsample input gradient).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRuns(float* d, int w, float* src, long stride, int len, int kc)
     {
