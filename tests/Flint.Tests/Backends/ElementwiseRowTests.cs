@@ -47,4 +47,51 @@ public class ElementwiseRowTests
         var sum = x.ToArray<double>();
         for (int i = 0; i < N; i++) Assert.Equal((double)a[i] + b[i], sum[i]);
     }
+
+    // The chunked path: a broadcast number on either side (written once over the buffers' moving positions), a
+    // broadcast row or column, a transposed operand, rows of one chunk, of several and a partial last one.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(257)]
+    [InlineData(1000)]
+    [InlineData(4099)]
+    public void BroadcastAndStridedOperandsGiveTheElementwiseResult(int n)
+    {
+        var v = Values(5)[..n];
+        var w = Values(6)[..n];
+        var x = Torch.Tensor(v);
+        var left = Torch.Tensor(1.25f).Expand(n).Sub(x).ToArray<float>();
+        var right = x.Mul(Torch.Tensor(-0.75f).Expand(n)).ToArray<float>();
+        var number = x.Div(3).ToArray<float>();
+        var halves = x.To(DType.Float16).Add(Torch.Tensor(0.5f).To(DType.Float16).Expand(n)).ToArray<Half>();
+        var doubles = x.To(DType.Float64).Sub(2.5).ToArray<double>();
+        var ints = x.To(DType.Int32).Mul(Torch.Tensor(3).Expand(n)).ToArray<int>();
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(1.25f - v[i], left[i]);
+            Assert.Equal(v[i] * -0.75f, right[i]);
+            Assert.Equal(v[i] / 3, number[i]);
+            Assert.Equal((Half)((float)(Half)v[i] + 0.5f), halves[i]);
+            Assert.Equal((double)v[i] - 2.5, doubles[i]);
+            Assert.Equal((int)v[i] * 3, ints[i]);
+        }
+
+        // Rows of n against a column, a row and a transposed square's strided reads.
+        int rows = 3;
+        var m = Torch.Tensor(Values(7)[..(rows * n)]).View(rows, n);
+        var flat = m.ToArray<float>();
+        var byColumn = m.Add(Torch.Tensor(new[] { 1f, -2f, 0.5f }).View(rows, 1)).ToArray<float>();
+        var byRow = m.Sub(Torch.Tensor(w)).ToArray<float>();
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < n; c++)
+            {
+                Assert.Equal(flat[r * n + c] + new[] { 1f, -2f, 0.5f }[r], byColumn[r * n + c]);
+                Assert.Equal(flat[r * n + c] - w[c], byRow[r * n + c]);
+            }
+        var t = m.T().Add(Torch.Tensor(0.25f)).ToArray<float>();
+        for (int c = 0; c < n; c++)
+            for (int r = 0; r < rows; r++) Assert.Equal(flat[r * n + c] + 0.25f, t[c * rows + r]);
+    }
 }

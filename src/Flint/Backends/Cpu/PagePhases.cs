@@ -25,25 +25,44 @@ internal static unsafe class PagePhases
     public static void Place<T>(T* buffer, Span<nint> rows, int length, params ReadOnlySpan<nint> streams) where T : unmanaged
     {
         long region = Region<T>(length);
-        Span<int> taken = stackalloc int[streams.Length + rows.Length];
+        Span<int> phases = stackalloc int[rows.Length];
+        Spread(phases, streams);
+        for (int k = 0; k < rows.Length; k++) rows[k] = (nint)At((byte*)buffer + k * region, phases[k]);
+    }
+
+    /// <summary>
+    /// Picks <c>phases.Length</c> cache-line phases, each the midpoint of the widest gap left on the 4 KB circle by the
+    /// phases of <paramref name="streams"/> and of the phases picked before it.
+    /// </summary>
+    public static void Spread(Span<int> phases, params ReadOnlySpan<nint> streams)
+    {
+        Span<int> taken = stackalloc int[streams.Length + phases.Length];
         int used = 0;
-        foreach (var s in streams) taken[used++] = (int)(s & (Page - 1));
-        for (int k = 0; k < rows.Length; k++)
+        foreach (var s in streams) Insert(taken, ref used, (int)(s & (Page - 1)));
+        for (int k = 0; k < phases.Length; k++)
         {
-            int best = 0, farthest = -1;
-            for (int phase = 0; phase < Page; phase += Line)
+            int best = 0, widest = -1;
+            for (int j = 0; j < used; j++)
             {
-                int distance = Page;
-                for (int j = 0; j < used; j++)
-                {
-                    int d = Math.Abs(phase - taken[j]);
-                    distance = Math.Min(distance, Math.Min(d, Page - d));
-                }
-                if (distance > farthest) (best, farthest) = (phase, distance);
+                int from = taken[j], gap = (j + 1 < used ? taken[j + 1] : taken[0] + Page) - from;
+                if (gap > widest) (best, widest) = ((from + gap / 2) & (Page - Line), gap);
             }
-            taken[used++] = best;
-            byte* at = (byte*)buffer + k * region;
-            rows[k] = (nint)(at + ((best - (nint)at) & (Page - 1)));
+            phases[k] = best;
+            Insert(taken, ref used, best);
         }
     }
+
+    // Keeps taken[..used] sorted.
+    private static void Insert(Span<int> taken, ref int used, int phase)
+    {
+        int j = used++;
+        for (; j > 0 && taken[j - 1] > phase; j--) taken[j] = taken[j - 1];
+        taken[j] = phase;
+    }
+
+    /// <summary>Bytes of a region in which a chunk of <paramref name="chunkBytes"/> can start at any phase (see <see cref="At"/>).</summary>
+    public static int ChunkRegion(int chunkBytes) => chunkBytes + Page;
+
+    /// <summary>The address in <paramref name="region"/> (of <see cref="ChunkRegion"/> bytes or a row's <see cref="Length{T}"/>) at <paramref name="phase"/> mod 4 KB.</summary>
+    public static byte* At(byte* region, long phase) => region + ((phase - (nint)region) & (Page - 1));
 }
