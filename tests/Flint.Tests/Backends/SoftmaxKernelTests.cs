@@ -6,7 +6,8 @@ namespace Flint.Tests.Backends;
 /// The float32 softmax / log_softmax kernels against float64 formulas on the same data. Rows: lengths around the
 /// vector step (the -inf padded tail) and whole pairs of vectors (the pipelined rows when streamed), -inf entries, a
 /// NaN row and a single element. Columns (a dim other than the
-/// last): chunks with and without a tail narrower than a vector, and a dim long enough to be packed in several bands.
+/// last): chunks with and without a tail narrower than a vector, a dim long enough to be packed in several bands, and
+/// maxima that rise from block to block of rows.
 /// The float backward over a non-last dim: several 2048-column chunks, tails, a chunk narrower than a vector. Each runs
 /// with the stores cached and streamed (<see cref="MathLoops.StreamingBytes"/> at 0).
 /// </summary>
@@ -91,6 +92,12 @@ public class SoftmaxKernelTests
             v[2 * inner + 5] = float.NaN;
             Check(v, outer, size, inner, stream);
         }
+        // The maxima rising along the dim, so that every block of rows raises them and rescales the sums so far, and a
+        // column that is -inf through the first block.
+        var rising = Data(50 * 48, 3);
+        for (int r = 0; r < 50; r++)
+            for (int c = 0; c < 48; c++) rising[r * 48 + c] += c == 5 && r < 20 ? float.NegativeInfinity : r * 2;
+        Check(rising, 1, 50, 48, stream);
     }
 
     [Theory]

@@ -298,57 +298,95 @@ internal sealed partial class CpuBackend
     // alternating). A 1 MB band over 4096 rows was slower so (8.2 -> 9.3 ms): two of them do not fit in L2.
     private const long SoftmaxAheadBytes = 256 << 10;
 
+    // Rows per block of the forward's first pass: each block's maxima are found first, then its exponentials are taken
+    // against the running maxima while its rows are still in L1.
+    private const int SoftmaxBlockRows = 16;
+
     // A chunk of w columns (a multiple of the vector) of every row along the softmax dim, in bands of columns, each in
-    // three passes over its rows: the maxima as the band is packed, exp(x - max) summed per column (softmax stores it
-    // back into the pack), then y = pack / sum or (x - max) - log(sum).
+    // two passes over its rows. The first reads the band from memory into a contiguous pack in blocks of rows: a
+    // block's column maxima raise the running ones, the running sums are rescaled to them, and the block's
+    // exp(x - max) are added to the sums (softmax stores them into the pack, in place of x). The second writes y: the
+    // pack times exp(block max - max) / sum, or (x - max) - log(sum). The exponentials are thus computed while the
+    // band is read from memory, not in a pass of their own over the pack (4096 x 4096 over dim 0: 7.7-8.3 -> 6.6-7.6 ms
+    // in 6 alternating processes).
     [SkipLocalsInit]
     private static unsafe void SoftmaxColumnsOf<TL, TV>(float* x, float* y, long size, long inner, int w, bool log, bool stream)
         where TL : IFloatLanes<TV> where TV : struct
     {
         int step = TL.Count, band = (int)Math.Clamp(SoftmaxPackBytes / sizeof(float) / size / step * step, step, w);
-        float* m = stackalloc float[band], s = stackalloc float[band];
+        long blocks = (size + SoftmaxBlockRows - 1) / SoftmaxBlockRows;
+        float* m = stackalloc float[band], s = stackalloc float[band], top = stackalloc float[band];
         var pack = ArrayPool<float>.Shared.Rent(checked((int)(size * band)));
-        fixed (float* p = pack)
+        // Softmax keeps the maxima each block's exponentials were taken against.
+        var maxima = ArrayPool<float>.Shared.Rent(log ? 0 : checked((int)(blocks * band)));
+        fixed (float* p = pack, bm = maxima)
             for (int c0 = 0; c0 < w; c0 += band)
             {
                 int bw = Math.Min(band, w - c0);
                 float* bx = x + c0, by = y + c0;
                 // The band after this one, in this chunk or (for the last band) the next chunk of these rows.
                 bool ahead = size * bw * sizeof(float) <= SoftmaxAheadBytes;
-                new ReadOnlySpan<float>(bx, bw).CopyTo(new Span<float>(m, bw));
-                for (long r = 0; r < size; r++)
-                    for (int c = 0; c < bw; c += step)
-                    {
-                        if (!ahead && Sse.IsSupported && c % 16 == 0) Sse.Prefetch0(bx + (r + SoftmaxPrefetchRows) * inner + c);
-                        var v = TL.Load(in bx[r * inner + c], 0);
-                        TL.Store(v, ref p[r * bw + c], 0);
-                        TL.Store(TL.Max(TL.Load(in m[c], 0), v), ref m[c], 0);
-                    }
+                new Span<float>(m, bw).Fill(float.NegativeInfinity);
                 new Span<float>(s, bw).Clear();
-                for (long r = 0; r < size; r++)
+                for (long b = 0; b < blocks; b++)
+                {
+                    long r0 = b * SoftmaxBlockRows, r1 = Math.Min(r0 + SoftmaxBlockRows, size);
+                    new ReadOnlySpan<float>(bx + r0 * inner, bw).CopyTo(new Span<float>(top, bw));
+                    for (long r = r0 + 1; r < r1; r++)
+                        for (int c = 0; c < bw; c += step)
+                        {
+                            if (!ahead && Sse.IsSupported && c % 16 == 0) Sse.Prefetch0(bx + (r + SoftmaxPrefetchRows) * inner + c);
+                            TL.Store(TL.Max(TL.Load(in top[c], 0), TL.Load(in bx[r * inner + c], 0)), ref top[c], 0);
+                        }
                     for (int c = 0; c < bw; c += step)
                     {
-                        if (ahead && Sse.IsSupported && c % 16 == 0) Sse.Prefetch0(bx + bw + r * inner + c);
-                        var ev = VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in p[r * bw + c], 0), TL.Load(in m[c], 0)));
-                        if (!log) TL.Store(ev, ref p[r * bw + c], 0);
-                        TL.Store(TL.Add(TL.Load(in s[c], 0), ev), ref s[c], 0);
+                        // The sums so far, taken against the old maxima, rescaled to the new (kept as they are where the
+                        // maximum did not move, -inf included).
+                        TV old = TL.Load(in m[c], 0), now = TL.Max(old, TL.Load(in top[c], 0));
+                        var keep = TL.Equal(old, now);
+                        var scale = TL.Select(keep, TL.Splat(1f), VectorMath.Exp<TL, TV>(TL.Subtract(old, now)));
+                        TL.Store(TL.Multiply(TL.Load(in s[c], 0), scale), ref s[c], 0);
+                        TL.Store(now, ref m[c], 0);
+                        if (!log) TL.Store(now, ref bm[b * bw + c], 0);
+                        // The exponentials' reference: 0 where every entry so far is -inf, so that they come out 0,
+                        // not NaN (an all -inf column still ends NaN, through its factor or its log(sum)).
+                        TL.Store(TL.Select(TL.Equal(now, TL.Splat(float.NegativeInfinity)), TL.Splat(0f), now), ref top[c], 0);
                     }
+                    for (long r = r0; r < r1; r++)
+                        for (int c = 0; c < bw; c += step)
+                        {
+                            if (ahead && Sse.IsSupported && c % 16 == 0) Sse.Prefetch0(bx + bw + r * inner + c);
+                            var v = TL.Load(in bx[r * inner + c], 0);
+                            var ev = VectorMath.Exp<TL, TV>(TL.Subtract(v, TL.Load(in top[c], 0)));
+                            TL.Store(log ? v : ev, ref p[r * bw + c], 0);
+                            TL.Store(TL.Add(TL.Load(in s[c], 0), ev), ref s[c], 0);
+                        }
+                }
                 for (int c = 0; c < bw; c += step)
                 {
                     var sv = TL.Load(in s[c], 0);
                     TL.Store(log ? VectorMath.Log<TL, TV>(sv) : TL.Divide(TL.Splat(1f), sv), ref s[c], 0);
                 }
-                for (long r = 0; r < size; r++)
-                    for (int c = 0; c < bw; c += step)
-                    {
-                        var v = TL.Load(in p[r * bw + c], 0);
-                        v = log ? TL.Subtract(TL.Subtract(v, TL.Load(in m[c], 0)), TL.Load(in s[c], 0)) : TL.Multiply(v, TL.Load(in s[c], 0));
-                        if (stream) TL.StoreStreaming(v, ref by[r * inner + c], 0);
-                        else TL.Store(v, ref by[r * inner + c], 0);
-                    }
+                for (long b = 0; b < blocks; b++)
+                {
+                    long r0 = b * SoftmaxBlockRows, r1 = Math.Min(r0 + SoftmaxBlockRows, size);
+                    // Softmax: each block's factor exp(block max - max) / sum.
+                    if (!log)
+                        for (int c = 0; c < bw; c += step)
+                            TL.Store(TL.Multiply(VectorMath.Exp<TL, TV>(TL.Subtract(TL.Load(in bm[b * bw + c], 0), TL.Load(in m[c], 0))), TL.Load(in s[c], 0)), ref top[c], 0);
+                    for (long r = r0; r < r1; r++)
+                        for (int c = 0; c < bw; c += step)
+                        {
+                            var v = TL.Load(in p[r * bw + c], 0);
+                            v = log ? TL.Subtract(TL.Subtract(v, TL.Load(in m[c], 0)), TL.Load(in s[c], 0)) : TL.Multiply(v, TL.Load(in top[c], 0));
+                            if (stream) TL.StoreStreaming(v, ref by[r * inner + c], 0);
+                            else TL.Store(v, ref by[r * inner + c], 0);
+                        }
+                }
             }
         if (stream && Sse.IsSupported) Sse.StoreFence();
         ArrayPool<float>.Shared.Return(pack);
+        ArrayPool<float>.Shared.Return(maxima);
     }
 
     private static unsafe void SoftmaxGrad<T>(T* g, T* y, T* gi, long outer, long size, long inner, bool log)
