@@ -17,6 +17,10 @@ public readonly struct AddKernel(double alpha) : IBinaryKernel
         if (alpha == 1) TensorPrimitives.Add(a, b, c);
         else TensorPrimitives.MultiplyAdd(b, T.CreateTruncating(alpha), a, c);
     }
+
+    static bool IBinaryKernel.HasFloatLanes => true;
+
+    TV IBinaryKernel.FloatLanes<TL, TV>(TV a, TV b) => alpha == 1 ? TL.Add(a, b) : TL.Add(TL.Multiply(b, TL.Splat((float)alpha)), a);
 }
 
 /// <summary>c = a - alpha * b (<c>torch.sub</c>).</summary>
@@ -33,6 +37,10 @@ public readonly struct SubKernel(double alpha) : IBinaryKernel
         if (alpha == 1) TensorPrimitives.Subtract(a, b, c);
         else TensorPrimitives.MultiplyAdd(b, -T.CreateTruncating(alpha), a, c);
     }
+
+    static bool IBinaryKernel.HasFloatLanes => true;
+
+    TV IBinaryKernel.FloatLanes<TL, TV>(TV a, TV b) => alpha == 1 ? TL.Subtract(a, b) : TL.Add(TL.Multiply(b, TL.Splat(-(float)alpha)), a);
 }
 
 /// <summary>c = a * b (<c>torch.mul</c>).</summary>
@@ -46,6 +54,10 @@ public readonly struct MulKernel : IBinaryKernel
     /// <inheritdoc/>
     public void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T> =>
         TensorPrimitives.Multiply(a, b, c);
+
+    static bool IBinaryKernel.HasFloatLanes => true;
+
+    TV IBinaryKernel.FloatLanes<TL, TV>(TV a, TV b) => TL.Multiply(a, b);
 }
 
 /// <summary>c = a / b, true division on floats (<c>torch.div</c>); integer operands are promoted before this runs.</summary>
@@ -71,6 +83,10 @@ public readonly struct DivKernel : IBinaryKernel
             c[i] = a[i] / b[i];
         }
     }
+
+    static bool IBinaryKernel.HasFloatLanes => true;
+
+    TV IBinaryKernel.FloatLanes<TL, TV>(TV a, TV b) => TL.Divide(a, b);
 }
 
 /// <summary>y = -x (<c>torch.neg</c>).</summary>

@@ -41,6 +41,16 @@ public interface IBinaryKernel
 
     /// <summary>Computes <c>c[i] = op(a[i], b[i])</c>. T is float, double or an integer type.</summary>
     void Apply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c) where T : unmanaged, INumber<T>;
+
+    /// <summary>True if <see cref="FloatLanes"/> is implemented (add, sub, mul, div).</summary>
+    internal static virtual bool HasFloatLanes => false;
+
+    /// <summary>
+    /// The float op on vector lanes, the same operations in the same order as the float <see cref="Apply"/>: lets a
+    /// row with a broadcast operand run straight from memory to the output instead of through chunk buffers.
+    /// </summary>
+    internal TV FloatLanes<TL, TV>(TV a, TV b) where TL : IFloatLanes<TV> where TV : struct =>
+        throw new NotSupportedException("float lane form not defined");
 }
 
 /// <summary>An elementwise predicate of two values: comparisons, giving bool.</summary>

@@ -48,8 +48,10 @@ public class ElementwiseRowTests
         for (int i = 0; i < N; i++) Assert.Equal((double)a[i] + b[i], sum[i]);
     }
 
-    // The chunked path: a broadcast number on either side (written once over the buffers' moving positions), a
-    // broadcast row or column, a transposed operand, rows of one chunk, of several and a partial last one.
+    // Rows with a broadcast operand: float add, sub, mul and div on vector lanes (a number on either side, a row or a
+    // column, alpha, in place, a padded tail), and the chunked path for the rest: half, double and int32 with a broadcast
+    // number (written once over the buffers' moving positions) and a transposed operand; rows of one chunk, of several
+    // and a partial last one.
     [Theory]
     [InlineData(1)]
     [InlineData(255)]
@@ -84,11 +86,20 @@ public class ElementwiseRowTests
         var flat = m.ToArray<float>();
         var byColumn = m.Add(Torch.Tensor(new[] { 1f, -2f, 0.5f }).View(rows, 1)).ToArray<float>();
         var byRow = m.Sub(Torch.Tensor(w)).ToArray<float>();
+        var scaledRow = m.Add(Torch.Tensor(w), 0.5).ToArray<float>();
+        var scaledColumn = m.Sub(Torch.Tensor(new[] { 1f, -2f, 0.5f }).View(rows, 1), 3).ToArray<float>();
+        var inPlace = m.Clone();
+        inPlace.Mul_(Torch.Tensor(w));
+        var product = inPlace.ToArray<float>();
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < n; c++)
             {
-                Assert.Equal(flat[r * n + c] + new[] { 1f, -2f, 0.5f }[r], byColumn[r * n + c]);
-                Assert.Equal(flat[r * n + c] - w[c], byRow[r * n + c]);
+                float e = flat[r * n + c], col = new[] { 1f, -2f, 0.5f }[r];
+                Assert.Equal(e + col, byColumn[r * n + c]);
+                Assert.Equal(e - w[c], byRow[r * n + c]);
+                Assert.Equal(w[c] * 0.5f + e, scaledRow[r * n + c]);
+                Assert.Equal(col * -3f + e, scaledColumn[r * n + c]);
+                Assert.Equal(e * w[c], product[r * n + c]);
             }
         var t = m.T().Add(Torch.Tensor(0.25f)).ToArray<float>();
         for (int c = 0; c < n; c++)

@@ -216,6 +216,15 @@ internal unsafe struct BinaryRow<TOp, TS, TC> : IRowKernel
             }
             return;
         }
+        // A float op with a lane form, each operand contiguous or one number: one pass from the operands to the output.
+        if (typeof(TS) == typeof(float) && typeof(TC) == typeof(float) && TOp.HasFloatLanes && direct && n <= int.MaxValue
+            && (s[1] == 0 || s[1] == sizeof(float)) && (s[2] == 0 || s[2] == sizeof(float)))
+        {
+            // In place the stores stay cached, as in the fast path above.
+            if (Vector512.IsHardwareAccelerated) FloatLanes<FloatLanes512, Vector512<float>>(p, s, (int)n, streamOut && !inPlace);
+            else FloatLanes<FloatLanes256, Vector256<float>>(p, s, (int)n, streamOut && !inPlace);
+            return;
+        }
         // The stack buffers move along with the operands, a chunk a chunk, at the 4 KB phases farthest from theirs
         // (PagePhases): at a fixed phase a buffer meets each contiguous operand's phase once every few chunks, and its
         // loads or stores there wait behind the other's (4K aliasing). Which phase the stack gave a thread depended on
@@ -248,6 +257,33 @@ internal unsafe struct BinaryRow<TOp, TS, TC> : IRowKernel
             else if (!direct) Rows.Write<TC, TS>(bc, p[0] + i * s[0], s[0], m);
         }
         if (streamOut && Sse.IsSupported) Sse.StoreFence();
+    }
+
+    // c = op(a, b) over n floats, a broadcast number splatted once; the tail through the same vector formula, padded.
+    [SkipLocalsInit]
+    private readonly void FloatLanes<TL, TV>(byte** p, long* s, int n, bool stream) where TL : IFloatLanes<TV> where TV : struct
+    {
+        if (n == 0) return;
+        float* a = (float*)p[1], b = (float*)p[2], c = (float*)p[0];
+        bool oneA = s[1] == 0, oneB = s[2] == 0;
+        TV na = TL.Splat(*a), nb = TL.Splat(*b);
+        int step = TL.Count, i = 0;
+        for (; i <= n - step; i += step)
+        {
+            var v = Op.FloatLanes<TL, TV>(oneA ? na : TL.Load(in a[i], 0), oneB ? nb : TL.Load(in b[i], 0));
+            if (stream) TL.StoreStreaming(v, ref c[i], 0);
+            else TL.Store(v, ref c[i], 0);
+        }
+        if (stream && Sse.IsSupported) Sse.StoreFence();
+        if (i == n) return;
+        float* pad = stackalloc float[2 * step];
+        for (int k = 0; k < step; k++)
+        {
+            pad[k] = i + k < n ? a[oneA ? 0 : i + k] : 0;
+            pad[step + k] = i + k < n ? b[oneB ? 0 : i + k] : 0;
+        }
+        TL.Store(Op.FloatLanes<TL, TV>(TL.Load(in pad[0], 0), TL.Load(in pad[step], 0)), ref pad[0], 0);
+        for (int k = 0; i + k < n; k++) c[i + k] = pad[k];
     }
 }
 
