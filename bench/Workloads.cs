@@ -141,6 +141,8 @@ internal static class Workloads
         run("elementwise/add_transposed_4096", () => sqT.Add(sqT), 3.0 * sq.Numel() * 4, "byte");
         run("elementwise/add_rowbroadcast_4096", () => sq.Add(row), 2.0 * sq.Numel() * 4, "byte");
         run("elementwise/add_colbroadcast_4096", () => sq.Add(col), 2.0 * sq.Numel() * 4, "byte");
+        var mask = a.Gt(0);
+        run("elementwise/where_scalar_16M", () => Torch.Where(mask, a, 0.0), n * (1 + 4 + 4.0), "byte");
         run("reduction/sum_all_16M", () => a.Sum(), n * 4.0, "byte");
         run("reduction/sum_rows_4096", () => sq.Sum(1), sq.Numel() * 4.0, "byte");
         run("reduction/sum_cols_4096", () => sq.Sum(0), sq.Numel() * 4.0, "byte");

@@ -105,4 +105,39 @@ public class ElementwiseRowTests
         for (int c = 0; c < n; c++)
             for (int r = 0; r < rows; r++) Assert.Equal(flat[r * n + c] + 0.25f, t[c * rows + r]);
     }
+
+    // torch.where on 4- and 8-byte values takes vector selects (the condition's bytes widened to lanes), a number on
+    // either side splatted, the tail element by element; half precision keeps the chunked loop.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(13)]
+    [InlineData(1000)]
+    public void WhereSelectsEachElementByItsCondition(int n)
+    {
+        var v = Values(8)[..n];
+        var w = Values(9)[..n];
+        var x = Torch.Tensor(v);
+        var y = Torch.Tensor(w);
+        var mask = x.Gt(y);
+        var floats = Torch.Where(mask, x, y).ToArray<float>();
+        var numberElse = Torch.Where(mask, x, -0.5).ToArray<float>();
+        var numberThen = Torch.Where(mask, 2.0, y).ToArray<float>();
+        var doubles = Torch.Where(mask, x.To(DType.Float64), y.To(DType.Float64)).ToArray<double>();
+        var longs = Torch.Where(mask, x.To(DType.Int64), 7).ToArray<long>();
+        var ints = Torch.Where(mask, x.To(DType.Int32), y.To(DType.Int32)).ToArray<int>();
+        var halves = Torch.Where(mask, x.To(DType.Float16), y.To(DType.Float16)).ToArray<Half>();
+        for (int i = 0; i < n; i++)
+        {
+            bool c = v[i] > w[i];
+            Assert.Equal(c ? v[i] : w[i], floats[i]);
+            Assert.Equal(c ? v[i] : -0.5f, numberElse[i]);
+            Assert.Equal(c ? 2f : w[i], numberThen[i]);
+            Assert.Equal(c ? v[i] : (double)w[i], doubles[i]);
+            Assert.Equal(c ? (long)v[i] : 7, longs[i]);
+            Assert.Equal(c ? (int)v[i] : (int)w[i], ints[i]);
+            Assert.Equal(c ? (Half)v[i] : (Half)w[i], halves[i]);
+        }
+    }
 }

@@ -5,7 +5,7 @@ namespace Flint.Tests.Backends;
 /// <summary>
 /// Elementwise outputs with the stores streamed (<see cref="MathLoops.StreamingBytes"/> at 0): contiguous copies
 /// (every byte arrives, whatever the element size, length and alignments), a vector form on 256-bit lanes (relu) and
-/// binary ops with a broadcast operand (computed in chunks that stream out), against IEEE float results.
+/// binary ops with a broadcast operand (computed in chunks that stream out) and torch.where, against IEEE float results.
 /// </summary>
 [Collection("Streaming stores")]
 public class StreamingStoreTests
@@ -80,5 +80,23 @@ public class StreamingStoreTests
                     var longs = Enumerable.Range(0, n + offset).Select(i => (long)i * 1_000_000_007L).ToArray();
                     Assert.Equal(longs.Skip(offset).ToArray(), Torch.Tensor(longs).Narrow(0, offset, n).Clone().ToArray<long>());
                 }
+    });
+
+    [Fact]
+    public void WhereSelectsExactlyWhenStreamed() => Streamed(() =>
+    {
+        foreach (int n in new[] { 3, 8, 13, 1000 })
+        {
+            var v = Enumerable.Range(0, n).Select(i => (i % 11) - 5.25f).ToArray();
+            var x = Torch.Tensor(v);
+            var mask = x.Gt(0);
+            var floats = Torch.Where(mask, x, -1.0).ToArray<float>();
+            var doubles = Torch.Where(mask, 3.0, x.To(DType.Float64)).ToArray<double>();
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(v[i] > 0 ? v[i] : -1f, floats[i]);
+                Assert.Equal(v[i] > 0 ? 3.0 : v[i], doubles[i]);
+            }
+        }
     });
 }

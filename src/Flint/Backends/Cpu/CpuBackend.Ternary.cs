@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Flint.Kernels;
 
 namespace Flint.Backends.Cpu;
@@ -30,7 +32,7 @@ internal sealed partial class CpuBackend
 
     private readonly struct WhereVisitor(Tensor condition, Tensor x, Tensor y, Tensor output) : ITypeVisitor
     {
-        public void Visit<T>() where T : unmanaged => StridedLoop.Run(new WhereRow<T>(), [output, condition, x, y]);
+        public void Visit<T>() where T : unmanaged => StridedLoop.Run(new WhereRow<T> { Stream = StreamsOutput(output) }, [output, condition, x, y]);
     }
 }
 
@@ -73,8 +75,22 @@ internal unsafe struct TernaryRow<TOp, TS, TC> : IRowKernel
 /// </summary>
 internal unsafe struct WhereRow<T> : IRowKernel where T : unmanaged
 {
+    /// <summary>Stream a large output past the caches (see <see cref="MathLoops.StreamingBytes"/>).</summary>
+    public bool Stream;
+
     public void Run(byte** p, long* s, long n)
     {
+        // 4- and 8-byte values with a contiguous condition, each value operand contiguous or one number: vector
+        // selects. A branch per element is mispredicted on a mask that is true half the time at random (16M floats:
+        // 37 ms against 3 ms).
+        if ((sizeof(T) == 4 || sizeof(T) == 8) && Avx2.IsSupported && s[0] == sizeof(T) && s[1] == sizeof(bool)
+            && (s[2] == sizeof(T) || s[2] == 0) && (s[3] == sizeof(T) || s[3] == 0))
+        {
+            bool stream = Stream && (nint)p[0] % 32 == 0;
+            if (sizeof(T) == 4) Select<uint>(p, s, n, stream);
+            else Select<ulong>(p, s, n, stream);
+            return;
+        }
         T* bx = stackalloc T[Rows.Chunk];
         T* by = stackalloc T[Rows.Chunk];
         T* bo = stackalloc T[Rows.Chunk];
@@ -90,5 +106,31 @@ internal unsafe struct WhereRow<T> : IRowKernel where T : unmanaged
             for (int k = 0; k < m; k++) o[k] = c[k] ? x[k] : y[k];
             if (!direct) Rows.Write<T, T>(bo, p[0] + i * s[0], s[0], m);
         }
+    }
+
+    // out = cond ? x : y on the values' bits (U of T's size), a 256-bit vector at a time: the condition's bytes widened to
+    // lanes of U; the tail element by element. A streamed output starts on a vector boundary.
+    private static void Select<U>(byte** p, long* s, long n, bool stream) where U : unmanaged, IBinaryInteger<U>
+    {
+        U* o = (U*)p[0], x = (U*)p[2], y = (U*)p[3];
+        byte* c = p[1];
+        bool oneX = s[2] == 0, oneY = s[3] == 0;
+        var vx = Vector256.Create(*x);
+        var vy = Vector256.Create(*y);
+        int step = Vector256<U>.Count;
+        long i = 0;
+        for (; i <= n - step; i += step)
+        {
+            // bools are 0 or 1: zero-extended into each lane, then compared with 0.
+            Vector256<U> lanes = sizeof(U) == 4
+                ? Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(*(ulong*)(c + i)).AsByte()).As<int, U>()
+                : Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(*(uint*)(c + i)).AsByte()).As<long, U>();
+            var taken = ~Vector256.Equals(lanes, Vector256<U>.Zero);
+            var v = Vector256.ConditionalSelect(taken, oneX ? vx : Vector256.Load(x + i), oneY ? vy : Vector256.Load(y + i));
+            if (stream) v.StoreAlignedNonTemporal(o + i);
+            else v.Store(o + i);
+        }
+        if (stream) Sse.StoreFence();
+        for (; i < n; i++) o[i] = c[i] != 0 ? x[oneX ? 0 : i] : y[oneY ? 0 : i];
     }
 }
