@@ -182,8 +182,9 @@ public class ReduceKernelTests
     public void MiddleDimReductionsMatchReference(DType dt)
     {
         double rel = dt == DType.Float32 ? 1e-6 : 1e-12;
-        // The last two are big enough for two threads: one block split into column chunks, and blocks wider than a chunk.
-        foreach (var (outer, rows, inner) in new[] { (2, 7, 9), (3, 5, 600), (1, 13, 1031), (2, 4, 16), (1, 23, 3001), (2, 6, 9000) })
+        // The last three are big enough for two threads: one block whose rows the threads split (each into its own
+        // partial sums), one block split into column chunks, and blocks wider than a chunk.
+        foreach (var (outer, rows, inner) in new[] { (2, 7, 9), (3, 5, 600), (1, 13, 1031), (2, 4, 16), (1, 203, 3001), (1, 23, 9000), (2, 6, 9000) })
         {
             var v = Data(outer * rows * inner, rows * inner);
             v[inner + 3] = float.NaN;
