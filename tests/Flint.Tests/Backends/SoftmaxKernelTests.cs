@@ -6,8 +6,9 @@ namespace Flint.Tests.Backends;
 /// The float32 softmax / log_softmax kernels against float64 formulas on the same data. Rows: lengths around the
 /// vector step (the -inf padded tail) and whole pairs of vectors (the pipelined rows when streamed), -inf entries, a
 /// NaN row and a single element. Columns (a dim other than the
-/// last): chunks with and without a tail narrower than a vector, a dim long enough to be packed in several bands, and
-/// maxima that rise from block to block of rows.
+/// last): chunks with and without a tail narrower than a vector, a dim long enough to be packed in several bands,
+/// maxima that rise from block to block of rows, and short dims over whole pairs of vectors (the pipelined chunks: one
+/// chunk, chunks of unequal widths, the longest dim they take).
 /// The float backward over a non-last dim: several 2048-column chunks, tails, a chunk narrower than a vector. Each runs
 /// with the stores cached and streamed (<see cref="MathLoops.StreamingBytes"/> at 0).
 /// </summary>
@@ -39,6 +40,8 @@ public class SoftmaxKernelTests
                 bool nan = false;
                 for (long r = 0; r < size; r++) { nan |= float.IsNaN(v[at(r)]); max = Math.Max(max, v[at(r)]); }
                 for (long r = 0; r < size; r++) sum += Math.Exp(v[at(r)] - max);
+                // A column all -inf: exp(-inf - -inf) is NaN, as in PyTorch.
+                nan |= double.IsNaN(sum);
                 // A float32 sum of `size` terms: its rounding grows about as the square root of their number.
                 double grow = Math.Max(1, Math.Sqrt(size / 100.0));
                 for (long r = 0; r < size; r++)
@@ -47,7 +50,7 @@ public class SoftmaxKernelTests
                     string where = $"[{outer}, {size}, {inner}] at ({o}, {r}, {c}), stream {stream}";
                     if (nan)
                     {
-                        Assert.True(float.IsNaN(sm[k]) && float.IsNaN(lsm[k]), $"{where}: NaN gives NaN");
+                        Assert.True(float.IsNaN(sm[k]) && float.IsNaN(lsm[k]), $"{where}: NaN (or a column all -inf) gives NaN");
                         continue;
                     }
                     double e = Math.Exp(v[k] - max) / sum, l = v[k] - max - Math.Log(sum);
@@ -85,7 +88,8 @@ public class SoftmaxKernelTests
     [MemberData(nameof(Streams))]
     public void ColumnsMatchFloat64Formula(bool stream)
     {
-        foreach (var (outer, size, inner) in new (long, long, long)[] { (1, 7, 40), (2, 9, 48), (3, 4, 16), (1, 33, 300), (2, 5, 7), (1, 5000, 256) })
+        foreach (var (outer, size, inner) in new (long, long, long)[]
+                 { (1, 7, 40), (2, 9, 48), (3, 4, 16), (1, 33, 300), (2, 5, 7), (1, 5000, 256), (2, 9, 64), (3, 21, 544), (2, 128, 512), (5, 1, 32) })
         {
             var v = Data(outer * size * inner, (int)(size + inner));
             v[inner + 3] = float.NegativeInfinity;
@@ -98,6 +102,12 @@ public class SoftmaxKernelTests
         for (int r = 0; r < 50; r++)
             for (int c = 0; c < 48; c++) rising[r * 48 + c] += c == 5 && r < 20 ? float.NegativeInfinity : r * 2;
         Check(rising, 1, 50, 48, stream);
+        // A short dim (pipelined) with a column that is -inf throughout, one with -inf in some rows, and one with NaN.
+        var marked = Data(2 * 12 * 64, 4);
+        for (int r = 0; r < 12; r++) marked[r * 64 + 7] = float.NegativeInfinity;
+        marked[3 * 64 + 40] = float.NegativeInfinity;
+        marked[12 * 64 + 5 * 64 + 33] = float.NaN;
+        Check(marked, 2, 12, 64, stream);
     }
 
     [Theory]
