@@ -137,6 +137,13 @@ case("bernoulli_/int64", "bernoulli_s", lambda: torch.empty(30, dtype=torch.int6
      size=[30], p=0.4, dtype="int64")
 case("bernoulli_/bool", "bernoulli_s", lambda: torch.empty(30, dtype=torch.bool).bernoulli_(0.4), seed=13,
      size=[30], p=0.4, dtype="bool")
+# Past a block of draws and several twists of the state, through the vector comparisons (float and double) and a tail.
+case("bernoulli_/float32/5003", "bernoulli_s", lambda: torch.empty(5003).bernoulli_(0.3), seed=21, size=[5003], p=0.3,
+     dtype="float32")
+case("bernoulli_/float64/2001", "bernoulli_s", lambda: torch.empty(2001, dtype=torch.float64).bernoulli_(0.85), seed=22,
+     size=[2001], p=0.85, dtype="float64")
+case("bernoulli_/int32/1500", "bernoulli_s", lambda: torch.empty(1500, dtype=torch.int32).bernoulli_(0.5), seed=23,
+     size=[1500], p=0.5, dtype="int32")
 case("bernoulli_/tensor_bcast", "bernoulli_t", lambda p: torch.empty(3, 6).bernoulli_(p), seed=13,
      inputs=(torch.linspace(0, 1, 6),), size=[3, 6])
 

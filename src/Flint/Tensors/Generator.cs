@@ -182,15 +182,40 @@ public sealed class Generator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Twist(uint u, uint v) => (((u & UpperMask) | (v & LowerMask)) >> 1) ^ ((v & 1) != 0 ? MatrixA : 0);
 
+    // The twist, eight words at a time where vectors serve: word i takes words i and i + 1 (not yet twisted) and word
+    // i + M (old) or i + M - N (twisted at least N - M = 227 words before), so no vector reads a word that it writes.
+    // The scalar loop cost about 4 cycles a word and took a fifth of a transformer layer's training step (dropout).
     private void NextState()
     {
         var p = state;
         left = N;
         next = 0;
-        int i = 0;
+        int i = TwistVectors(p, 0, N - M, M);
         for (; i < N - M; i++) p[i] = p[i + M] ^ Twist(p[i], p[i + 1]);
+        i = TwistVectors(p, N - M, N - 1, M - N);
         for (; i < N - 1; i++) p[i] = p[i + M - N] ^ Twist(p[i], p[i + 1]);
         p[N - 1] = p[M - 1] ^ Twist(p[N - 1], p[0]);
+    }
+
+    // Words [from, to) in whole vectors, word i from words i, i + 1 and i + far; returns where the vectors stopped.
+    private static int TwistVectors(uint[] p, int from, int to, int far)
+    {
+        int i = from;
+        if (!Vector256.IsHardwareAccelerated) return i;
+        var upper = Vector256.Create(UpperMask);
+        var one = Vector256.Create(1u);
+        var matrix = Vector256.Create(MatrixA);
+        ref uint p0 = ref p[0];
+        for (; i + Vector256<uint>.Count <= to; i += Vector256<uint>.Count)
+        {
+            var u = Vector256.LoadUnsafe(ref p0, (nuint)i);
+            var v = Vector256.LoadUnsafe(ref p0, (nuint)(i + 1));
+            var y = Vector256.ConditionalSelect(upper, u, v);
+            // v's low bit as all ones or zeros selects MatrixA.
+            var mag = (Vector256<uint>.Zero - (v & one)) & matrix;
+            (Vector256.LoadUnsafe(ref p0, (nuint)(i + far)) ^ Vector256.ShiftRightLogical(y, 1) ^ mag).StoreUnsafe(ref p0, (nuint)i);
+        }
+        return i;
     }
 
     // ---- Raw draws and PyTorch's distribution transforms (at::*_distribution). Callers hold Sync. ----
