@@ -203,6 +203,11 @@ internal static class Workloads
             var opt = make(p);
             run($"optim/{name}", () => opt.Step(), tensors * (1L << 20) * 4.0, "byte");
         }
+        // Sampling on the default generator (one Mersenne stream, on one thread in both): bytes are the output's.
+        var drawn = Torch.Empty(4L << 20);
+        run("random/bernoulli_4M", () => drawn.Bernoulli_(0.9), drawn.Numel() * 4.0, "byte");
+        run("random/normal_4M", () => drawn.Normal_(), drawn.Numel() * 4.0, "byte");
+        run("random/dropout_4M", () => F.Dropout(drawn, 0.1, true), 2.0 * drawn.Numel() * 4, "byte");
     }
 
     // ---- 4. Small tensors: the fixed cost of one op, with and without an autograd record, and the seed's step.

@@ -195,6 +195,10 @@ for name, make, tensors in (("sgd_1M", lambda p: torch.optim.SGD([p], lr=0.01), 
     p.grad = torch.randn(1 << 20)
     opt = make(p)
     run(f"optim/{name}", opt.step, tensors * (1 << 20) * 4.0, "byte")
+drawn = torch.empty(4 << 20)
+run("random/bernoulli_4M", lambda: drawn.bernoulli_(0.9), drawn.numel() * 4.0, "byte")
+run("random/normal_4M", lambda: drawn.normal_(), drawn.numel() * 4.0, "byte")
+run("random/dropout_4M", lambda: F.dropout(drawn, 0.1, True), 2.0 * drawn.numel() * 4, "byte")
 
 # ---- 4. Small tensors
 one = torch.ones(1)
