@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Flint.Backends.Cpu;
@@ -187,6 +188,14 @@ internal sealed class IndexBounds(long[] sizes, bool negativeWraps, IndexOutOfBo
 /// <summary>Reads the indices of one element and returns the byte offset they address, or throws PyTorch's error.</summary>
 internal static unsafe class IndexOffsets
 {
+    /// <summary>Whether every index operand stays put along the row (stride 0), so that one offset serves it.</summary>
+    public static bool Constant(long* s, IndexBounds bounds)
+    {
+        for (int k = 0; k < bounds.Sizes.Length; k++)
+            if (s[2 + k] != 0) return false;
+        return true;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Of(byte** p, long* s, long i, long[] byteStrides, IndexBounds bounds)
     {
@@ -214,6 +223,15 @@ internal unsafe struct IndexGatherRow<T> : IRowKernel where T : unmanaged
     {
         byte* o = p[0], src = p[1];
         long so = s[0], ss = s[1];
+        if (IndexOffsets.Constant(s, Bounds))
+        {
+            // One index for the whole row (index_select's and embedding's rows): one check, then a copy.
+            src += IndexOffsets.Of(p, s, 0, ByteStrides, Bounds);
+            if (so == sizeof(T) && ss == sizeof(T)) Buffer.MemoryCopy(src, o, n * sizeof(T), n * sizeof(T));
+            else
+                for (long i = 0; i < n; i++) *(T*)(o + i * so) = *(T*)(src + i * ss);
+            return;
+        }
         for (long i = 0; i < n; i++)
             *(T*)(o + i * so) = *(T*)(src + i * ss + IndexOffsets.Of(p, s, i, ByteStrides, Bounds));
     }
@@ -229,6 +247,23 @@ internal unsafe struct IndexScatterRow<T, TOp> : IRowKernel where T : unmanaged 
     {
         byte* d = p[0], v = p[1];
         long sd = s[0], sv = s[1];
+        if (IndexOffsets.Constant(s, Bounds))
+        {
+            // One index for the whole row (index_add's and embedding's backward rows): one check, then the row.
+            d += IndexOffsets.Of(p, s, 0, ByteStrides, Bounds);
+            if (typeof(TOp) == typeof(AddOp) && typeof(T) == typeof(float) && sd == sizeof(float) && sv == sizeof(float) && n <= int.MaxValue)
+            {
+                var row = new Span<float>(d, (int)n);
+                TensorPrimitives.Add(row, new ReadOnlySpan<float>(v, (int)n), row);
+                return;
+            }
+            for (long i = 0; i < n; i++)
+            {
+                T* q = (T*)(d + i * sd);
+                *q = TOp.Combine(*q, *(T*)(v + i * sv));
+            }
+            return;
+        }
         for (long i = 0; i < n; i++)
         {
             T* q = (T*)(d + i * sd + IndexOffsets.Of(p, s, i, ByteStrides, Bounds));
