@@ -203,6 +203,15 @@ internal static class Workloads
             var opt = make(p);
             run($"optim/{name}", () => opt.Step(), tensors * (1L << 20) * 4.0, "byte");
         }
+        // Layout and lookup: a transposed copy, an embedding's forward and backward (rows gathered, then added back).
+        run("memory/transpose_copy_4096", () => sq.T().Contiguous(), 2.0 * sq.Numel() * 4, "byte");
+        var table = Torch.Randn(50000, 256).RequiresGrad_();
+        var tokens = Torch.Randint(0, 50000, [64, 128]);
+        var looked = F.Embedding(tokens, table);
+        var lookedGrad = Torch.RandnLike(looked);
+        run("memory/embedding_64x128x256", () => F.Embedding(tokens, table.Detach()), 2.0 * looked.Numel() * 4, "byte");
+        run("memory/embedding_backward_64x128x256", () => Torch.Autograd.Grad([looked], [table], [lookedGrad], retainGraph: true),
+            2.0 * looked.Numel() * 4, "byte");
         // Sampling on the default generator (one Mersenne stream, on one thread in both): bytes are the output's.
         var drawn = Torch.Empty(4L << 20);
         run("random/bernoulli_4M", () => drawn.Bernoulli_(0.9), drawn.Numel() * 4.0, "byte");
