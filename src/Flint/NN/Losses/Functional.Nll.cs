@@ -200,7 +200,9 @@ public static partial class Functional
             var g = r == LossReduction.Mean ? n.Grad.Div(wt.Sum()) : n.Grad;
             // Ignored positions get no gradient even when the total weight is zero (no 0·inf).
             var coef = wt.Mul(g).Neg().MaskedFill(n.Saved(2), 0).Unsqueeze(classDim);
-            return [Torch.Zeros(input.Shape, coef.DType, input.Device).Scatter(classDim, idx, coef)];
+            // Scattered into the fresh zeros in place, as PyTorch's nll_loss_backward does: a copying scatter made
+            // one more pass over the [N, C] gradient.
+            return [Torch.Zeros(input.Shape, coef.DType, input.Device).Scatter_(classDim, idx, coef)];
         });
     }
 
