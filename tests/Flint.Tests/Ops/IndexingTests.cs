@@ -293,6 +293,29 @@ public class IndexingTests
     }
 
     [Fact]
+    public void NonzeroListsEveryNonzeroPositionInOrder()
+    {
+        // Random masks with zeros leading and trailing (the compaction stops at the last nonzero), in one and two dims.
+        var random = new Random(3);
+        var v = new float[997];
+        for (int i = 5; i < v.Length - 7; i++) v[i] = random.Next(3) == 0 ? (float)random.NextDouble() + 0.5f : 0;
+        foreach (var shape in new long[][] { [997], [1, 997] })
+        {
+            var got = Torch.Tensor(v).View(shape).Gt(0).Nonzero().ToArray<long>();
+            var want = new List<long>();
+            for (int i = 0; i < v.Length; i++)
+                if (v[i] > 0)
+                {
+                    if (shape.Length == 2) want.Add(0);
+                    want.Add(i);
+                }
+            Assert.Equal(want.ToArray(), got);
+        }
+        Assert.Equal([0, 1], Torch.Zeros(4).Nonzero().shape);
+        Assert.Equal(new long[] { 0, 1, 2, 3 }, Torch.Ones(4).Nonzero().ToArray<long>());
+    }
+
+    [Fact]
     public void ViewsOfSplitsAndDiagonalsWriteThrough()
     {
         var x = Torch.Zeros(3, 3);

@@ -106,23 +106,32 @@ internal sealed partial class CpuBackend
             }
             long n = c.Numel();
             var data = (T*)c.Ptr;
+            // Without branches on the values: a mask's entries are as good as random, and a mispredicted branch per
+            // element made nonzero of 4M bools 2.6 times PyTorch's time.
             long count = 0;
-            for (long i = 0; i < n; i++)
-                if (NonZero(data[i])) count++;
+            for (long i = 0; i < n; i++) count += NonZero(data[i]) ? 1 : 0;
             int nd = x.shape.Length;
             var r = Tensor.Allocate([count, nd], DType.Int64, Device.CPU);
             Result.Value = r;
             if (count == 0 || nd == 0) return;
             var coords = (long*)r.Ptr;
+            if (nd == 1)
+            {
+                // Every position is written where the next nonzero one would go, and kept when it is nonzero.
+                for (long i = 0, at = 0; at < count; i++)
+                {
+                    coords[at] = i;
+                    at += NonZero(data[i]) ? 1 : 0;
+                }
+                return;
+            }
             var idx = new long[nd];
             var shape = x.shape;
-            for (long i = 0; i < n; i++)
+            for (long i = 0, at = 0; at < count; i++)
             {
-                if (NonZero(data[i]))
-                {
-                    for (int d = 0; d < nd; d++) coords[d] = idx[d];
-                    coords += nd;
-                }
+                long* row = coords + at * nd;
+                for (int d = 0; d < nd; d++) row[d] = idx[d];
+                at += NonZero(data[i]) ? 1 : 0;
                 for (int d = nd - 1; d >= 0; d--)
                 {
                     if (++idx[d] < shape[d]) break;
