@@ -241,6 +241,20 @@ internal unsafe struct IndexGatherRow<T> : IRowKernel where T : unmanaged
                 for (long i = 0; i < n; i++) *(T*)(o + i * so) = *(T*)(src + i * ss);
             return;
         }
+        if (Bounds.Sizes.Length == 1)
+        {
+            // One index operand (gather, take_along_dim): an index in range is used as it is; any other goes through
+            // the general path, which wraps it or throws PyTorch's error.
+            byte* ip = p[2];
+            long si = s[2], size = Bounds.Sizes[0], step = ByteStrides[0];
+            for (long i = 0; i < n; i++)
+            {
+                long idx = *(long*)(ip + i * si);
+                long at = (ulong)idx < (ulong)size ? idx * step : IndexOffsets.Of(p, s, i, ByteStrides, Bounds);
+                *(T*)(o + i * so) = *(T*)(src + i * ss + at);
+            }
+            return;
+        }
         for (long i = 0; i < n; i++)
             *(T*)(o + i * so) = *(T*)(src + i * ss + IndexOffsets.Of(p, s, i, ByteStrides, Bounds));
     }
