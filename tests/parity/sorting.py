@@ -117,6 +117,16 @@ f.op("mode/bool", "mode", [i > 0], lambda a: tuple(a.mode(0)), kwargs={"dim": 0}
 f.op("unique/int64", "unique", [i], lambda a: tuple(a.unique(return_inverse=True, return_counts=True)),
      kwargs={"return_inverse": True, "return_counts": True})
 f.op("unique/bool", "unique", [i > 0], lambda a: tuple(a.unique(return_counts=True)), kwargs={"return_counts": True})
+# Past the small cases: many repeats of a few hundred values (a table that grows), mostly distinct values (past the
+# point where every element is sorted instead), and floats. Not NaN: 1.13's unique leaves NaNs unsorted in the middle
+# of its output, with counts of 0.
+f.op("unique/int64_repeats", "unique", [torch.randint(-150, 150, (5000,))],
+     lambda a: tuple(a.unique(return_inverse=True, return_counts=True)), kwargs={"return_inverse": True, "return_counts": True}, grad=False)
+f.op("unique/int64_distinct", "unique", [torch.randperm(1000) * 7 - 3000],
+     lambda a: tuple(a.unique(return_inverse=True, return_counts=True)), kwargs={"return_inverse": True, "return_counts": True}, grad=False)
+quarters = torch.randint(1, 40, (600,)).float() / 4
+f.op("unique/float_repeats", "unique", [quarters], lambda a: tuple(a.unique(return_inverse=True, return_counts=True)),
+     kwargs={"return_inverse": True, "return_counts": True}, grad=False)
 f.op("unique_consecutive/int32", "unique_consecutive", [torch.tensor([[1, 1], [2, 1]], dtype=torch.int32)],
      lambda a: tuple(a.unique_consecutive(return_inverse=True)), kwargs={"return_inverse": True})
 f.op("searchsorted/int_float", "searchsorted", [torch.tensor([1, 3, 5]), torch.tensor([2.5, 3.0, 6.0])], lambda a, b: torch.searchsorted(a, b))
