@@ -150,11 +150,19 @@ internal static unsafe class LinearKernels<T> where T : unmanaged, INumber<T>
         long ih = x.shape[2], iw = x.shape[3], inPlane = x.shape[1] * ih * iw;
         if (planes == 0 || outPlane == 0) return;
         nint a = (nint)x.Ptr, b = (nint)y.Ptr;
+        // One input plane (linear and bilinear): rows interpolated along w once each, then blended.
+        bool flat = d.Length == 1 && d.I0[0] == 0 && d.L0[0] == T.One && d.L1[0] == T.Zero;
         Parallelism.For((int)Math.Min(planes, Parallelism.ThreadsFor(planes * outPlane * 4)), (t, count) =>
         {
+            var rows = flat ? new T[2 * w.Length] : [];
             for (long p = planes * t / count; p < planes * (t + 1) / count; p++)
             {
                 T* src = (T*)a + p * inPlane, dst = (T*)b + p * outPlane;
+                if (flat)
+                {
+                    fixed (T* r = rows) Blend(src, dst, iw, h, w, r);
+                    continue;
+                }
                 for (long od = 0; od < d.Length; od++)
                     for (long oh = 0; oh < h.Length; oh++)
                     {
@@ -169,6 +177,53 @@ internal static unsafe class LinearKernels<T> where T : unmanaged, INumber<T>
             }
         });
         GC.KeepAlive(x); GC.KeepAlive(y);
+    }
+
+    // One plane's output rows as Plane computes them, h0λ·row0 + h1λ·row1, with each input row's interpolation along w
+    // (Row) made once and kept in one of two slots while the next output rows use it (upsampling reuses every input
+    // row): 8 x 64 planes of 64 x 64 to 128 x 128, 22 -> 4.8 ms.
+    private static void Blend(T* src, T* dst, long iw, in Axis h, in Axis w, T* slots)
+    {
+        long ow = w.Length;
+        long k0 = -1, k1 = -1;
+        for (long oh = 0; oh < h.Length; oh++, dst += ow)
+        {
+            long i0 = h.I0[oh], i1 = h.I1[oh];
+            T l0 = h.L0[oh], l1 = h.L1[oh];
+            T* r0 = Fetch(src, iw, w, slots, i0, i1, ref k0, ref k1);
+            if (l1 == T.Zero)
+            {
+                Scale(r0, l0, dst, ow);
+                continue;
+            }
+            T* r1 = Fetch(src, iw, w, slots, i1, i0, ref k0, ref k1);
+            long j = 0;
+            if (Vector.IsHardwareAccelerated)
+                for (var v0 = new Vector<T>(l0); j + Vector<T>.Count <= ow; j += Vector<T>.Count)
+                    (Vector.Load(r0 + j) * v0 + Vector.Load(r1 + j) * new Vector<T>(l1)).Store(dst + j);
+            for (; j < ow; j++) dst[j] = r0[j] * l0 + r1[j] * l1;
+        }
+    }
+
+    private static void Scale(T* r, T l, T* dst, long n)
+    {
+        long j = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (var v = new Vector<T>(l); j + Vector<T>.Count <= n; j += Vector<T>.Count) (Vector.Load(r + j) * v).Store(dst + j);
+        for (; j < n; j++) dst[j] = r[j] * l;
+    }
+
+    // Input row i interpolated along w, from the slot that holds it or into the slot not holding row `keep`.
+    private static T* Fetch(T* src, long iw, in Axis w, T* slots, long i, long keep, ref long k0, ref long k1)
+    {
+        long n = w.Length;
+        if (k0 == i) return slots;
+        if (k1 == i) return slots + n;
+        T* slot = k0 != keep ? slots : slots + n;
+        if (k0 != keep) k0 = i;
+        else k1 = i;
+        for (long j = 0; j < n; j++) slot[j] = Row(src + i * iw, w, j);
+        return slot;
     }
 
     // h0λ·(w0λ·x00 + w1λ·x01) + h1λ·(w0λ·x10 + w1λ·x11), skipping taps of weight 0.
