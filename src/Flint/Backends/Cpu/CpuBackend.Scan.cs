@@ -44,7 +44,27 @@ internal sealed partial class CpuBackend
             bool back = reverse;
             Lanes.For(l, (begin, end) =>
             {
-                for (long lane = begin; lane < end; lane++)
+                long lane = begin;
+                // Four lanes at a time: each running value is a chain of dependent steps, so one lane alone waits on
+                // the latency of each (cumsum over 4096 rows of 1024: 5.2 -> 3.7 ms).
+                if (!back)
+                    for (; lane + 4 <= end; lane += 4)
+                    {
+                        TS* x0 = (TS*)px + lane * n, o0 = (TS*)po + lane * n;
+                        TA a0 = default(TStep).Init, a1 = a0, a2 = a0, a3 = a0;
+                        for (long k = 0; k < n; k++)
+                        {
+                            a0 = default(TStep).Step(a0, Cvt.To<TS, TA>(x0[k]));
+                            a1 = default(TStep).Step(a1, Cvt.To<TS, TA>(x0[n + k]));
+                            a2 = default(TStep).Step(a2, Cvt.To<TS, TA>(x0[2 * n + k]));
+                            a3 = default(TStep).Step(a3, Cvt.To<TS, TA>(x0[3 * n + k]));
+                            o0[k] = Cvt.To<TA, TS>(a0);
+                            o0[n + k] = Cvt.To<TA, TS>(a1);
+                            o0[2 * n + k] = Cvt.To<TA, TS>(a2);
+                            o0[3 * n + k] = Cvt.To<TA, TS>(a3);
+                        }
+                    }
+                for (; lane < end; lane++)
                 {
                     var xs = (TS*)px + lane * n;
                     var os = (TS*)po + lane * n;
