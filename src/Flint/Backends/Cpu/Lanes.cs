@@ -84,7 +84,9 @@ internal static unsafe class Lanes
             double d = Cvt.ToDouble(v);
             if (double.IsNaN(d)) return ulong.MaxValue;
             ulong b = BitConverter.DoubleToUInt64Bits(d == 0 ? 0.0 : d);
-            return (b & 0x8000_0000_0000_0000UL) != 0 ? ~b : b | 0x8000_0000_0000_0000UL;
+            // Negative: all bits flipped; positive: the sign bit set. Without a branch on the sign, which random data
+            // mispredicts half the time (topk over 4096 rows of 1024 floats: 16 -> 6.7 ms).
+            return b ^ ((ulong)((long)b >> 63) | 0x8000_0000_0000_0000UL);
         }
         if (typeof(TS) == typeof(long)) return (ulong)Cvt.ToLong(v) ^ 0x8000_0000_0000_0000UL;
         return Key32(v);
@@ -99,7 +101,7 @@ internal static unsafe class Lanes
             float f = Cvt.ToFloat(v);
             if (float.IsNaN(f)) return uint.MaxValue;
             uint b = BitConverter.SingleToUInt32Bits(f == 0 ? 0f : f);
-            return (b & 0x8000_0000u) != 0 ? ~b : b | 0x8000_0000u;
+            return b ^ ((uint)((int)b >> 31) | 0x8000_0000u);
         }
         if (typeof(TS) == typeof(byte) || typeof(TS) == typeof(bool)) return (uint)Cvt.ToLong(v);
         return (uint)(int)Cvt.ToLong(v) ^ 0x8000_0000u;
