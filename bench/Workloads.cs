@@ -19,6 +19,7 @@ internal static class Workloads
         Gemm(run);
         RegisterConvolutions(run);
         MemoryBound(run);
+        Operators(run);
         SmallOps(run);
         Threads(run);
         Training(run);
@@ -217,6 +218,36 @@ internal static class Workloads
         run("random/bernoulli_4M", () => drawn.Bernoulli_(0.9), drawn.Numel() * 4.0, "byte");
         run("random/normal_4M", () => drawn.Normal_(), drawn.Numel() * 4.0, "byte");
         run("random/dropout_4M", () => F.Dropout(drawn, 0.1, true), 2.0 * drawn.Numel() * 4, "byte");
+    }
+
+    // ---- 3b. Operators outside the hot paths above, each once far behind PyTorch (a branch per element, a sort of
+    // every element, a composite's extra passes): the rows keep them measured. Bytes are the output's, or the input's
+    // for reductions and selections.
+    private static void Operators(Action<string, Action, double, string> run)
+    {
+        var m = Torch.Randn(4096, 1024);
+        var x = Torch.Randn(4L << 20);
+        var mask = x.Gt(0.5);
+        var columns = Torch.Randint(0, 1024, [4096, 100]);
+        run("ops/gather_4096x100", () => m.Gather(1, columns), columns.Numel() * 4.0, "byte");
+        var rows = Torch.Randint(0, 1024, [4096]);
+        run("ops/index_add_4096x1024", () => Torch.Zeros(1024, 1024).IndexAdd(0, rows, m), m.Numel() * 4.0, "byte");
+        var labels = Torch.Randint(0, 1000, [1L << 20]);
+        run("ops/unique_1M", () => labels.Unique(), labels.Numel() * 8.0, "byte");
+        run("ops/topk10_4096x1024", () => m.Topk(10, 1), m.Numel() * 4.0, "byte");
+        run("ops/nonzero_4M", () => mask.Nonzero(), mask.Numel() * 1.0, "byte");
+        run("ops/masked_fill_4M", () => x.MaskedFill(mask, 0.0), 2.0 * x.Numel() * 4, "byte");
+        run("ops/cumsum_4096x1024", () => m.Cumsum(1), 2.0 * m.Numel() * 4, "byte");
+        run("ops/remainder_4M", () => x.Remainder(0.7), 2.0 * x.Numel() * 4, "byte");
+        var planes = Torch.Randn(8, 64, 64, 64);
+        run("ops/upsample_bilinear_8x64x64_to_128", () => F.Interpolate(planes, new long[] { 128, 128 }, mode: "bilinear", alignCorners: false),
+            8.0 * 64 * 128 * 128 * 4, "byte");
+        var logits = Torch.Randn(4096, 1000).RequiresGrad_();
+        var classes = Torch.Randint(0, 1000, [4096]);
+        run("ops/cross_entropy_fwd_bwd_4096x1000", () => Torch.Autograd.Grad([F.CrossEntropy(logits, classes)], [logits]),
+            2.0 * logits.Numel() * 4, "byte");
+        var predicted = Torch.Randn(4096, 1024).RequiresGrad_();
+        run("ops/mse_fwd_bwd_4096x1024", () => Torch.Autograd.Grad([F.MseLoss(predicted, m)], [predicted]), 3.0 * m.Numel() * 4, "byte");
     }
 
     // ---- 4. Small tensors: the fixed cost of one op, with and without an autograd record, and the seed's step.

@@ -208,6 +208,31 @@ run("random/bernoulli_4M", lambda: drawn.bernoulli_(0.9), drawn.numel() * 4.0, "
 run("random/normal_4M", lambda: drawn.normal_(), drawn.numel() * 4.0, "byte")
 run("random/dropout_4M", lambda: F.dropout(drawn, 0.1, True), 2.0 * drawn.numel() * 4, "byte")
 
+# ---- 3b. Operators outside the hot paths above (same names and bytes in bench/Workloads.cs)
+om = torch.randn(4096, 1024)
+ox = torch.randn(4 << 20)
+omask = ox.gt(0.5)
+ocolumns = torch.randint(0, 1024, (4096, 100))
+run("ops/gather_4096x100", lambda: om.gather(1, ocolumns), ocolumns.numel() * 4.0, "byte")
+orows = torch.randint(0, 1024, (4096,))
+run("ops/index_add_4096x1024", lambda: torch.zeros(1024, 1024).index_add(0, orows, om), om.numel() * 4.0, "byte")
+olabels = torch.randint(0, 1000, (1 << 20,))
+run("ops/unique_1M", lambda: olabels.unique(), olabels.numel() * 8.0, "byte")
+run("ops/topk10_4096x1024", lambda: om.topk(10, 1), om.numel() * 4.0, "byte")
+run("ops/nonzero_4M", lambda: omask.nonzero(), omask.numel() * 1.0, "byte")
+run("ops/masked_fill_4M", lambda: ox.masked_fill(omask, 0.0), 2.0 * ox.numel() * 4, "byte")
+run("ops/cumsum_4096x1024", lambda: om.cumsum(1), 2.0 * om.numel() * 4, "byte")
+run("ops/remainder_4M", lambda: ox.remainder(0.7), 2.0 * ox.numel() * 4, "byte")
+oplanes = torch.randn(8, 64, 64, 64)
+run("ops/upsample_bilinear_8x64x64_to_128", lambda: F.interpolate(oplanes, size=(128, 128), mode="bilinear", align_corners=False),
+    8.0 * 64 * 128 * 128 * 4, "byte")
+ologits = torch.randn(4096, 1000).requires_grad_()
+oclasses = torch.randint(0, 1000, (4096,))
+run("ops/cross_entropy_fwd_bwd_4096x1000", lambda: torch.autograd.grad([F.cross_entropy(ologits, oclasses)], [ologits]),
+    2.0 * ologits.numel() * 4, "byte")
+opredicted = torch.randn(4096, 1024).requires_grad_()
+run("ops/mse_fwd_bwd_4096x1024", lambda: torch.autograd.grad([F.mse_loss(opredicted, om)], [opredicted]), 3.0 * om.numel() * 4, "byte")
+
 # ---- 4. Small tensors
 one = torch.ones(1)
 leaf = torch.ones(1).requires_grad_()

@@ -111,6 +111,42 @@ public class MathTests
     }
 
     [Fact]
+    public void FloatRemainderIsExactFmodMovedToTheDivisorsSign()
+    {
+        // Random signs and magnitudes (quotients up to 2^40, past the vector steps' 2^29), exact multiples (zero
+        // remainders of either sign), and divisors of 0, inf and NaN among them; against C#'s float % (C's fmod).
+        var random = new Random(11);
+        int n = 4099;
+        var a = new float[n];
+        var b = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i] = (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-10, 40)));
+            b[i] = (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-10, 12)));
+            if (i % 7 == 0) a[i] = b[i] * random.Next(-50, 50);
+        }
+        (b[100], b[200], b[300], a[400]) = (0, float.PositiveInfinity, float.NaN, float.NegativeInfinity);
+        Check(a, b);
+        // Infinite divisors among ordinary lanes (fmod(x, ±inf) is x).
+        var c = new float[16];
+        var d = new float[16];
+        for (int i = 0; i < 16; i++) (c[i], d[i]) = (i - 7.5f, 0.75f);
+        (d[3], d[11]) = (float.PositiveInfinity, float.NegativeInfinity);
+        Check(c, d);
+
+        static void Check(float[] a, float[] b)
+        {
+            var got = Torch.Tensor(a).Remainder(Torch.Tensor(b)).ToArray<float>();
+            for (int i = 0; i < a.Length; i++)
+            {
+                float m = a[i] % b[i];
+                if (m != 0 && (b[i] < 0) != (m < 0)) m += b[i];
+                Assert.True(m.Equals(got[i]) && float.IsNegative(m) == float.IsNegative(got[i]), $"{a[i]:R} remainder {b[i]:R}: {got[i]:R}, expected {m:R}");
+            }
+        }
+    }
+
+    [Fact]
     public void NoDerivativeOps()
     {
         var x = Torch.Tensor(new[] { 1.5, 2.5 }, requiresGrad: true);
