@@ -210,6 +210,14 @@ internal static class AdvancedIndex
     /// <summary><c>self[indices] = values</c> (or <c>+=</c>) in place, values broadcast to the indexing result (no history).</summary>
     public static void Put(Tensor self, Tensor?[] indices, Tensor values, bool accumulate)
     {
+        // x[mask] = value with a bool mask of x's shape is a masked fill, as ATen's index_put_ takes it: no list of the
+        // mask's positions to scatter through (4M floats with the clone before it: 9.2 -> 1.3 ms, PyTorch 6.1).
+        if (!accumulate && indices is [{ dtype: DType.Bool } mask] && values.Dim() == 0 && mask.shape.AsSpan().SequenceEqual(self.shape)
+            && mask.Device == self.Device && values.Device == self.Device)
+        {
+            self.Backend.MaskedFill(self, mask, Elementwise.Cast(values, self.dtype, self.Device).Item());
+            return;
+        }
         var info = Make(self, indices);
         if (!IsExpandable(values.shape, info.ResultShape))
             throw new ArgumentException(
